@@ -1,0 +1,100 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "GenomeGate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "genomegate", targets: ["genomegate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+    ],
+    targets: [
+        // System OpenSSL 3 (libssl-dev), found through pkg-config.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // Functions for the OpenSSL macros Swift cannot import.
+        .target(name: "COpenSSLShim", dependencies: ["COpenSSL"]),
+        // Identifiers, shared value types and error codes used by every module.
+        .target(name: "GatewayCore", swiftSettings: strict),
+        // TLS termination on OpenSSL: context, NIO handler, peer identity, reload.
+        .target(
+            name: "GatewayTLS",
+            dependencies: [
+                "COpenSSL", "COpenSSLShim", "GatewayCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Pure policy decisions and the member model.
+        .target(name: "GatewayPolicy", dependencies: ["GatewayCore"], swiftSettings: strict),
+        // Policy files on disk (YAML) and, later, the policy database.
+        .target(
+            name: "PolicyStore",
+            dependencies: ["GatewayPolicy", "GatewayCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        // Routes, request context, the request pipeline and the services.
+        .target(
+            name: "GatewayServer",
+            dependencies: [
+                "GatewayCore", "GatewayTLS", "GatewayPolicy", "PolicyStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "genomegate",
+            dependencies: [
+                "GatewayServer", "GatewayCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Test support: a blocking OpenSSL client, subprocess helpers, dev certificates.
+        .target(
+            name: "GatewayTestSupport",
+            dependencies: ["COpenSSL", "COpenSSLShim"],
+            path: "Tests/GatewayTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GatewayTLSTests",
+            dependencies: ["GatewayTLS", "GatewayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GatewayPolicyTests",
+            dependencies: ["GatewayPolicy", "PolicyStore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GatewayServerTests",
+            dependencies: ["GatewayServer", "GatewayTestSupport", "genomegate"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,66 @@
+import GatewayCore
+
+/// The registered members, indexed by the certificate identities they use.
+///
+/// An immutable value: a reload builds a new directory and swaps it in.
+public struct MemberDirectory: Sendable {
+    public private(set) var members: [Member]
+    private var byFingerprint: [String: Int] = [:]
+    private var byName: [NameKey: Int] = [:]
+
+    private struct NameKey: Hashable {
+        var subject: String
+        var issuer: String
+    }
+
+    /// Outcome of looking up a certificate.
+    public enum Lookup: Sendable, Hashable {
+        case member(Member)
+        case denied(GatewayError)
+    }
+
+    /// Builds the index; two members claiming one certificate, or a repeated id, is an error.
+    public init(members: [Member]) throws(GatewayError) {
+        self.members = members
+        var ids = Set<String>()
+        for (index, member) in members.enumerated() {
+            guard ids.insert(member.id).inserted else {
+                throw GatewayError(.invalidConfiguration, "member id \(member.id) is registered twice")
+            }
+            for certificate in member.certificates {
+                switch certificate {
+                case .fingerprint(let value):
+                    let key = value.lowercased().filter { $0 != ":" }
+                    if let other = byFingerprint[key] {
+                        throw GatewayError(.invalidConfiguration, "certificate \(key) is claimed by both \(members[other].id) and \(member.id)")
+                    }
+                    byFingerprint[key] = index
+                case .distinguishedName(let subject, let issuer):
+                    let key = NameKey(subject: subject, issuer: issuer)
+                    if let other = byName[key] {
+                        throw GatewayError(.invalidConfiguration, "certificate subject \(subject) is claimed by both \(members[other].id) and \(member.id)")
+                    }
+                    byName[key] = index
+                }
+            }
+        }
+    }
+
+    /// The member a verified certificate belongs to, or why there is none that may act.
+    ///
+    /// A fingerprint match wins over a subject/issuer match. Suspended and revoked
+    /// members are refused with `member_suspended` / `member_revoked`; a certificate
+    /// that maps to nobody with `unknown_member`.
+    public func member(fingerprint: String, subject: String, issuer: String) -> Lookup {
+        let index = byFingerprint[fingerprint.lowercased()] ?? byName[NameKey(subject: subject, issuer: issuer)]
+        guard let index else {
+            return .denied(GatewayError(.unknownMember, "this certificate is not registered to any consortium member"))
+        }
+        let member = members[index]
+        switch member.status {
+        case .active: return .member(member)
+        case .suspended: return .denied(GatewayError(.memberSuspended, "member \(member.id) is suspended"))
+        case .revoked: return .denied(GatewayError(.memberRevoked, "member \(member.id) has been revoked"))
+        }
+    }
+}

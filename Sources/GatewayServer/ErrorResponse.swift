@@ -1,0 +1,78 @@
+import Foundation
+import GatewayCore
+import Hummingbird
+import HTTPTypes
+import NIOCore
+
+/// The one place that maps error codes to HTTP statuses and renders error bodies.
+///
+/// Every error body is JSON: `{"error": {"code": "...", "message": "...", "requestId": "..."}}`.
+/// Unexpected errors become `500 internal_error` with no detail for the client.
+public enum ErrorResponse {
+    public static func status(for code: GatewayError.Code) -> HTTPResponse.Status {
+        switch code {
+        case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .badRequest: .badRequest
+        case .headersTooLarge: .init(code: 431, reasonPhrase: "Request Header Fields Too Large")
+        case .bodyTooLarge: .contentTooLarge
+        case .noPeerIdentity, .certificateRevoked, .certificateExpired, .certificateRejected: .unauthorized
+        case .unknownMember, .memberSuspended, .memberRevoked, .roleForbidden: .forbidden
+        case .serviceUnavailable: .serviceUnavailable
+        default: .internalServerError
+        }
+    }
+
+    struct Body: Encodable {
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+            var requestId: String?
+        }
+        var error: Detail
+    }
+
+    /// Renders `error` for a client; `closeConnection` adds `Connection: close`.
+    public static func response(_ error: GatewayError, requestID: String?, closeConnection: Bool = false) -> Response {
+        let body = Body(error: .init(code: error.code.rawValue, message: error.message, requestId: requestID))
+        let data = (try? JSONEncoder.gateway.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"error"}}"#.utf8)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let requestID { headers[.requestID] = requestID }
+        if closeConnection { headers[.connection] = "close" }
+        return Response(status: status(for: error.code), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Translates Hummingbird's own errors (routing, body limits) into gateway errors.
+    public static func gatewayError(from error: any Error) -> GatewayError {
+        if let error = error as? GatewayError { return error }
+        if let error = error as? HTTPError {
+            switch error.status {
+            case .notFound: return GatewayError(.notFound, "no such endpoint")
+            case .methodNotAllowed: return GatewayError(.methodNotAllowed, "this endpoint does not accept that method")
+            case .contentTooLarge: return GatewayError(.bodyTooLarge, "request body is over the limit")
+            case .badRequest: return GatewayError(.badRequest, error.body ?? "malformed request")
+            default: break
+            }
+        }
+        if let error = error as? NIOTooManyBytesError {
+            _ = error
+            return GatewayError(.bodyTooLarge, "request body is over the limit")
+        }
+        return GatewayError(.internalError, "the gateway could not complete the request")
+    }
+}
+
+extension HTTPField.Name {
+    public static let requestID = HTTPField.Name("X-Request-Id")!
+    public static let approvalID = HTTPField.Name("X-Approval-Id")!
+}
+
+extension JSONEncoder {
+    /// Sorted keys, ISO 8601 dates: stable output for clients and tests.
+    public static var gateway: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GatewayTLS
+
+/// Everything `genomegate serve` needs: where to listen, the TLS material, the
+/// member registry, the data folder and the limits.
+///
+/// Built from the YAML config file (``GatewayConfigurationFile``), then from
+/// command-line flags, which override the file key by key.
+public struct GatewayConfiguration: Sendable {
+    public var host: String
+    /// 0 asks the kernel for a free port; the ready line names the bound one.
+    public var port: Int
+    public var tls: TLSServerConfiguration
+    /// The member registry (YAML, see policy/members.yaml).
+    public var membersPath: String
+    /// Holds the pid file, the reload status and, later, the databases.
+    public var dataDirectory: String
+    public var limits: Limits
+
+    /// Bounds on what one client may ask of the gateway.
+    public struct Limits: Sendable, Hashable {
+        /// Largest request head (request line and headers) answered normally; larger gets 431.
+        public var maxHeaderBytes: Int = 16 * 1024
+        /// Largest request body; larger gets 413.
+        public var maxBodyBytes: Int = 1024 * 1024
+        /// An open connection with no request for this long is closed.
+        public var idleTimeout: Duration = .seconds(60)
+        public init() {}
+    }
+
+    public init(host: String, port: Int, tls: TLSServerConfiguration, membersPath: String, dataDirectory: String, limits: Limits = Limits()) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.membersPath = membersPath
+        self.dataDirectory = dataDirectory
+        self.limits = limits
+    }
+}
+
+/// Parses `HOST:PORT`, `[V6]:PORT` or `:PORT` (all interfaces).
+public enum ListenAddress {
+    public static func parse(_ text: String) -> (host: String, port: Int)? {
+        var host: Substring
+        var portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return nil }
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portText = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        }
+        if host.isEmpty { host = "0.0.0.0" }
+        guard let port = Int(portText), (0...65535).contains(port) else { return nil }
+        return (String(host), port)
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import GatewayCore
+import GatewayTLS
+import PolicyStore
+import Yams
+
+/// The gateway's YAML config file (example: policy/gateway.yaml).
+///
+/// Every key is optional here; ``resolve(_:)`` fails naming the first key that is
+/// still missing once flags have been applied. Relative paths are resolved
+/// against the folder holding the file.
+public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
+    public var listen: String?
+    public var tls: TLS?
+    public var members: String?
+    public var dataDirectory: String?
+    public var limits: Limits?
+
+    public struct TLS: Sendable, Decodable, Equatable {
+        public var certificate: String?
+        public var privateKey: String?
+        public var clientCA: String?
+        public var crl: String?
+        public var verifyDepth: Int?
+        public var handshakeTimeoutSeconds: Double?
+        enum CodingKeys: String, CodingKey {
+            case certificate, crl
+            case privateKey = "private_key"
+            case clientCA = "client_ca"
+            case verifyDepth = "verify_depth"
+            case handshakeTimeoutSeconds = "handshake_timeout_seconds"
+        }
+        public init() {}
+    }
+
+    public struct Limits: Sendable, Decodable, Equatable {
+        public var maxHeaderBytes: Int?
+        public var maxBodyBytes: Int?
+        public var idleTimeoutSeconds: Double?
+        enum CodingKeys: String, CodingKey {
+            case maxHeaderBytes = "max_header_bytes"
+            case maxBodyBytes = "max_body_bytes"
+            case idleTimeoutSeconds = "idle_timeout_seconds"
+        }
+        public init() {}
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case listen, tls, members, limits
+        case dataDirectory = "data_dir"
+    }
+
+    public init() {}
+
+    /// Reads the file; unknown keys are errors (a typo must not silently fall back to a default).
+    public static func load(_ path: String) throws(GatewayError) -> GatewayConfigurationFile {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw GatewayError(.invalidConfiguration, "config file \(path) cannot be read: \(error.localizedDescription)")
+        }
+        try rejectUnknownKeys(text, path: path)
+        var file: GatewayConfigurationFile
+        do {
+            file = try YAMLDecoder().decode(GatewayConfigurationFile.self, from: text)
+        } catch {
+            throw GatewayError(.invalidConfiguration, "config file \(path): \(YAMLErrorText.describe(error))")
+        }
+        file.makePathsAbsolute(relativeTo: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        return file
+    }
+
+    private static let knownKeys: [String: Set<String>] = [
+        "": ["listen", "tls", "members", "data_dir", "limits"],
+        "tls": ["certificate", "private_key", "client_ca", "crl", "verify_depth", "handshake_timeout_seconds"],
+        "limits": ["max_header_bytes", "max_body_bytes", "idle_timeout_seconds"],
+    ]
+
+    private static func rejectUnknownKeys(_ text: String, path: String) throws(GatewayError) {
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch {
+            throw GatewayError(.invalidConfiguration, "config file \(path) is not valid YAML: \(YAMLErrorText.describe(error))")
+        }
+        guard let mapping = node?.mapping else {
+            throw GatewayError(.invalidConfiguration, "config file \(path) must be a YAML mapping of keys to values")
+        }
+        for (key, value) in mapping {
+            let name = key.string ?? ""
+            guard knownKeys[""]!.contains(name) else {
+                throw GatewayError(.invalidConfiguration, "config file \(path): unknown key '\(name)'")
+            }
+            if let allowed = knownKeys[name], let inner = value.mapping {
+                for (innerKey, _) in inner where !allowed.contains(innerKey.string ?? "") {
+                    throw GatewayError(.invalidConfiguration, "config file \(path): unknown key '\(name).\(innerKey.string ?? "")'")
+                }
+            }
+        }
+    }
+
+    private mutating func makePathsAbsolute(relativeTo base: String) {
+        func absolute(_ path: String?) -> String? {
+            guard let path, !path.hasPrefix("/") else { return path }
+            return URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: base, isDirectory: true)).standardizedFileURL.path
+        }
+        members = absolute(members)
+        dataDirectory = absolute(dataDirectory)
+        if var section = tls {
+            section.certificate = absolute(section.certificate)
+            section.privateKey = absolute(section.privateKey)
+            section.clientCA = absolute(section.clientCA)
+            section.crl = absolute(section.crl)
+            tls = section
+        }
+    }
+
+    /// Turns the (flag-merged) file into a configuration, naming the first missing or bad key.
+    public func resolve() throws(GatewayError) -> GatewayConfiguration {
+        func required<T>(_ value: T?, _ key: String, _ flag: String) throws(GatewayError) -> T {
+            guard let value else {
+                throw GatewayError(.invalidConfiguration, "\(key) is not set: give \(flag) or set '\(key)' in the config file")
+            }
+            return value
+        }
+        let listenText = try required(listen, "listen", "--listen HOST:PORT")
+        guard let address = ListenAddress.parse(listenText) else {
+            throw GatewayError(.invalidConfiguration, "listen '\(listenText)' is not HOST:PORT (port 0-65535)")
+        }
+        var tlsConfiguration = TLSServerConfiguration(
+            certificatePath: try required(tls?.certificate, "tls.certificate", "--cert PEM"),
+            privateKeyPath: try required(tls?.privateKey, "tls.private_key", "--key PEM"),
+            clientCAPath: try required(tls?.clientCA, "tls.client_ca", "--client-ca PEM"),
+            crlPath: tls?.crl
+        )
+        if let depth = tls?.verifyDepth {
+            guard (1...10).contains(depth) else {
+                throw GatewayError(.invalidConfiguration, "tls.verify_depth \(depth) is not between 1 and 10")
+            }
+            tlsConfiguration.verifyDepth = depth
+        }
+        if let seconds = tls?.handshakeTimeoutSeconds {
+            guard seconds > 0, seconds <= 300 else {
+                throw GatewayError(.invalidConfiguration, "tls.handshake_timeout_seconds \(seconds) is not in (0, 300]")
+            }
+            tlsConfiguration.handshakeTimeout = .milliseconds(Int64(seconds * 1000))
+        }
+        var resolvedLimits = GatewayConfiguration.Limits()
+        if let value = limits?.maxHeaderBytes {
+            guard (1024...1_048_576).contains(value) else {
+                throw GatewayError(.invalidConfiguration, "limits.max_header_bytes \(value) is not between 1024 and 1048576")
+            }
+            resolvedLimits.maxHeaderBytes = value
+        }
+        if let value = limits?.maxBodyBytes {
+            guard (0...1_073_741_824).contains(value) else {
+                throw GatewayError(.invalidConfiguration, "limits.max_body_bytes \(value) is not between 0 and 1073741824")
+            }
+            resolvedLimits.maxBodyBytes = value
+        }
+        if let value = limits?.idleTimeoutSeconds {
+            guard value > 0, value <= 3600 else {
+                throw GatewayError(.invalidConfiguration, "limits.idle_timeout_seconds \(value) is not in (0, 3600]")
+            }
+            resolvedLimits.idleTimeout = .milliseconds(Int64(value * 1000))
+        }
+        return GatewayConfiguration(
+            host: address.host, port: address.port, tls: tlsConfiguration,
+            membersPath: try required(members, "members", "--members YAML"),
+            dataDirectory: try required(dataDirectory, "data_dir", "--data-dir DIR"),
+            limits: resolvedLimits
+        )
+    }
+}

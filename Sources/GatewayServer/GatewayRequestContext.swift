@@ -1,0 +1,34 @@
+import GatewayCore
+import GatewayPolicy
+import GatewayTLS
+import Hummingbird
+import NIOCore
+
+/// Per-request state: the connection's verified TLS identity and, once
+/// ``RequestGuardMiddleware`` has run, the member it maps to.
+///
+/// The caller is set from the TLS layer only; nothing the client sends can set it.
+public struct GatewayRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The connection the request arrived on (to find its TLS identity).
+    public let channel: any Channel
+    /// Unique per request; returned in the `X-Request-Id` header.
+    public var requestID: String = ""
+    public var connection: TLSConnectionInfo?
+    public var member: Member?
+    /// Set by the gateway from its configuration before handlers run.
+    public var bodyLimit: Int = 1024 * 1024
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.channel = source.channel
+    }
+
+    public var maxUploadSize: Int { bodyLimit }
+
+    /// The authenticated member, or a `no_peer_identity` error if the guard did not run.
+    public func requireMember() throws(GatewayError) -> Member {
+        guard let member else { throw GatewayError(.noPeerIdentity, "the request has no authenticated member") }
+        return member
+    }
+}

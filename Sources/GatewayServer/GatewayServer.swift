@@ -1,0 +1,116 @@
+import Foundation
+import GatewayCore
+import GatewayPolicy
+import GatewayTLS
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import PolicyStore
+import ServiceLifecycle
+import UnixSignals
+
+/// The gateway: configuration loaded and checked, TLS contexts, member
+/// directory, routes, and the application that serves them.
+///
+/// ```swift
+/// let gateway = try GatewayServer(configuration: configuration, logger: logger)
+/// try await gateway.run(onReady: { address in print(address) })
+/// ```
+public final class GatewayServer: Sendable {
+    public let configuration: GatewayConfiguration
+    public let contexts: TLSContextProvider
+    public let members: MemberDirectoryProvider
+    public let connections = TLSConnectionTable()
+    public let reloader: GatewayReloader
+    public let dataDirectory: GatewayDataDirectory
+    let logger: Logger
+
+    /// Loads every file the configuration names; the first bad one is reported.
+    public init(configuration: GatewayConfiguration, logger: Logger) throws(GatewayError) {
+        self.configuration = configuration
+        self.logger = logger
+        self.dataDirectory = GatewayDataDirectory(path: configuration.dataDirectory)
+        try dataDirectory.prepare()
+        let directory = try MemberRegistryFile.load(configuration.membersPath)
+        do {
+            self.contexts = try TLSContextProvider(configuration: configuration.tls)
+        } catch let error as TLSError {
+            throw GatewayError(.invalidConfiguration, error.message)
+        } catch {
+            throw GatewayError(.invalidConfiguration, "\(error)")
+        }
+        self.members = MemberDirectoryProvider(directory)
+        self.reloader = GatewayReloader(configuration: configuration, contexts: contexts, members: members, logger: logger)
+    }
+
+    /// The gateway's routes behind the request guard. Tests may add routes before ``makeApplication(router:onReady:)``.
+    public func makeRouter() -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
+        router.add(middleware: RequestGuardMiddleware(
+            identification: CallerIdentification(connections: connections, contexts: contexts, members: members),
+            limits: configuration.limits,
+            logger: logger
+        ))
+        InfoRoutes.register(on: router)
+        return router
+    }
+
+    /// The Hummingbird application over OpenSSL, with the SIGHUP reload service.
+    /// `onReady` receives the bound address once the listener is up.
+    public func makeApplication(
+        router: Router<GatewayRequestContext>,
+        onReady: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let limits = configuration.limits
+        let contexts = self.contexts
+        let connections = self.connections
+        let observer = TLSConnectionObserver.logging(logger)
+        // NIO's decoder refuses heads past this with 400; the guard answers 431 below it.
+        let decoderLimit = max(limits.maxHeaderBytes * 4, 256 * 1024)
+        let idleTimeout = TimeAmount.nanoseconds(
+            limits.idleTimeout.components.seconds * 1_000_000_000 + limits.idleTimeout.components.attoseconds / 1_000_000_000
+        )
+        let httpConfiguration = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionCloseHandler()],
+            idleTimeout: idleTimeout,
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: decoderLimit, maxHeaderListSize: decoderLimit)
+        )
+        let server = HTTPServerBuilder { (responder: @escaping HTTPChannelHandler.Responder) -> any ServerChildChannel in
+            let http = HTTP1Channel(responder: responder, configuration: httpConfiguration)
+            return OpenSSLServerChildChannel(base: http, contexts: contexts, connections: connections, observer: observer)
+        }
+        return Application(
+            router: router,
+            server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GenomeGate"),
+            services: [ReloadSignalService(reloader: reloader)],
+            onServerRunning: { channel in
+                if let address = channel.localAddress { await onReady(address) }
+            },
+            logger: logger
+        )
+    }
+}
+
+extension GatewayServer {
+    /// The linked OpenSSL library's version text.
+    public static var openSSLVersion: String { TLSServerContext.openSSLVersion }
+}
+
+extension GatewayServer {
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully (in-flight requests finish).
+    /// `onReady` receives the bound address as `https://HOST:PORT`.
+    public func run(onReady: @escaping @Sendable (String) async -> Void) async throws {
+        let application = makeApplication(router: makeRouter()) { address in
+            await onReady(Self.url(of: address))
+        }
+        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// `https://127.0.0.1:8443` or `https://[::1]:8443`.
+    public static func url(of address: SocketAddress) -> String {
+        let host = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "localhost"
+        return "https://\(host):\(address.port ?? 0)"
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import GatewayCore
+import GatewayPolicy
+import GatewayTLS
+import Hummingbird
+
+/// `/api/info` (Beacon v2 info), `/api/service-info` (GA4GH service-info), `/api/whoami`.
+enum InfoRoutes {
+    static let beaconID = "jp.genomegate.beacon"
+    static let apiVersion = "v2.0.0"
+
+    static func register(on router: Router<GatewayRequestContext>) {
+        let everyone = Set(Role.allCases)
+        router.get("/api/info", allowing: everyone) { _, _ in try JSONResponse.make(beaconInfo) }
+        router.get("/api/service-info", allowing: everyone) { _, _ in try JSONResponse.make(serviceInfo) }
+        router.get("/api/whoami", allowing: everyone) { _, context in
+            let member = try context.requireMember()
+            guard let connection = context.connection else {
+                throw GatewayError(.noPeerIdentity, "the connection has no verified client certificate")
+            }
+            return try JSONResponse.make(WhoAmI(member: member, connection: connection))
+        }
+    }
+
+    struct Organization: Encodable {
+        var id = "jp.genomegate"
+        var name = "GenomeGate Analysis and Data Centre"
+        var description: String? = "Gateway to the national whole-genome programme for cancer and rare disease"
+    }
+
+    struct BeaconInfo: Encodable {
+        struct Meta: Encodable {
+            struct ReturnedSchema: Encodable {
+                var entityType: String
+                var schema: String
+            }
+            var beaconId = beaconID
+            var apiVersion = InfoRoutes.apiVersion
+            var returnedSchemas = [ReturnedSchema(entityType: "info", schema: "beacon-info-v2.0.0")]
+        }
+        struct Info: Encodable {
+            var id = beaconID
+            var name = "GenomeGate Beacon"
+            var apiVersion = InfoRoutes.apiVersion
+            var environment = "prod"
+            var organization = Organization()
+            var description = "Aggregate answers (Beacon v2 boolean and count) over the programme's whole-genome variant store, for members with a committee approval. No record-level data is served."
+            var version = GatewayVersion.string
+        }
+        var meta = Meta()
+        var response = Info()
+    }
+
+    static let beaconInfo = BeaconInfo()
+
+    struct ServiceInfo: Encodable {
+        struct ServiceType: Encodable {
+            var group = "org.ga4gh"
+            var artifact = "beacon"
+            var version = "2.0.0"
+        }
+        var id = beaconID
+        var name = "GenomeGate"
+        var type = ServiceType()
+        var description = "Mutual-TLS gateway to aggregate cancer whole-genome data under committee approvals"
+        var organization = ServiceOrganization()
+        var version = GatewayVersion.string
+        var environment = "prod"
+
+        struct ServiceOrganization: Encodable {
+            var name = "GenomeGate Analysis and Data Centre"
+            var url = "https://genomegate.example.jp"
+        }
+    }
+
+    static let serviceInfo = ServiceInfo()
+
+    struct WhoAmI: Encodable {
+        struct MemberView: Encodable {
+            var id, name, organization, country, role: String
+        }
+        struct CertificateView: Encodable {
+            var fingerprintSha256, subject, issuer, serial: String
+            var notBefore, notAfter: Date
+            var country: String?
+        }
+        struct TLSView: Encodable {
+            var version, cipherSuite: String
+            var sessionResumed: Bool
+        }
+        var member: MemberView
+        var certificate: CertificateView
+        var tls: TLSView
+
+        init(member: Member, connection: TLSConnectionInfo) {
+            self.member = MemberView(id: member.id, name: member.name, organization: member.organization,
+                                     country: member.country, role: member.role.rawValue)
+            let peer = connection.peer
+            self.certificate = CertificateView(fingerprintSha256: peer.fingerprintSHA256, subject: peer.subject,
+                                               issuer: peer.issuer, serial: peer.serial, notBefore: peer.notBefore,
+                                               notAfter: peer.notAfter, country: peer.country)
+            self.tls = TLSView(version: connection.protocolVersion, cipherSuite: connection.cipherSuite,
+                               sessionResumed: connection.sessionResumed)
+        }
+    }
+}

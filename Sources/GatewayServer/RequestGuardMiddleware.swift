@@ -1,0 +1,86 @@
+import Foundation
+import GatewayCore
+import GatewayPolicy
+import Hummingbird
+import HTTPTypes
+import Logging
+
+/// The first step of every request: request id, limits, identity.
+///
+/// 1. gives the request an id (returned as `X-Request-Id`);
+/// 2. refuses a request head over the limit (431) or a declared body over the limit (413);
+/// 3. removes headers a client could use to impersonate a TLS identity;
+/// 4. identifies the caller from the TLS layer (``CallerIdentification``);
+/// 5. renders any error as the JSON error body (``ErrorResponse``).
+struct RequestGuardMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+
+    let identification: CallerIdentification
+    let limits: GatewayConfiguration.Limits
+    let logger: Logger
+
+    /// Headers proxies use to pass a client certificate on; never trusted here.
+    static let impersonationHeaders: [HTTPField.Name] = [
+        "X-Client-Cert", "X-SSL-Client-Cert", "X-SSL-Client-DN", "X-SSL-Client-S-DN", "X-SSL-Client-I-DN",
+        "X-SSL-Client-Verify", "X-SSL-Client-Fingerprint", "X-Forwarded-Client-Cert", "SSL-Client-Cert",
+        "X-Client-DN", "X-Client-Verify", "X-Member-Id", "X-Remote-User", "Remote-User", "X-Forwarded-User",
+    ].compactMap { HTTPField.Name($0) }
+
+    func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        var request = request
+        context.requestID = RequestIdentifier.make()
+        context.bodyLimit = limits.maxBodyBytes
+        do {
+            try checkLimits(request)
+            request = Self.strippingImpersonation(request)
+            let (connection, member) = try identification.identify(context.channel)
+            context.connection = connection
+            context.member = member
+            context.logger[metadataKey: "member"] = .string(member.id)
+            var response = try await next(request, context)
+            response.headers[.requestID] = context.requestID
+            return response
+        } catch {
+            let gatewayError = ErrorResponse.gatewayError(from: error)
+            if gatewayError.code == .internalError {
+                logger.error("request failed", metadata: ["request.id": "\(context.requestID)", "error": "\(error)"])
+            }
+            let close: Set<GatewayError.Code> = [.headersTooLarge, .bodyTooLarge, .certificateRevoked, .certificateExpired, .certificateRejected, .noPeerIdentity]
+            return ErrorResponse.response(gatewayError, requestID: context.requestID, closeConnection: close.contains(gatewayError.code))
+        }
+    }
+
+    static func strippingImpersonation(_ request: Request) -> Request {
+        guard impersonationHeaders.contains(where: { request.headers[$0] != nil }) else { return request }
+        var head = request.head
+        for name in impersonationHeaders { head.headerFields[values: name] = [] }
+        return Request(head: head, body: request.body)
+    }
+
+    private func checkLimits(_ request: Request) throws(GatewayError) {
+        var headBytes = request.method.rawValue.utf8.count + (request.uri.string.utf8.count) + 12
+        for field in request.headers {
+            headBytes += field.name.rawName.utf8.count + field.value.utf8.count + 4
+        }
+        if headBytes > limits.maxHeaderBytes {
+            throw GatewayError(.headersTooLarge, "request headers are \(headBytes) bytes; the limit is \(limits.maxHeaderBytes)")
+        }
+        if let declared = request.headers[.contentLength], let length = Int(declared), length > limits.maxBodyBytes {
+            throw GatewayError(.bodyTooLarge, "request body is \(length) bytes; the limit is \(limits.maxBodyBytes)")
+        }
+    }
+}
+
+/// Request ids: 128 random bits, hex.
+enum RequestIdentifier {
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt64
+        return String(format: "%016llx%016llx", high, low)
+    }
+}

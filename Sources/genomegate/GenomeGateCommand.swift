@@ -1,0 +1,13 @@
+import ArgumentParser
+import GatewayCore
+
+/// `genomegate`: the gateway and its operator commands.
+@main
+struct GenomeGateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "genomegate",
+        abstract: "Mutual-TLS gateway to aggregate cancer whole-genome data.",
+        version: GatewayVersion.string,
+        subcommands: [ServeCommand.self, ReloadCommand.self, VersionCommand.self]
+    )
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import GatewayCore
+import GatewayServer
+import Logging
+
+/// `genomegate serve`: runs the gateway until SIGTERM or SIGINT (in-flight requests finish).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway.",
+        discussion: """
+            Reads the YAML config file if given; every flag overrides the matching key. \
+            Runs with flags alone: --listen HOST:PORT --cert PEM --key PEM --client-ca PEM \
+            [--crl PEM] --members YAML --data-dir DIR. Prints one line with the bound address \
+            when ready. SIGHUP (or `genomegate reload`) re-reads certificate, key, CA bundle, \
+            CRL and member registry.
+            """
+    )
+
+    @Option(help: "YAML config file (example: policy/gateway.yaml).") var config: String?
+    @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free one).") var listen: String?
+    @Option(help: "Server certificate chain, PEM.") var cert: String?
+    @Option(help: "Server private key, PEM.") var key: String?
+    @Option(name: .customLong("client-ca"), help: "Consortium CA bundle client certificates must chain to, PEM.") var clientCA: String?
+    @Option(help: "Certificate revocation list(s), PEM.") var crl: String?
+    @Option(help: "Member registry, YAML.") var members: String?
+    @Option(name: .customLong("data-dir"), help: "Data folder (pid file, reload status, databases).") var dataDir: String?
+    @Option(name: .customLong("handshake-timeout"), help: "Seconds a client has to complete the TLS handshake.") var handshakeTimeout: Double?
+    @Option(name: .customLong("idle-timeout"), help: "Seconds an idle keep-alive connection stays open.") var idleTimeout: Double?
+    @Option(name: .customLong("max-header-bytes"), help: "Largest request head; larger gets 431.") var maxHeaderBytes: Int?
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body; larger gets 413.") var maxBodyBytes: Int?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "genomegate")
+        let gateway: GatewayServer
+        do {
+            let configuration = try mergedFile().resolve()
+            gateway = try GatewayServer(configuration: configuration, logger: logger)
+        } catch let error as GatewayError {
+            FileHandle.standardError.write(Data("genomegate: error: \(error.message)\n".utf8))
+            throw ExitCode(78)
+        }
+        try gateway.dataDirectory.writePID(ProcessInfo.processInfo.processIdentifier)
+        defer { gateway.dataDirectory.removePID() }
+        let pid = ProcessInfo.processInfo.processIdentifier
+        try await gateway.run { url in
+            FileHandle.standardOutput.write(Data("genomegate: listening on \(url) (pid \(pid))\n".utf8))
+        }
+    }
+
+    /// The config file (or an empty one) with every given flag applied over it.
+    private func mergedFile() throws -> GatewayConfigurationFile {
+        var file = try config.map { path throws(GatewayError) in try GatewayConfigurationFile.load(path) } ?? GatewayConfigurationFile()
+        func absolute(_ path: String?) -> String? {
+            guard let path else { return nil }
+            return URL(fileURLWithPath: path).standardizedFileURL.path
+        }
+        if let listen { file.listen = listen }
+        var tls = file.tls ?? .init()
+        if let cert { tls.certificate = absolute(cert) }
+        if let key { tls.privateKey = absolute(key) }
+        if let clientCA { tls.clientCA = absolute(clientCA) }
+        if let crl { tls.crl = absolute(crl) }
+        if let handshakeTimeout { tls.handshakeTimeoutSeconds = handshakeTimeout }
+        file.tls = tls
+        if let members { file.members = absolute(members) }
+        if let dataDir { file.dataDirectory = absolute(dataDir) }
+        var limits = file.limits ?? .init()
+        if let idleTimeout { limits.idleTimeoutSeconds = idleTimeout }
+        if let maxHeaderBytes { limits.maxHeaderBytes = maxHeaderBytes }
+        if let maxBodyBytes { limits.maxBodyBytes = maxBodyBytes }
+        file.limits = limits
+        return file
+    }
+}
