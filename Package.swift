@@ -82,19 +82,19 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayTLSTests",
-            dependencies: ["GatewayTLS", "GatewayTestSupport"],
-            swiftSettings: strict
+            dependencies: ["GatewayTLS", "GatewayTestSupport"]
         ),
         .testTarget(
             name: "GatewayPolicyTests",
-            dependencies: ["GatewayPolicy", "PolicyStore"],
-            swiftSettings: strict
+            dependencies: ["GatewayPolicy", "PolicyStore"]
         ),
         .testTarget(
             name: "GatewayServerTests",
-            dependencies: ["GatewayServer", "GatewayTestSupport", "genomegate"],
-            resources: [.copy("Fixtures")],
-            swiftSettings: strict
+            dependencies: [
+                "GatewayServer", "GatewayTestSupport", "genomegate",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Fixtures")]
         ),
     ]
 )

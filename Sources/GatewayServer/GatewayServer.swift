@@ -57,15 +57,17 @@ public final class GatewayServer: Sendable {
     }
 
     /// The Hummingbird application over OpenSSL, with the SIGHUP reload service.
-    /// `onReady` receives the bound address once the listener is up.
+    /// `onReady` receives the bound address once the listener is up; `handshakeObserver`
+    /// (default: logging) is told about every handshake.
     public func makeApplication(
         router: Router<GatewayRequestContext>,
+        handshakeObserver: TLSConnectionObserver? = nil,
         onReady: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let limits = configuration.limits
         let contexts = self.contexts
         let connections = self.connections
-        let observer = TLSConnectionObserver.logging(logger)
+        let observer = handshakeObserver ?? TLSConnectionObserver.logging(logger)
         // NIO's decoder refuses heads past this with 400; the guard answers 431 below it.
         let decoderLimit = max(limits.maxHeaderBytes * 4, 256 * 1024)
         let idleTimeout = TimeAmount.nanoseconds(
