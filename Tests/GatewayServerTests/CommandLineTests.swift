@@ -1,0 +1,124 @@
+import Foundation
+import GatewayTestSupport
+import Testing
+
+/// The built `genomegate` binary, run as an operator would.
+@Suite("genomegate command line")
+struct CommandLineTests {
+    /// The binary SwiftPM built beside this test bundle.
+    static let binary: String = {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("genomegate").path
+    }()
+
+    static func flags(_ pki: String, data: String, listen: String = "127.0.0.1:0") -> [String] {
+        ["--listen", listen, "--cert", pki + "/server.pem", "--key", pki + "/server.key", "--client-ca", pki + "/ca.pem",
+         "--crl", pki + "/crl.pem", "--members", pki + "/members.yaml", "--data-dir", data]
+    }
+
+    @Test("version prints the gateway and OpenSSL versions")
+    func version() async throws {
+        let result = try await Subprocess.run([Self.binary, "version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("genomegate "))
+        #expect(result.stdout.contains("OpenSSL 3"))
+    }
+
+    @Test("bad flags and config values exit non-zero naming what is wrong", arguments: [
+        (["--listen", "nonsense"], "listen 'nonsense'"),
+        (["--listen", "127.0.0.1:99999"], "listen '127.0.0.1:99999'"),
+        (["--cert", "/nonexistent/server.pem"], "/nonexistent/server.pem"),
+        (["--members", "/nonexistent/members.yaml"], "/nonexistent/members.yaml"),
+        (["--crl", "/nonexistent/crl.pem"], "/nonexistent/crl.pem"),
+        (["--handshake-timeout", "0"], "handshake_timeout_seconds"),
+        (["--log-level", "loud"], "--log-level"),
+    ])
+    func badFlags(override: [String], mention: String) async throws {
+        let pki = try await DevPKI.shared()
+        let data = DevPKI.temporaryFolder("cli")
+        let result = try await Subprocess.run([Self.binary, "serve"] + Self.flags(pki, data: data) + override)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(mention), "\(result.stderr)")
+        #expect(!result.stdout.contains("listening on"))
+    }
+
+    @Test("a config file with an unknown key is refused, naming the key")
+    func unknownConfigKey() async throws {
+        let folder = DevPKI.temporaryFolder("config")
+        try "listen: 127.0.0.1:0\ntls:\n  certifcate: server.pem\n".write(toFile: folder + "/gateway.yaml", atomically: true, encoding: .utf8)
+        let result = try await Subprocess.run([Self.binary, "serve", "--config", folder + "/gateway.yaml"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("tls.certifcate"), "\(result.stderr)")
+    }
+
+    @Test("serve: ready line, SIGHUP reloads via `genomegate reload`, a broken CRL is refused, SIGTERM stops cleanly")
+    func serveReloadAndStop() async throws {
+        let pki = try await DevPKI.make()
+        let data = DevPKI.temporaryFolder("cli-data")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["serve"] + Self.flags(pki, data: data) + ["--log-level", "notice"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        let ready = try await offThread { () -> String in
+            var line = Data()
+            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+            return String(decoding: line, as: UTF8.self)
+        }
+        #expect(ready.hasPrefix("genomegate: listening on https://127.0.0.1:"), "\(ready)")
+        let port = try #require(Int(ready.split(separator: ":")[3].split(separator: " ")[0]))
+        #expect(FileManager.default.fileExists(atPath: data + "/genomegate.pid"))
+
+        // researcher-de works, is revoked by a new CRL, and `genomegate reload` applies it.
+        let client = try await offThread { try TestTLSClient(port: port, pki: pki, identity: "researcher-de") }
+        #expect(try await offThread { try client.request("GET", "/api/whoami").status } == 200)
+        try await DevPKI.revoke("researcher-de", in: pki)
+        let reloaded = try await Subprocess.run([Self.binary, "reload", "--data-dir", data])
+        #expect(reloaded.status == 0, "\(reloaded.output)")
+        #expect(try await offThread { try client.request("GET", "/api/whoami").status } == 401)
+
+        // A broken CRL: the command fails and says why; the gateway keeps serving.
+        try "garbage\n".write(toFile: pki + "/crl.pem", atomically: true, encoding: .utf8)
+        let refused = try await Subprocess.run([Self.binary, "reload", "--data-dir", data])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("crl.pem"), "\(refused.stderr)")
+        let jp = try await offThread { try TestTLSClient(port: port, pki: pki, identity: "researcher-jp").request("GET", "/api/whoami").status }
+        #expect(jp == 200)
+
+        process.terminate()  // SIGTERM: graceful shutdown
+        try await offThread { process.waitUntilExit() }
+        #expect(process.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: data + "/genomegate.pid"))
+    }
+}
+
+extension CommandLineTests {
+    @Test("the example policy/gateway.yaml and policy/members.yaml parse")
+    func exampleFilesParse() async throws {
+        // Point the example at a real PKI by overriding the TLS flags; the rest comes from the file.
+        let pki = try await DevPKI.shared()
+        let data = DevPKI.temporaryFolder("example")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["serve", "--config", DevPKI.repositoryRoot + "/policy/gateway.yaml", "--listen", "127.0.0.1:0",
+                             "--cert", pki + "/server.pem", "--key", pki + "/server.key", "--client-ca", pki + "/ca.pem",
+                             "--crl", pki + "/crl.pem", "--members", DevPKI.repositoryRoot + "/policy/members.yaml", "--data-dir", data]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let ready = try await offThread { () -> String in
+            var line = Data()
+            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+            return String(decoding: line, as: UTF8.self)
+        }
+        process.terminate()
+        try await offThread { process.waitUntilExit() }
+        #expect(ready.contains("listening on https://127.0.0.1:"), "\(ready)")
+        #expect(process.terminationStatus == 0)
+    }
+}
