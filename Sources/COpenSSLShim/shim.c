@@ -34,3 +34,20 @@ void gg_sk_X509_free(void *s) { sk_X509_free((STACK_OF(X509) *)s); }
 void gg_sk_X509_pop_free(void *s) { sk_X509_pop_free((STACK_OF(X509) *)s, X509_free); }
 
 unsigned long gg_name_flags_rfc2253(void) { return XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB; }
+
+int gg_verify_remember_rejected(int ok, void *store_context) {
+    X509_STORE_CTX *store = (X509_STORE_CTX *)store_context;
+    if (ok) return ok;
+    SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+    X509 *leaf = X509_STORE_CTX_get0_cert(store);
+    if (ssl != NULL && leaf != NULL && SSL_get_app_data(ssl) == NULL && X509_up_ref(leaf) == 1) {
+        SSL_set_app_data(ssl, leaf);
+    }
+    return ok;
+}
+
+X509 *gg_SSL_take_rejected_certificate(SSL *ssl) {
+    X509 *leaf = (X509 *)SSL_get_app_data(ssl);
+    SSL_set_app_data(ssl, NULL);
+    return leaf;
+}

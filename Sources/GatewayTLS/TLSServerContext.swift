@@ -62,7 +62,9 @@ public final class TLSServerContext: @unchecked Sendable {
             throw TLSError.fromQueue(.contextSetup, "cannot set the session id context")
         }
         _ = gg_SSL_CTX_set_session_cache_mode(pointer, gg_session_cache_server())
-        SSL_CTX_set_verify(pointer, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nil)
+        SSL_CTX_set_verify(pointer, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT) { ok, store in
+            gg_verify_remember_rejected(ok, UnsafeMutableRawPointer(store))
+        }
         SSL_CTX_set_verify_depth(pointer, Int32(configuration.verifyDepth))
         guard SSL_CTX_set_purpose(pointer, X509_PURPOSE_SSL_CLIENT) == 1 else {
             throw TLSError.fromQueue(.contextSetup, "cannot require the sslclient purpose")

@@ -59,6 +59,7 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     deinit {
+        if let rejected = gg_SSL_take_rejected_certificate(ssl) { X509_free(rejected) }
         SSL_free(ssl)
     }
 
@@ -146,7 +147,13 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
         if verify != X509_V_OK {
             reasons.insert("certificate verify: " + String(cString: X509_verify_cert_error_string(verify)), at: 0)
         }
-        let peer = SSL_get0_peer_certificate(ssl).map { PeerIdentity.read(leaf: $0, chainDER: [X509Fields.der($0)]) }
+        var peer: PeerIdentity?
+        if let rejected = gg_SSL_take_rejected_certificate(ssl) {
+            peer = PeerIdentity.read(leaf: rejected, chainDER: [X509Fields.der(rejected)])
+            X509_free(rejected)
+        } else if let shown = SSL_get0_peer_certificate(ssl) {
+            peer = PeerIdentity.read(leaf: shown, chainDER: [X509Fields.der(shown)])
+        }
         fail(context: context, TLSError(.handshakeFailed, reasons.isEmpty ? "handshake failed" : reasons.joined(separator: "; ")), peer: peer)
     }
 

@@ -160,6 +160,16 @@ struct MutualTLSTests {
         }
     }
 
+    @Test("the server ends a connection with close_notify")
+    func closeNotify() async throws {
+        try await TestGateway.with { gateway in
+            let client = try await gateway.client("researcher-jp")
+            let response = try await offThread { try client.request("GET", "/api/whoami", headers: [("Connection", "close")]) }
+            #expect(response.status == 200)
+            #expect(try await offThread { client.ending() } == .closeNotify)
+        }
+    }
+
     @Test("unknown paths answer 404 with a JSON error")
     func unknownPath() async throws {
         try await TestGateway.with { gateway in

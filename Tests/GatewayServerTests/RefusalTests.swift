@@ -31,6 +31,8 @@ struct RefusalTests {
             let failure = try await gateway.handshakes.waitForFailure()
             #expect(failure.code == .handshakeFailed)
             #expect(failure.message.contains(reason), "\(failure.message)")
+            // The refusal names the certificate that was shown, for the audit trail.
+            #expect(failure.peerSubject?.contains("CN=\(identity)") == true, "\(failure.peerSubject ?? "none")")
         }
     }
 

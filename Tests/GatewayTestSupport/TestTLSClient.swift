@@ -78,6 +78,28 @@ public final class TestTLSClient: @unchecked Sendable {
         }
     }
 
+    /// How the server ended the connection.
+    public enum Ending: Sendable, Equatable {
+        /// A TLS close_notify alert, then end of stream.
+        case closeNotify
+        /// End of stream with no close_notify (truncation).
+        case unclean
+        /// More data came instead.
+        case stillOpen
+    }
+
+    /// Reads until the server ends the connection and says how it did.
+    public func ending() -> Ending {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        var count = 0
+        ERR_clear_error()
+        let ok = chunk.withUnsafeMutableBytes { SSL_read_ex(ssl, $0.baseAddress, $0.count, &count) }
+        if ok == 1 { return .stillOpen }
+        let error = SSL_get_error(ssl, 0)
+        ERR_clear_error()
+        return error == SSL_ERROR_ZERO_RETURN ? .closeNotify : .unclean
+    }
+
     /// True once the server has closed the connection (close_notify or EOF).
     public func serverClosed() -> Bool {
         (try? fill()) == false

@@ -42,4 +42,11 @@ void gg_sk_X509_pop_free(void *stack);
 /* X509_NAME_print_ex flags for an RFC 2253 string ("CN=a,O=b,C=JP"). */
 unsigned long gg_name_flags_rfc2253(void);
 
+/* Verification callback for server contexts: keeps OpenSSL's verdict unchanged, and
+   when a chain fails, remembers the peer's leaf certificate on the SSL so the
+   refusal can name who was refused. */
+int gg_verify_remember_rejected(int ok, void *store_context);
+/* The leaf remembered by gg_verify_remember_rejected, or NULL. The caller owns it (X509_free). */
+X509 *gg_SSL_take_rejected_certificate(SSL *ssl);
+
 #endif
