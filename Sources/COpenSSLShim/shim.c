@@ -21,7 +21,9 @@ long gg_server_modes(void) {
 }
 int gg_version_tls1_2(void) { return TLS1_2_VERSION; }
 int gg_version_tls1_3(void) { return TLS1_3_VERSION; }
-long gg_session_cache_server(void) { return SSL_SESS_CACHE_SERVER; }
+/* Server-side sessions live in the tickets only (as with nginx's default): OpenSSL keeps no
+   internal store that every full handshake would add to and that it would periodically sweep. */
+long gg_session_cache_server(void) { return SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL; }
 
 long gg_BIO_get_mem_data(BIO *bio, char **data) { return BIO_get_mem_data(bio, data); }
 void gg_OPENSSL_free(void *pointer) { OPENSSL_free(pointer); }

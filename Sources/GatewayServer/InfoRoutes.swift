@@ -11,8 +11,9 @@ enum InfoRoutes {
 
     static func register(on router: Router<GatewayRequestContext>) {
         let everyone = Set(Role.allCases)
-        router.get("/api/info", allowing: everyone) { _, _ in try JSONResponse.make(beaconInfo) }
-        router.get("/api/service-info", allowing: everyone) { _, _ in try JSONResponse.make(serviceInfo) }
+        let info = JSONResponse.Prepared(beaconInfo), service = JSONResponse.Prepared(serviceInfo)
+        router.get("/api/info", allowing: everyone) { _, _ in try info.response() }
+        router.get("/api/service-info", allowing: everyone) { _, _ in try service.response() }
         router.get("/api/whoami", allowing: everyone) { _, context in
             let member = try context.requireMember()
             guard let connection = context.connection else {

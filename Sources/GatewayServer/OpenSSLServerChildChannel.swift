@@ -4,7 +4,8 @@ import Logging
 import NIOCore
 
 /// Puts a ``TLSServerHandler`` (OpenSSL over memory BIOs) in front of a
-/// Hummingbird child channel, normally `HTTP1Channel`.
+/// Hummingbird child channel, normally `HTTP1Channel` (given HTTP/1.0 connection
+/// semantics by ``HTTP10ConnectionHandler``).
 ///
 /// Each accepted connection gets a handler built from the provider's current
 /// context, so a reload affects every handshake after it.
@@ -22,6 +23,9 @@ struct OpenSSLServerChildChannel<Base: ServerChildChannel>: ServerChildChannel {
             try channel.pipeline.syncOperations.addHandler(handler)
         }.flatMap {
             base.setup(channel: channel, logger: logger)
+        }.flatMapThrowing { value in
+            try HTTP10ConnectionHandler.insert(into: channel.pipeline.syncOperations)
+            return value
         }
     }
 

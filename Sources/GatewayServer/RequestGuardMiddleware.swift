@@ -4,6 +4,7 @@ import GatewayPolicy
 import Hummingbird
 import HTTPTypes
 import Logging
+import Synchronization
 
 /// The first step of every request: request id, limits, identity.
 ///
@@ -75,12 +76,25 @@ struct RequestGuardMiddleware: RouterMiddleware {
     }
 }
 
-/// Request ids: 128 random bits, hex.
+/// Request ids: 32 hex digits, unique per process and across restarts: 64 random bits drawn
+/// once per process, then a 64-bit sequence number. Ids name requests; they are not secrets.
 enum RequestIdentifier {
-    static func make() -> String {
+    private static let processNonce: UInt64 = {
         var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
-        return String(format: "%016llx%016llx", high, low)
+        return generator.next()
+    }()
+    private static let sequence = Atomic<UInt64>(0)
+
+    static func make() -> String {
+        let number = sequence.add(1, ordering: .relaxed).newValue
+        var digits = [UInt8](repeating: 0, count: 32)
+        for (offset, value) in [processNonce, number].enumerated() {
+            for nibble in 0..<16 {
+                digits[offset * 16 + nibble] = hexDigits[Int((value >> UInt64(60 - 4 * nibble)) & 0xf)]
+            }
+        }
+        return String(decoding: digits, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

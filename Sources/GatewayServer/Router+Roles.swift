@@ -48,10 +48,25 @@ enum RoleGate {
 public enum JSONResponse {
     public static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try JSONEncoder.gateway.encode(value)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: .init(bytes: data))
-        )
+        return response(ByteBuffer(bytes: data), status: status)
+    }
+
+    /// A document that never changes, encoded once; each ``Prepared/response()`` shares the bytes.
+    public struct Prepared: Sendable {
+        private let body: Result<ByteBuffer, GatewayError>
+
+        public init<T: Encodable>(_ value: T) {
+            do {
+                body = .success(ByteBuffer(bytes: try JSONEncoder.gateway.encode(value)))
+            } catch {
+                body = .failure(GatewayError(.internalError, "cannot encode \(T.self): \(error)"))
+            }
+        }
+
+        public func response() throws(GatewayError) -> Response { JSONResponse.response(try body.get(), status: .ok) }
+    }
+
+    static func response(_ body: ByteBuffer, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 }

@@ -195,10 +195,18 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private func readPlaintext(context: ChannelHandlerContext) {
         while state == .active || state == .closing {
-            var buffer = context.channel.allocator.buffer(capacity: 16 * 1024)
+            // Plaintext never exceeds the ciphertext waiting, nor one record (16 KiB).
+            let available = max(Int(SSL_pending(ssl)), Int(BIO_ctrl_pending(readBIO)))
+            guard available > 0 else {
+                writeCiphertext(context: context, promise: nil)
+                context.flush()
+                return
+            }
+            let capacity = min(available, 16 * 1024)
+            var buffer = context.channel.allocator.buffer(capacity: capacity)
             var count = 0
             OpenSSLErrorQueue.clear()
-            let result = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 16 * 1024) { bytes in
+            let result = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { bytes in
                 SSL_read_ex(ssl, bytes.baseAddress, bytes.count, &count) == 1 ? count : 0
             }
             if result > 0 {

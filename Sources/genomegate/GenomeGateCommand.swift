@@ -2,7 +2,6 @@ import ArgumentParser
 import GatewayCore
 
 /// `genomegate`: the gateway and its operator commands.
-@main
 struct GenomeGateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "genomegate",

@@ -1,0 +1,73 @@
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+
+/// Gives HTTP/1.0 clients HTTP/1.0 connection semantics, which the version-free HTTP types
+/// Hummingbird works with cannot express.
+///
+/// An HTTP/1.0 request keeps its connection only when it says `Connection: keep-alive`; then
+/// the response says `Connection: keep-alive` too (clients such as ApacheBench wait for that),
+/// provided it has a `Content-Length` to delimit it. Otherwise the request is marked
+/// `Connection: close` on its way up (so no further request is read), the response says
+/// `Connection: close`, and the connection is closed once the response is written.
+/// HTTP/1.1 requests pass unchanged. Sits between NIO's HTTP/1 codec and
+/// `HTTP1ToHTTPServerCodec`, where the request's version is still known; NIO's pipelining
+/// handler below it lets one request at a time through.
+final class HTTP10ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// Whether the request being answered is HTTP/1.0 and asked to keep the connection.
+    private var http10KeepAlive: Bool?
+    private var closeAfterResponse = false
+
+    /// Inserts a handler before the pipeline's `HTTP1ToHTTPServerCodec`; does nothing without one.
+    static func insert(into pipeline: ChannelPipeline.SynchronousOperations) throws {
+        guard let codec = try? pipeline.handler(type: HTTP1ToHTTPServerCodec.self) else { return }
+        try pipeline.addHandler(HTTP10ConnectionHandler(), position: .before(codec))
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(var head) = unwrapInboundIn(data) else {
+            context.fireChannelRead(data)
+            return
+        }
+        guard head.version == .http1_0 else {
+            http10KeepAlive = nil
+            context.fireChannelRead(data)
+            return
+        }
+        http10KeepAlive = head.isKeepAlive
+        if !head.isKeepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
+        context.fireChannelRead(wrapInboundOut(.head(head)))
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(var head):
+            guard let keepAlive = http10KeepAlive, head.status.code >= 200 else {
+                context.write(data, promise: promise)
+                return
+            }
+            let keeps = keepAlive && head.headers.contains(name: "content-length") && head.isKeepAlive
+            head.headers.replaceOrAdd(name: "connection", value: keeps ? "keep-alive" : "close")
+            closeAfterResponse = !keeps
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
+        case .body:
+            context.write(data, promise: promise)
+        case .end:
+            guard closeAfterResponse else {
+                context.write(data, promise: promise)
+                return
+            }
+            closeAfterResponse = false
+            http10KeepAlive = nil
+            let written = promise ?? context.eventLoop.makePromise()
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            written.futureResult.whenComplete { _ in loopBound.value.close(promise: nil) }
+            context.writeAndFlush(data, promise: written)
+        }
+    }
+}

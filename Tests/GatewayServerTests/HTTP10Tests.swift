@@ -1,0 +1,50 @@
+import Foundation
+import GatewayTestSupport
+import Testing
+
+/// HTTP/1.0 clients (ApacheBench among them) get HTTP/1.0 connection semantics.
+@Suite("HTTP/1.0 connections")
+struct HTTP10Tests {
+    /// The `Connection` header values of every response in curl's `-D -` output.
+    static func connectionHeaders(_ output: String) -> [String] {
+        output.split(whereSeparator: \.isNewline).compactMap { line in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "connection" else { return nil }
+            return parts[1].trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        }
+    }
+
+    @Test("HTTP/1.0 with Connection: keep-alive keeps the connection and says so")
+    func keepAlive() async throws {
+        try await TestGateway.with { gateway in
+            let url = gateway.url + "/api/info"
+            let result = try await gateway.curl(["-v", "--http1.0", "-H", "Connection: keep-alive", "-D", "-", "-o", "/dev/null", url, url], as: "researcher-jp")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(Self.connectionHeaders(result.stdout) == ["keep-alive", "keep-alive"], "\(result.stdout)")
+            #expect(result.stderr.contains("Re-using existing connection"), "the second request should reuse the connection")
+        }
+    }
+
+    @Test("HTTP/1.0 without keep-alive gets Connection: close, and the connection is closed after the answer")
+    func closes() async throws {
+        try await TestGateway.with { gateway in
+            let url = gateway.url + "/api/info"
+            let result = try await gateway.curl(["-v", "--http1.0", "-D", "-", "-o", "/dev/null", url, url], as: "researcher-jp")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(Self.connectionHeaders(result.stdout) == ["close", "close"], "\(result.stdout)")
+            #expect(!result.stderr.contains("Re-using existing connection"))
+            #expect(gateway.handshakes.allCompleted.count >= 2, "each request needs its own connection")
+        }
+    }
+
+    @Test("HTTP/1.1 keeps its defaults: no Connection header, the connection is reused")
+    func http11Unchanged() async throws {
+        try await TestGateway.with { gateway in
+            let url = gateway.url + "/api/info"
+            let result = try await gateway.curl(["-v", "-D", "-", "-o", "/dev/null", url, url], as: "researcher-jp")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(Self.connectionHeaders(result.stdout).isEmpty, "\(result.stdout)")
+            #expect(result.stderr.contains("Re-using existing connection"))
+        }
+    }
+}
