@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
     ],
     targets: [
         // System OpenSSL 3 (libssl-dev), found through pkg-config.
@@ -42,6 +43,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // System htslib (libhts-dev) for VCF/BCF, and functions for its macros.
+        .systemLibrary(name: "CHTSlib", pkgConfig: "htslib", providers: [.apt(["libhts-dev"])]),
+        .target(name: "CHTSlibShim", dependencies: ["CHTSlib"]),
+        // Sample registry, VCF/BCF ingest (htslib), per-allele sample bitsets in SQLite, queries;
+        // OpenSSL for the SHA-256 that recognises a file ingested before.
+        .target(
+            name: "VariantStore",
+            dependencies: ["GatewayCore", "CHTSlib", "CHTSlibShim", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // Deterministic synthetic cohorts (VCF + sample sheet) for demos, tests and benchmarks.
+        .target(name: "DemoCohort", dependencies: ["GatewayCore"], swiftSettings: strict),
+        // Pure output checks: small-cell suppression, complementary suppression, minimums.
+        .target(name: "DisclosureControl", dependencies: ["GatewayCore"], swiftSettings: strict),
         // Pure policy decisions and the member model.
         .target(name: "GatewayPolicy", dependencies: ["GatewayCore"], swiftSettings: strict),
         // Policy files on disk (YAML) and, later, the policy database.
@@ -54,7 +69,7 @@ let package = Package(
         .target(
             name: "GatewayServer",
             dependencies: [
-                "GatewayCore", "GatewayTLS", "GatewayPolicy", "PolicyStore",
+                "GatewayCore", "GatewayTLS", "GatewayPolicy", "PolicyStore", "VariantStore", "DisclosureControl",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -70,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "genomegate",
             dependencies: [
-                "GatewayServer", "GatewayCore",
+                "GatewayServer", "GatewayCore", "DemoCohort", "VariantStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -88,6 +103,19 @@ let package = Package(
         .testTarget(
             name: "GatewayTLSTests",
             dependencies: ["GatewayTLS", "GatewayTestSupport"]
+        ),
+        .testTarget(
+            name: "VariantStoreTests",
+            dependencies: ["VariantStore", "GatewayTestSupport"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "DemoCohortTests",
+            dependencies: ["DemoCohort", "GatewayTestSupport"]
+        ),
+        .testTarget(
+            name: "DisclosureControlTests",
+            dependencies: ["DisclosureControl"]
         ),
         .testTarget(
             name: "GatewayPolicyTests",

@@ -7,6 +7,6 @@ struct GenomeGateCommand: AsyncParsableCommand {
         commandName: "genomegate",
         abstract: "Mutual-TLS gateway to aggregate cancer whole-genome data.",
         version: GatewayVersion.string,
-        subcommands: [ServeCommand.self, ReloadCommand.self, VersionCommand.self]
+        subcommands: [ServeCommand.self, ReloadCommand.self, VersionCommand.self, IngestCommand.self, SamplesCommand.self, DemoDataCommand.self]
     )
 }

@@ -1,0 +1,33 @@
+import COpenSSL
+import Foundation
+
+/// SHA-256 of a file's bytes (OpenSSL's EVP digest), used to refuse ingesting the same content twice.
+enum FileDigest {
+    /// The lowercase hex SHA-256 of the file at `path`, read in 1 MiB chunks.
+    static func sha256(ofFile path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw VariantStoreError(.unreadableFile, "Cannot open \(path): the file does not exist or is not readable.")
+        }
+        defer { try? handle.close() }
+        guard let context = EVP_MD_CTX_new() else {
+            throw VariantStoreError(.unreadableFile, "Cannot hash \(path): out of memory.")
+        }
+        defer { EVP_MD_CTX_free(context) }
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        do {
+            guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else { throw DigestFailure() }
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                let updated = chunk.withUnsafeBytes { EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
+                guard updated == 1 else { throw DigestFailure() }
+            }
+            guard EVP_DigestFinal_ex(context, &digest, &length) == 1 else { throw DigestFailure() }
+        } catch {
+            throw VariantStoreError(.unreadableFile, "Cannot read \(path): \(error is DigestFailure ? "OpenSSL could not compute its SHA-256" : error.localizedDescription).")
+        }
+        let hexDigits = Array("0123456789abcdef".utf8)
+        return String(decoding: digest.prefix(Int(length)).flatMap { [hexDigits[Int($0 >> 4)], hexDigits[Int($0 & 0x0f)]] }, as: UTF8.self)
+    }
+
+    private struct DigestFailure: Error {}
+}

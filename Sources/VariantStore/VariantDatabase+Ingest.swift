@@ -1,0 +1,211 @@
+import Foundation
+import GRDB
+
+/// How far an ingest has come; reported every ``VariantDatabase/progressInterval`` records.
+public struct IngestProgress: Sendable, Hashable {
+    /// Records read so far.
+    public var records: Int
+    /// Bytes of the file consumed so far (compressed bytes for .gz and .bcf).
+    public var bytesRead: Int64
+    /// The file's size in bytes.
+    public var totalBytes: Int64
+}
+
+/// What one ingest stored.
+public struct IngestSummary: Sendable, Hashable {
+    /// The file's row in the store.
+    public var file: IngestedFileRecord
+    /// Samples of the file that were not registered before (registered with minimal metadata,
+    /// or from the sample sheet given with the file).
+    public var samplesRegistered: Int
+    /// New rows (site and alternate allele).
+    public var allelesAdded: Int
+    /// Rows of earlier files this file's genotypes were merged into.
+    public var allelesMerged: Int
+    /// Genotypes read: records x samples.
+    public var genotypes: Int
+}
+
+extension VariantDatabase {
+    /// Records between two progress reports.
+    public static let progressInterval = 4096
+
+    /// Registers the samples of a sample sheet (see ``SampleSheet`` for its columns) in one
+    /// transaction. Identical re-imports change nothing; a sample registered with other values
+    /// is an error naming the line and column, and then nothing of the sheet is stored.
+    public func importSampleSheet(_ path: String, assembly: String = "GRCh38") throws -> SampleSheetImport {
+        try Self.checkIdentifier(assembly, what: "assembly")
+        let sheet = try SampleSheet(contentsOf: path)
+        return try writing { db in try SampleRegistry.register(sheet, assembly: assembly, db) }
+    }
+
+    /// Ingests one VCF, bgzipped VCF or BCF file into dataset `dataset`, in one transaction.
+    ///
+    /// - Samples: with `sampleSheet`, the sheet is imported first and every sample of the file
+    ///   must be in the registry afterwards; without it, unknown samples are registered with
+    ///   minimal metadata (``SampleRecord/minimal(index:sampleID:datasetID:)``). A sample must
+    ///   belong to `dataset`, and its genotypes can come from one file only.
+    /// - Sites: each ALT allele is one row; a site already stored (same chromosome, position,
+    ///   REF, ALT and END) gets this file's samples merged into it. Samples of other files count
+    ///   as reference-called at sites their file does not report, and the samples of this file
+    ///   count as reference-called at stored sites this file does not report.
+    /// - The same content (SHA-256) is never ingested twice: the second attempt is refused.
+    ///
+    /// Any error (unreadable or malformed file, a bad record, a sample conflict) rolls back
+    /// everything, names the file and, for a record, its number, line and CHROM:POS.
+    /// `threads` extra threads decompress .gz/.bcf input.
+    public func ingest(
+        file path: String, dataset: String, assembly: String = "GRCh38", sampleSheet: String? = nil,
+        threads: Int = 0, progress: ((IngestProgress) -> Void)? = nil
+    ) throws -> IngestSummary {
+        try Self.checkIdentifier(dataset, what: "dataset id")
+        try Self.checkIdentifier(assembly, what: "assembly")
+        let sheet = try sampleSheet.map { try SampleSheet(contentsOf: $0) }
+        let digest = try FileDigest.sha256(ofFile: path)
+        let totalBytes = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
+        let reader = try VCFReader(path: path, threads: threads)
+        return try writing { db in
+            if let earlier = try String.fetchOne(db, sql: "SELECT path FROM ingested_file WHERE sha256 = ?", arguments: [digest]) {
+                throw VariantStoreError(.fileAlreadyIngested, "\(path) has the same content (SHA-256 \(digest.prefix(16))...) as \(earlier), which is already in the store; nothing was changed.")
+            }
+            if let sheet { _ = try SampleRegistry.register(sheet, assembly: assembly, db) }
+            try SampleRegistry.ensureDataset(dataset, assembly: assembly, context: path, db)
+            try db.execute(
+                sql: "INSERT INTO ingested_file (path, sha256, dataset_id, record_count, sample_count, ingested_at) VALUES (?, ?, ?, 0, ?, 0)",
+                arguments: [path, digest, dataset, reader.sampleNames.count])
+            let fileID = db.lastInsertedRowID
+            let (storeIndexes, registered) = try registerSamples(of: reader, dataset: dataset, fileID: fileID, sheetPath: sheet?.path, db)
+            let capacity = try SampleRegistry.count(db)
+
+            var writer = try VariantRowWriter(db, fileID: fileID)
+            var builder = GenotypeLayerBuilder()
+            var genotypeCount = 0
+            while try reader.next() {
+                let alleleCount = reader.alleleCount
+                let genotypes = try reader.genotypes()
+                let summaries: [AlleleGenotypes]
+                do {
+                    summaries = try builder.build(genotypes: genotypes, alleleCount: alleleCount, storeIndexes: storeIndexes, capacity: capacity)
+                } catch let invalid as GenotypeLayerBuilder.InvalidAllele {
+                    throw reader.failure("sample \(reader.sampleNames[invalid.fileSampleIndex]) has allele \(invalid.allele) in GT, but the record has \(alleleCount - 1) ALT allele\(alleleCount == 2 ? "" : "s")", known: true)
+                }
+                let site = VariantRowWriter.Site(
+                    chromosome: reader.chromosome, position: reader.position, end: reader.end,
+                    reference: reader.allele(0), filter: FilterList.encode(reader.filters))
+                for (offset, summary) in summaries.enumerated() {
+                    try writer.store(site, alternate: alleleCount > 1 ? reader.allele(offset + 1) : ".", genotypes: summary)
+                }
+                genotypeCount += storeIndexes.count
+                if reader.recordNumber % Self.progressInterval == 0 {
+                    progress?(IngestProgress(records: reader.recordNumber, bytesRead: reader.bytesRead, totalBytes: totalBytes))
+                }
+            }
+            let ingestedAt = Date().timeIntervalSince1970
+            try db.execute(sql: "UPDATE ingested_file SET record_count = ?, ingested_at = ? WHERE id = ?",
+                           arguments: [reader.recordNumber, ingestedAt, fileID])
+            progress?(IngestProgress(records: reader.recordNumber, bytesRead: totalBytes, totalBytes: totalBytes))
+            return IngestSummary(
+                file: IngestedFileRecord(id: fileID, path: path, sha256: digest, datasetID: dataset, recordCount: reader.recordNumber,
+                                         sampleCount: storeIndexes.count, ingestedAt: ingestedAt),
+                samplesRegistered: registered, allelesAdded: writer.added, allelesMerged: writer.merged, genotypes: genotypeCount)
+        }
+    }
+
+    /// The store index of each sample of the file, registering unknown ones when there is no sheet.
+    private func registerSamples(
+        of reader: VCFReader, dataset: String, fileID: Int64, sheetPath: String?, _ db: Database
+    ) throws -> (indexes: [Int], registered: Int) {
+        var indexes: [Int] = []
+        var registered = 0
+        var seen: Set<String> = []
+        for name in reader.sampleNames {
+            guard seen.insert(name).inserted else {
+                throw VariantStoreError(.invalidHeader, "\(reader.path): the sample \(name) appears twice in the #CHROM line; nothing was stored.")
+            }
+            let index: Int
+            if let found = try SampleRegistry.find(name, db) {
+                guard found.sample.datasetID == dataset else {
+                    throw VariantStoreError(.unknownSample, "\(reader.path): sample \(name) is registered in dataset \(found.sample.datasetID), not \(dataset); nothing was stored.")
+                }
+                if let earlierFile = found.ingestedFileID {
+                    let earlier = try String.fetchOne(db, sql: "SELECT path FROM ingested_file WHERE id = ?", arguments: [earlierFile]) ?? "an earlier file"
+                    throw VariantStoreError(.sampleAlreadyIngested, "\(reader.path): the genotypes of sample \(name) were already ingested from \(earlier); a sample's genotypes come from one file. Nothing was stored.")
+                }
+                index = found.sample.index
+            } else {
+                if let sheetPath {
+                    throw VariantStoreError(.unknownSample, "\(reader.path): sample \(name) is not in the sample sheet \(sheetPath) nor registered before; add it to the sheet. Nothing was stored.")
+                }
+                index = try SampleRegistry.insert(.minimal(index: -1, sampleID: name, datasetID: dataset), db)
+                registered += 1
+            }
+            try SampleRegistry.markIngested(index: index, fileID: fileID, db)
+            indexes.append(index)
+        }
+        return (indexes, registered)
+    }
+
+    /// Dataset ids and assembly names: 1 to 64 letters, digits, `.`, `_` or `-`.
+    static func checkIdentifier(_ value: String, what: String) throws {
+        let valid = (1...64).contains(value.count) && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+        guard valid else {
+            throw VariantStoreError(.invalidArgument, "The \(what) '\(value.prefix(64))' is not valid: use 1 to 64 letters, digits, '.', '_' or '-'.")
+        }
+    }
+}
+
+/// Writes the rows of one file inside the ingest's transaction, merging into stored rows.
+///
+/// The n-th record of a file giving one site and allele goes to occurrence n: this file's
+/// earlier occurrences are the rows it already wrote (`last_file_id` = this file).
+struct VariantRowWriter {
+    struct Site {
+        var chromosome: String
+        var position: Int
+        var end: Int
+        var reference: String
+        var filter: String?
+    }
+
+    private let fileID: Int64
+    private let lookup: Statement
+    private let insert: Statement
+    private let update: Statement
+    private(set) var added = 0
+    private(set) var merged = 0
+
+    init(_ db: Database, fileID: Int64) throws {
+        self.fileID = fileID
+        lookup = try db.cachedStatement(sql: """
+            SELECT id, occurrence, last_file_id, filter, genotypes FROM variant
+            WHERE chromosome_key = ? AND position = ? AND reference = ? AND alternate = ? AND end_position = ?
+            ORDER BY occurrence
+            """)
+        insert = try db.cachedStatement(sql: """
+            INSERT INTO variant (chromosome, chromosome_key, position, end_position, reference, alternate, occurrence,
+                                 variant_type, filter, genotypes, last_file_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        update = try db.cachedStatement(sql: "UPDATE variant SET filter = ?, genotypes = ?, last_file_id = ? WHERE id = ?")
+    }
+
+    mutating func store(_ site: Site, alternate: String, genotypes: AlleleGenotypes) throws {
+        let key = ChromosomeName.matchKey(site.chromosome)
+        let stored = try Row.fetchAll(lookup, arguments: [key, site.position, site.reference, alternate, site.end])
+        let occurrence = stored.filter { ($0[2] as Int64) == fileID }.count + 1
+        if let row = stored.first(where: { ($0[1] as Int) == occurrence }) {
+            var mergedGenotypes = try AlleleGenotypes(serialized: [UInt8](row[4] as Data))
+            mergedGenotypes.formUnion(genotypes)
+            let filter = FilterList.encode(FilterList.merge((row[3] as String?).map(FilterList.decode), site.filter.map(FilterList.decode)))
+            try update.execute(arguments: [filter, Data(mergedGenotypes.serialized()), fileID, row[0] as Int64])
+            merged += 1
+        } else {
+            let type = VariantType(reference: site.reference, alternate: alternate)
+            try insert.execute(arguments: [
+                site.chromosome, key, site.position, site.end, site.reference, alternate, occurrence,
+                type.rawValue, site.filter, Data(genotypes.serialized()), fileID,
+            ])
+            added += 1
+        }
+    }
+}
