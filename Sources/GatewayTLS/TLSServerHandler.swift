@@ -11,7 +11,8 @@ import NIOCore
 /// `ByteBuffer`s to the HTTP codec above.
 ///
 /// - The handshake must complete within the context's handshake timeout.
-/// - A write's promise completes when its ciphertext has been written to the socket.
+/// - Writes are held until a flush and packed into as few records as possible; a write's
+///   promise completes when its ciphertext has been written to the socket.
 /// - Close sends close_notify; a peer that closes without one mid-connection is
 ///   reported as ``TLSError/Code/uncleanShutdown`` (truncation is an error).
 /// - OpenSSL's error queue is cleared before and drained after every call.
@@ -186,9 +187,7 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
         connections.set(info, for: context.channel)
         observer.handshakeCompleted(info, remoteAddress)
         writeCiphertext(context: context, promise: nil)  // session tickets
-        let pending = bufferedWrites
-        bufferedWrites = []
-        for (buffer, promise) in pending { encrypt(context: context, buffer, promise: promise) }
+        encryptBufferedWrites(context: context)
         context.flush()
         readPlaintext(context: context)  // application data may have come with the Finished message
     }
@@ -242,13 +241,61 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     // MARK: outbound
 
+    /// Holds the plaintext until the next flush (or the end of the handshake), so that what one
+    /// flush sends is packed into as few TLS records as possible.
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let plaintext = unwrapOutboundIn(data)
         switch state {
-        case .handshaking: bufferedWrites.append((plaintext, promise))
-        case .active: encrypt(context: context, plaintext, promise: promise)
+        case .handshaking, .active: bufferedWrites.append((unwrapOutboundIn(data), promise))
         case .closing, .closed: promise?.fail(ChannelError.ioOnClosedChannel)
         }
+    }
+
+    public func flush(context: ChannelHandlerContext) {
+        switch state {
+        case .handshaking: break  // sent when the handshake completes
+        case .active:
+            encryptBufferedWrites(context: context)
+            context.flush()
+        case .closing, .closed: context.flush()
+        }
+    }
+
+    /// The most plaintext one TLS record carries.
+    private static let recordSize = 16 * 1024
+
+    /// Encrypts the buffered writes, packing consecutive small ones into shared records; each
+    /// write's promise completes when the ciphertext carrying it has been written.
+    private func encryptBufferedWrites(context: ChannelHandlerContext) {
+        guard !bufferedWrites.isEmpty else { return }
+        let pending = bufferedWrites
+        bufferedWrites = []
+        var batch: ByteBuffer?
+        var promises: [EventLoopPromise<Void>] = []
+        func sealBatch() {
+            guard let sealed = batch else { return }
+            encrypt(context: context, sealed, promise: Self.combined(promises, on: context.eventLoop))
+            batch = nil
+            promises = []
+        }
+        for (buffer, promise) in pending {
+            if buffer.readableBytes > Self.recordSize {
+                sealBatch()
+                encrypt(context: context, buffer, promise: promise)
+                continue
+            }
+            if (batch?.readableBytes ?? 0) + buffer.readableBytes > Self.recordSize { sealBatch() }
+            if batch == nil { batch = buffer } else { batch!.writeImmutableBuffer(buffer) }
+            if let promise { promises.append(promise) }
+        }
+        sealBatch()
+    }
+
+    /// One promise standing for several (nil for none).
+    private static func combined(_ promises: [EventLoopPromise<Void>], on eventLoop: any EventLoop) -> EventLoopPromise<Void>? {
+        guard promises.count > 1 else { return promises.first }
+        let shared = eventLoop.makePromise(of: Void.self)
+        shared.futureResult.whenComplete { result in promises.forEach { $0.completeWith(result) } }
+        return shared
     }
 
     private func encrypt(context: ChannelHandlerContext, _ plaintext: ByteBuffer, promise: EventLoopPromise<Void>?) {
@@ -288,13 +335,18 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         switch (state, mode) {
         case (.active, .all), (.active, .output):
+            encryptBufferedWrites(context: context)  // written before close_notify
             state = .closing
             OpenSSLErrorQueue.clear()
             _ = SSL_shutdown(ssl)  // queues close_notify; we do not wait for the peer's
             OpenSSLErrorQueue.clear()
-            writeCiphertext(context: context, promise: nil)
+            // Close once close_notify is on the wire: a close requested from a write's completion
+            // runs while NIO is still flushing, and closing at once would drop the queued alert.
+            let written = context.eventLoop.makePromise(of: Void.self)
+            writeCiphertext(context: context, promise: written)
             context.flush()
-            context.close(mode: mode, promise: promise)
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            written.futureResult.whenComplete { _ in loopBound.value.close(mode: mode, promise: promise) }
         case (.closed, _):
             context.close(mode: mode, promise: promise)
         default:
