@@ -16,8 +16,11 @@ uint64_t gg_server_options(void) {
     return SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE
          | SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
 }
+/* NO_AUTO_CHAIN: send the chain of the certificate file as it is. Without it OpenSSL builds a
+   chain from the verify store (the client CA bundle) on every handshake and sends the root too. */
 long gg_server_modes(void) {
-    return SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS;
+    return SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS
+         | SSL_MODE_NO_AUTO_CHAIN;
 }
 int gg_version_tls1_2(void) { return TLS1_2_VERSION; }
 int gg_version_tls1_3(void) { return TLS1_3_VERSION; }

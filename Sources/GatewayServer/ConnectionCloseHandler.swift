@@ -25,13 +25,9 @@ final class ConnectionCloseHandler: ChannelOutboundHandler, RemovableChannelHand
                 context.write(data, promise: promise)
                 return
             }
-            let written = promise ?? context.eventLoop.makePromise()
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            written.futureResult.whenComplete { _ in
-                loopBound.value.close(promise: nil)
-            }
-            context.write(data, promise: written)
-            context.flush()
+            // The TLS handler sends what was written, then close_notify, then closes.
+            context.write(data, promise: promise)
+            context.close(promise: nil)
         }
     }
 }

@@ -64,10 +64,9 @@ final class HTTP10ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             }
             closeAfterResponse = false
             http10KeepAlive = nil
-            let written = promise ?? context.eventLoop.makePromise()
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            written.futureResult.whenComplete { _ in loopBound.value.close(promise: nil) }
-            context.writeAndFlush(data, promise: written)
+            // The TLS handler sends what was written, then close_notify, then closes.
+            context.write(data, promise: promise)
+            context.close(promise: nil)
         }
     }
 }

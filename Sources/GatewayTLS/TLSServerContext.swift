@@ -13,7 +13,7 @@ import Foundation
 /// and AEAD suites; no compression, no renegotiation; client certificate
 /// required and verified for the `sslclient` purpose, chain depth limited, the
 /// whole chain checked against the CRLs when a CRL file is configured; TLS 1.3
-/// session tickets on (keys are per context, so a reload invalidates them).
+/// session tickets on, one per full handshake (keys are per context, so a reload invalidates them).
 public final class TLSServerContext: @unchecked Sendable {
     // SSL_CTX is safe to share between threads once configured; it is never mutated after init.
     let pointer: OpaquePointer
@@ -62,6 +62,11 @@ public final class TLSServerContext: @unchecked Sendable {
             throw TLSError.fromQueue(.contextSetup, "cannot set the session id context")
         }
         _ = gg_SSL_CTX_set_session_cache_mode(pointer, gg_session_cache_server())
+        // One TLS 1.3 ticket per full handshake (OpenSSL sends two by default): tickets are
+        // stateless, so a client may resume with the same one again; each costs an encryption.
+        guard SSL_CTX_set_num_tickets(pointer, 1) == 1 else {
+            throw TLSError.fromQueue(.contextSetup, "cannot set the number of session tickets")
+        }
         SSL_CTX_set_verify(pointer, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT) { ok, store in
             gg_verify_remember_rejected(ok, UnsafeMutableRawPointer(store))
         }

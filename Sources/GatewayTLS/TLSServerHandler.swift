@@ -37,6 +37,8 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var bufferedWrites: [(ByteBuffer, EventLoopPromise<Void>?)] = []
     private var deliveredPlaintext = false
     private var receivedCloseNotify = false
+    /// Completes when our close_notify has been written (set by the first close).
+    private var closeNotifyWritten: EventLoopFuture<Void>?
     private var remoteAddress: String = "unknown"
 
     /// - Parameters:
@@ -343,10 +345,15 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
             // Close once close_notify is on the wire: a close requested from a write's completion
             // runs while NIO is still flushing, and closing at once would drop the queued alert.
             let written = context.eventLoop.makePromise(of: Void.self)
+            closeNotifyWritten = written.futureResult
             writeCiphertext(context: context, promise: written)
             context.flush()
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
             written.futureResult.whenComplete { _ in loopBound.value.close(mode: mode, promise: promise) }
+        case (.closing, _) where closeNotifyWritten != nil:
+            // Another close while close_notify is on its way: it too waits for it.
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            closeNotifyWritten?.whenComplete { _ in loopBound.value.close(mode: mode, promise: promise) }
         case (.closed, _):
             context.close(mode: mode, promise: promise)
         default:

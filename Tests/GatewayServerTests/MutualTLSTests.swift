@@ -147,6 +147,24 @@ struct MutualTLSTests {
         }
     }
 
+    @Test("the server sends its certificate file's chain as it is, and one reusable session ticket per full handshake")
+    func chainAndTicket() async throws {
+        try await TestGateway.with { gateway in
+            let session = DevPKI.temporaryFolder("ticket") + "/session.pem"
+            let request = Array("GET /api/whoami HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
+            let base = ["openssl", "s_client", "-connect", "127.0.0.1:\(gateway.port)", "-CAfile", gateway.pki + "/ca.pem",
+                        "-cert", gateway.pki + "/researcher-jp.pem", "-key", gateway.pki + "/researcher-jp.key", "-ign_eof"]
+            let first = try await Subprocess.run(base + ["-showcerts", "-msg", "-sess_out", session], input: request)
+            let certificatesSent = first.stdout.split(whereSeparator: \.isNewline).filter { $0.hasPrefix(" 0 s:") || $0.hasPrefix(" 1 s:") }
+            #expect(certificatesSent.count == 1, "server.pem holds the leaf only; no CA may be appended: \(certificatesSent)")
+            #expect(first.stdout.components(separatedBy: "NewSessionTicket").count - 1 == 1, "one ticket per full handshake")
+            for _ in 0..<2 {
+                let resumed = try await Subprocess.run(base + ["-sess_in", session], input: request)
+                #expect(resumed.stdout.contains("Reused, TLSv1.3"), "the ticket resumes again: \(resumed.stdout.prefix(300))")
+            }
+        }
+    }
+
     @Test("headers that claim a certificate identity are ignored")
     func impersonationHeadersIgnored() async throws {
         try await TestGateway.with { gateway in
