@@ -81,6 +81,8 @@ public struct DisclosureControl: Sendable {
         // The attacker learns the hidden strata's combined value; it must not pin one
         // stratum (two or more hidden) nor be small itself (a hidden group of non-carriers is also a disclosure).
         let hiddenSum = hidden.reduce(0) { $0 + table.values[$1][measure] }
+        // A hidden group summing to 0 reveals only zeros, which rule 1 shows anyway.
+        if hiddenSum == 0 { return true }
         return hidden.count >= 2 && hiddenSum >= k
     }
 

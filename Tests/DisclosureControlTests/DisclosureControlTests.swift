@@ -70,6 +70,17 @@ struct DisclosureControlTests {
         }
     }
 
+    @Test("a measure that is 0 everywhere (no homozygotes) does not force hiding the whole table")
+    func allZeroMeasure() {
+        let table = StratifiedTable(measures: ["samples", "carriers", "homozygous"],
+                                    values: [[10, 10, 0], [10, 10, 0], [10, 3, 0], [10, 0, 0], [9, 9, 0], [9, 9, 0]])
+        let protected = control.protect(table)
+        #expect(protected.suppressedStrata.contains(2))
+        #expect(protected.suppressedStrata.count == 2, "the 3-carrier stratum and one complement: \(protected.suppressedStrata)")
+        #expect(protected.totals[2] == .value(0))
+        #expect(protected.totals[1] == .value(41))
+    }
+
     @Test("frequencies need a shown count and enough alleles")
     func frequency() {
         #expect(control.frequency(alleleCount: .value(10), alleleNumber: .value(100)) == 0.1)
@@ -105,7 +116,9 @@ struct DisclosureControlTests {
                 #expect(total == 0 || total >= 5)
                 if !protected.suppressedStrata.isEmpty {
                     let shown = protected.cells.compactMap { $0[measure].value }.reduce(0, +)
-                    #expect(protected.suppressedStrata.count >= 2 && total - shown >= 5)
+                    let hiddenSum = total - shown
+                    // Either only zeros are hidden (nothing to recover), or no single stratum nor small group can be.
+                    #expect(hiddenSum == 0 || (protected.suppressedStrata.count >= 2 && hiddenSum >= 5))
                 }
             }
         }
