@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "GatewayTestSupport", "genomegate",
+                "GatewayServer", "GatewayTestSupport", "genomegate", "DisclosureControl", "VariantStore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Fixtures")]

@@ -39,6 +39,8 @@ extension GatewayError.Code {
     public static let memberSuspended: Self = "member_suspended"
     public static let memberRevoked: Self = "member_revoked"
     public static let roleForbidden: Self = "role_forbidden"
+    // Disclosure.
+    public static let cohortTooSmall: Self = "cohort_too_small"
     // Service.
     public static let internalError: Self = "internal_error"
     public static let serviceUnavailable: Self = "service_unavailable"

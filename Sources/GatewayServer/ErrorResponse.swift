@@ -17,7 +17,7 @@ public enum ErrorResponse {
         case .headersTooLarge: .init(code: 431, reasonPhrase: "Request Header Fields Too Large")
         case .bodyTooLarge: .contentTooLarge
         case .noPeerIdentity, .certificateRevoked, .certificateExpired, .certificateRejected: .unauthorized
-        case .unknownMember, .memberSuspended, .memberRevoked, .roleForbidden: .forbidden
+        case .unknownMember, .memberSuspended, .memberRevoked, .roleForbidden, .cohortTooSmall: .forbidden
         case .serviceUnavailable: .serviceUnavailable
         default: .internalServerError
         }

@@ -1,3 +1,4 @@
+import DisclosureControl
 import Foundation
 import GatewayTLS
 
@@ -13,9 +14,13 @@ public struct GatewayConfiguration: Sendable {
     public var tls: TLSServerConfiguration
     /// The member registry (YAML, see policy/members.yaml).
     public var membersPath: String
-    /// Holds the pid file, the reload status and, later, the databases.
+    /// Holds the pid file, the reload status and the databases (variants.sqlite, ...).
     public var dataDirectory: String
     public var limits: Limits
+    /// Dataset descriptions and their consent codes (YAML); nil: datasets are listed by id only.
+    public var datasetsPath: String?
+    /// What aggregate answers may show (see the README's "Disclosure control").
+    public var disclosure: DisclosurePolicy = .standard
 
     /// Bounds on what one client may ask of the gateway.
     public struct Limits: Sendable, Hashable {

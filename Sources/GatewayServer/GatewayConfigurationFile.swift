@@ -1,3 +1,4 @@
+import DisclosureControl
 import Foundation
 import GatewayCore
 import GatewayTLS
@@ -15,6 +16,9 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     public var members: String?
     public var dataDirectory: String?
     public var limits: Limits?
+    /// Dataset descriptions and consent codes (YAML, see policy/datasets.yaml).
+    public var datasets: String?
+    public var disclosure: Disclosure?
 
     public struct TLS: Sendable, Decodable, Equatable {
         public var certificate: String?
@@ -45,8 +49,20 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         public init() {}
     }
 
+    public struct Disclosure: Sendable, Decodable, Equatable {
+        public var minimumCellCount: Int?
+        public var minimumAlleleNumberForFrequency: Int?
+        public var minimumCohortSize: Int?
+        enum CodingKeys: String, CodingKey {
+            case minimumCellCount = "minimum_cell_count"
+            case minimumAlleleNumberForFrequency = "minimum_allele_number_for_frequency"
+            case minimumCohortSize = "minimum_cohort_size"
+        }
+        public init() {}
+    }
+
     enum CodingKeys: String, CodingKey {
-        case listen, tls, members, limits
+        case listen, tls, members, limits, datasets, disclosure
         case dataDirectory = "data_dir"
     }
 
@@ -72,7 +88,8 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     }
 
     private static let knownKeys: [String: Set<String>] = [
-        "": ["listen", "tls", "members", "data_dir", "limits"],
+        "": ["listen", "tls", "members", "data_dir", "limits", "datasets", "disclosure"],
+        "disclosure": ["minimum_cell_count", "minimum_allele_number_for_frequency", "minimum_cohort_size"],
         "tls": ["certificate", "private_key", "client_ca", "crl", "verify_depth", "handshake_timeout_seconds"],
         "limits": ["max_header_bytes", "max_body_bytes", "idle_timeout_seconds"],
     ]
@@ -105,6 +122,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         }
         members = absolute(members)
         dataDirectory = absolute(dataDirectory)
+        datasets = absolute(datasets)
         if var section = tls {
             section.certificate = absolute(section.certificate)
             section.privateKey = absolute(section.privateKey)
@@ -163,11 +181,33 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
             }
             resolvedLimits.idleTimeout = .milliseconds(Int64(value * 1000))
         }
-        return GatewayConfiguration(
+        var policy = DisclosurePolicy.standard
+        if let value = disclosure?.minimumCellCount {
+            guard (2...1000).contains(value) else {
+                throw GatewayError(.invalidConfiguration, "disclosure.minimum_cell_count \(value) is not between 2 and 1000")
+            }
+            policy.minimumCellCount = value
+        }
+        if let value = disclosure?.minimumAlleleNumberForFrequency {
+            guard (1...1_000_000).contains(value) else {
+                throw GatewayError(.invalidConfiguration, "disclosure.minimum_allele_number_for_frequency \(value) is not between 1 and 1000000")
+            }
+            policy.minimumAlleleNumberForFrequency = value
+        }
+        if let value = disclosure?.minimumCohortSize {
+            guard (1...1_000_000).contains(value) else {
+                throw GatewayError(.invalidConfiguration, "disclosure.minimum_cohort_size \(value) is not between 1 and 1000000")
+            }
+            policy.minimumCohortSize = value
+        }
+        var configuration = GatewayConfiguration(
             host: address.host, port: address.port, tls: tlsConfiguration,
             membersPath: try required(members, "members", "--members YAML"),
             dataDirectory: try required(dataDirectory, "data_dir", "--data-dir DIR"),
             limits: resolvedLimits
         )
+        configuration.datasetsPath = datasets
+        configuration.disclosure = policy
+        return configuration
     }
 }

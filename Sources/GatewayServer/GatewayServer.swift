@@ -1,3 +1,4 @@
+import DisclosureControl
 import Foundation
 import GatewayCore
 import GatewayPolicy
@@ -9,6 +10,7 @@ import NIOCore
 import PolicyStore
 import ServiceLifecycle
 import UnixSignals
+import VariantStore
 
 /// The gateway: configuration loaded and checked, TLS contexts, member
 /// directory, routes, and the application that serves them.
@@ -24,6 +26,8 @@ public final class GatewayServer: Sendable {
     public let connections = TLSConnectionTable()
     public let reloader: GatewayReloader
     public let dataDirectory: GatewayDataDirectory
+    /// Aggregate answers from the variant store (variants.sqlite in the data folder).
+    public let queries: VariantQueryService
     let logger: Logger
 
     /// Loads every file the configuration names; the first bad one is reported.
@@ -41,6 +45,16 @@ public final class GatewayServer: Sendable {
             throw GatewayError(.invalidConfiguration, "\(error)")
         }
         self.members = MemberDirectoryProvider(directory)
+        let store: VariantDatabase
+        do {
+            store = try VariantDatabase(folder: configuration.dataDirectory)
+        } catch let error as VariantStoreError {
+            throw GatewayError(.invalidConfiguration, "variant store in data_dir \(configuration.dataDirectory): \(error.message)")
+        } catch {
+            throw GatewayError(.invalidConfiguration, "variant store in data_dir \(configuration.dataDirectory): \(error)")
+        }
+        let datasets = try configuration.datasetsPath.map { path throws(GatewayError) in try DatasetCatalog.load(path) } ?? DatasetCatalog()
+        self.queries = VariantQueryService(store: store, disclosure: DisclosureControl(policy: configuration.disclosure), datasets: datasets)
         self.reloader = GatewayReloader(configuration: configuration, contexts: contexts, members: members, logger: logger)
     }
 
@@ -53,6 +67,8 @@ public final class GatewayServer: Sendable {
             logger: logger
         ))
         InfoRoutes.register(on: router)
+        BeaconRoutes.register(on: router, service: queries)
+        AggregateRoutes.register(on: router, service: queries)
         return router
     }
 

@@ -65,7 +65,7 @@ public struct VariantDatabase: Sendable {
 
     /// The number of registered samples (indexes are `0..<sampleCount()`).
     public func sampleCount() throws -> Int {
-        try reading { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM sample")) ?? 0 }
+        try reading { db in try SampleRegistry.count(db) }
     }
 
     /// The cohort of every registered sample.
@@ -73,10 +73,12 @@ public struct VariantDatabase: Sendable {
 
     /// The datasets with their assemblies, ordered by id.
     public func datasets() throws -> [DatasetRecord] {
-        try reading { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT id, assembly FROM dataset ORDER BY id")).map {
-                DatasetRecord(id: $0[0], assembly: $0[1])
-            }
+        try reading { db in try Self.datasetRecords(db) }
+    }
+
+    static func datasetRecords(_ db: Database) throws -> [DatasetRecord] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT id, assembly FROM dataset ORDER BY id")).map {
+            DatasetRecord(id: $0[0], assembly: $0[1])
         }
     }
 
@@ -103,13 +105,15 @@ public struct VariantDatabase: Sendable {
             throw VariantStoreError(.invalidArgument, "The range \(from)-\(to) is empty: the start must not exceed the end.")
         }
         let key = ChromosomeName.matchKey(chromosome)
-        return try reading { db in
-            let statement = try db.cachedStatement(sql: """
-                SELECT \(Self.variantColumns) FROM variant WHERE chromosome_key = ? AND position BETWEEN ? AND ?
-                ORDER BY position, id
-                """)
-            return try Self.decodeVariants(statement, arguments: [key, from, to])
-        }
+        return try reading { db in try Self.variantRecords(db, key: key, from: from, to: to) }
+    }
+
+    static func variantRecords(_ db: Database, key: String, from: Int, to: Int) throws -> [VariantRecord] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT \(variantColumns) FROM variant WHERE chromosome_key = ? AND position BETWEEN ? AND ?
+            ORDER BY position, id
+            """)
+        return try decodeVariants(statement, arguments: [key, from, to])
     }
 
     /// Every stored allele in the order it was first stored (for checks and exports).
@@ -136,6 +140,18 @@ public struct VariantDatabase: Sendable {
             ))
         }
         return records
+    }
+
+    /// Runs one read on GRDB's reader queue without blocking the caller's thread (servers
+    /// call this from event loops); single statements need no transaction, so it skips it.
+    func reading<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.unsafeRead(body)
+        } catch let error as VariantStoreError {
+            throw error
+        } catch {
+            throw VariantStoreError(.databaseError, "Reading the variant store \(path) failed: \(error).")
+        }
     }
 
     /// Runs one read; single statements need no transaction, so this skips it for speed.

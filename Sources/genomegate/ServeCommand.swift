@@ -26,6 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Certificate revocation list(s), PEM.") var crl: String?
     @Option(help: "Member registry, YAML.") var members: String?
     @Option(name: .customLong("data-dir"), help: "Data folder (pid file, reload status, databases).") var dataDir: String?
+    @Option(help: "Dataset descriptions and consent codes, YAML (example: policy/datasets.yaml).") var datasets: String?
     @Option(name: .customLong("handshake-timeout"), help: "Seconds a client has to complete the TLS handshake.") var handshakeTimeout: Double?
     @Option(name: .customLong("idle-timeout"), help: "Seconds an idle keep-alive connection stays open.") var idleTimeout: Double?
     @Option(name: .customLong("max-header-bytes"), help: "Largest request head; larger gets 431.") var maxHeaderBytes: Int?
@@ -75,6 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         file.tls = tls
         if let members { file.members = absolute(members) }
         if let dataDir { file.dataDirectory = absolute(dataDir) }
+        if let datasets { file.datasets = absolute(datasets) }
         var limits = file.limits ?? .init()
         if let idleTimeout { limits.idleTimeoutSeconds = idleTimeout }
         if let maxHeaderBytes { limits.maxHeaderBytes = maxHeaderBytes }

@@ -1,3 +1,4 @@
+import DisclosureControl
 import Foundation
 import GatewayServer
 import GatewayTestSupport
@@ -47,6 +48,8 @@ struct TestGateway: Sendable {
         pki pkiFolder: String? = nil,
         limits: GatewayConfiguration.Limits = .init(),
         handshakeTimeout: Duration = .seconds(10),
+        dataDirectory: String? = nil,
+        disclosure: DisclosurePolicy = .standard,
         routes: @Sendable (Router<GatewayRequestContext>) -> Void = { _ in },
         _ body: @Sendable (TestGateway) async throws -> T
     ) async throws -> T {
@@ -56,10 +59,11 @@ struct TestGateway: Sendable {
             clientCAPath: pki + "/ca.pem", crlPath: pki + "/crl.pem"
         )
         tls.handshakeTimeout = handshakeTimeout
-        let configuration = GatewayConfiguration(
+        var configuration = GatewayConfiguration(
             host: "127.0.0.1", port: 0, tls: tls, membersPath: pki + "/members.yaml",
-            dataDirectory: DevPKI.temporaryFolder("data"), limits: limits
+            dataDirectory: dataDirectory ?? DevPKI.temporaryFolder("data"), limits: limits
         )
+        configuration.disclosure = disclosure
         var logger = Logger(label: "test-gateway")
         logger.logLevel = .warning
         let server = try GatewayServer(configuration: configuration, logger: logger)

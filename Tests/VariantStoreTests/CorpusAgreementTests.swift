@@ -92,7 +92,7 @@ struct CorpusAgreementTests {
             _ = try database.ingest(file: path, dataset: "corpus")
         } catch let error as VariantStoreError {
             // A refusal must leave the store empty and name the file.
-            guard error.message.contains(name), try database.variantCount() == 0, try database.sampleCount() == 0,
+            guard error.message.contains(name), try database.variantCount() == 0, try await database.sampleCount() == 0,
                   try database.ingestedFiles().isEmpty else {
                 return .mismatch("refusal left data behind or does not name the file: \(error)")
             }

@@ -12,8 +12,16 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 
+FIXTURES = pathlib.Path(__file__).resolve().parent / "beacon-v2"
+REMOTE = "https://raw.githubusercontent.com/ga4gh-beacon/beacon-v2/main/"
+
+
 def retrieve(uri: str) -> Resource:
-    path = pathlib.Path(uri.removeprefix("file://").split("#")[0])
+    # The default model refers to the framework by its GitHub address: read the local copy instead.
+    if uri.startswith(REMOTE):
+        path = FIXTURES / uri.removeprefix(REMOTE).split("#")[0]
+    else:
+        path = pathlib.Path(uri.removeprefix("file://").split("#")[0])
     return Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT202012)
 
 

@@ -1,0 +1,193 @@
+import DisclosureControl
+import Foundation
+import GatewayCore
+import Hummingbird
+import HummingbirdCore
+import VariantStore
+
+/// The Beacon v2 endpoints. Only boolean and count granularity are served;
+/// a request for `record` is answered at `count` and says so in `returnedGranularity`.
+enum BeaconRoutes {
+    static func register(on router: Router<GatewayRequestContext>, service: VariantQueryService) {
+        let researchers: Set<Role> = [.researcher]
+        let everyone = Set(Role.allCases)
+        for path in ["/api/g_variants", "/api/individuals", "/api/biosamples"] {
+            let entity = path.split(separator: "/").last.map(String.init) ?? ""
+            let handler: @Sendable (Request, GatewayRequestContext) async throws -> Response = { request, context in
+                try await answer(request, context, entity: entity, service: service)
+            }
+            router.get(RouterPath(path), allowing: researchers, use: handler)
+            router.post(RouterPath(path), allowing: researchers, use: handler)
+        }
+        router.get("/api/filtering_terms", allowing: researchers) { _, _ in try await filteringTerms(service) }
+        router.get("/api/datasets", allowing: [.researcher, .secretariat]) { _, _ in try await datasets(service) }
+        router.get("/api/configuration", allowing: everyone) { _, _ in try JSONResponse.make(BeaconDocuments.configuration) }
+        router.get("/api/map", allowing: everyone) { _, _ in try JSONResponse.make(BeaconDocuments.map) }
+        router.get("/api/entry_types", allowing: everyone) { _, _ in try JSONResponse.make(BeaconDocuments.entryTypes) }
+    }
+
+    /// Reads a Beacon request from the query string (GET) or body (POST).
+    static func parse(_ request: Request, _ context: GatewayRequestContext, variantsAllowed: Bool = true) async throws -> BeaconRequest {
+        var parsed: BeaconRequest
+        if request.method == .post {
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            parsed = try BeaconRequest.fromBody(Data(body.readableBytesView), variantsAllowed: variantsAllowed)
+        } else {
+            parsed = try BeaconRequest.fromQuery(request.uri, variantsAllowed: variantsAllowed)
+        }
+        if parsed.approvalID == nil { parsed.approvalID = request.headers[.approvalID] }
+        return parsed
+    }
+
+    static func answer(_ request: Request, _ context: GatewayRequestContext, entity: String, service: VariantQueryService) async throws -> Response {
+        var parsed: BeaconRequest?
+        do {
+            let beaconRequest = try await parse(request, context)
+            parsed = beaconRequest
+            let selection = try await service.select(beaconRequest, for: try context.requireMember())
+            let (catalog, cohort) = (selection.catalog, selection.cohort)
+            let control = service.disclosure
+            var info: [String: AnyEncodable] = [
+                "disclosure": AnyEncodable("Counts below \(control.policy.minimumCellCount) are not shown; variants carried by fewer than \(control.policy.minimumCellCount) samples of the cohort are treated as not found."),
+            ]
+            let schema: BeaconResponses.SchemaReference
+            var count: DisclosedCount
+            switch entity {
+            case "g_variants":
+                schema = BeaconResponses.genomicVariantSchema
+                guard let query = beaconRequest.variant else {
+                    throw GatewayError(.badRequest, "g_variants needs referenceName and start (and alternateBases, or an end)")
+                }
+                guard control.admitsCohort(size: cohort.count) else { throw cohortTooSmall(control) }
+                let variants = try await service.matchingVariants(query)
+                let shown = variants.filter { $0.genotypes.counts(in: cohort).carriers >= control.policy.minimumCellCount }
+                count = .value(shown.count)
+            default:
+                schema = entity == "individuals" ? BeaconResponses.individualSchema : BeaconResponses.biosampleSchema
+                var selected = cohort
+                if let query = beaconRequest.variant {
+                    guard control.admitsCohort(size: cohort.count) else { throw cohortTooSmall(control) }
+                    var carriers = SampleSet(capacity: catalog.capacity)
+                    for variant in try await service.matchingVariants(query) {
+                        if let carrying = variant.genotypes.copies.first { carriers.formUnion(carrying.resized(to: catalog.capacity)) }
+                    }
+                    selected = cohort.intersection(carriers)
+                }
+                count = control.count(entity == "individuals" ? catalog.participantCount(in: selected) : selected.count)
+            }
+            if let restriction = selection.restriction { info["cohortRestriction"] = AnyEncodable(restriction) }
+            return try JSONResponse.make(summaryResponse(beaconRequest, schema: schema, count: count, info: info))
+        } catch let error as GatewayError where error.code == .badRequest || error.code == .cohortTooSmall {
+            return try errorResponse(error, request: parsed, status: error.code == .badRequest ? .badRequest : .forbidden)
+        }
+    }
+
+    static func cohortTooSmall(_ control: DisclosureControl) -> GatewayError {
+        GatewayError(.cohortTooSmall, "the selected cohort has fewer than \(control.policy.minimumCohortSize) samples; widen the filters")
+    }
+
+    /// A boolean or count response; a suppressed count is answered as boolean `false` (nothing below k is shown).
+    static func summaryResponse(_ request: BeaconRequest, schema: BeaconResponses.SchemaReference, count: DisclosedCount, info: [String: AnyEncodable]) -> BeaconResponses.CountResponse {
+        let wantsCount = request.requestedGranularity != .boolean
+        let value = count.value
+        let returned = wantsCount && value != nil ? "count" : "boolean"
+        return BeaconResponses.CountResponse(
+            meta: meta(request, schema: schema, returnedGranularity: returned),
+            responseSummary: .init(exists: (value ?? 0) > 0, numTotalResults: returned == "count" ? value : nil),
+            info: info
+        )
+    }
+
+    static func meta(_ request: BeaconRequest?, schema: BeaconResponses.SchemaReference, returnedGranularity: String) -> BeaconResponses.ResponseMeta {
+        var parameters: [String: AnyEncodable]?
+        if let variant = request?.variant {
+            var echo: [String: AnyEncodable] = ["referenceName": AnyEncodable(variant.referenceName), "start": AnyEncodable(variant.start)]
+            if !variant.end.isEmpty { echo["end"] = AnyEncodable(variant.end) }
+            if let bases = variant.referenceBases { echo["referenceBases"] = AnyEncodable(bases) }
+            if let bases = variant.alternateBases { echo["alternateBases"] = AnyEncodable(bases) }
+            if let assembly = variant.assemblyId { echo["assemblyId"] = AnyEncodable(assembly) }
+            if let type = variant.variantType { echo["variantType"] = AnyEncodable(type) }
+            parameters = ["g_variant": AnyEncodable(echo)]  // as the default model's requestParameters.json names them
+        }
+        return BeaconResponses.ResponseMeta(
+            returnedSchemas: [schema], returnedGranularity: returnedGranularity,
+            receivedRequestSummary: .init(
+                requestedSchemas: [schema], requestedGranularity: request?.requestedGranularity.rawValue ?? "boolean",
+                filters: request.map { $0.filters }, requestParameters: parameters
+            )
+        )
+    }
+
+    /// A Beacon error response; `errorMessage` starts with the gateway's stable code.
+    static func errorResponse(_ error: GatewayError, request: BeaconRequest?, status: HTTPResponse.Status) throws -> Response {
+        let body = BeaconResponses.ErrorResponse(
+            meta: meta(request, schema: BeaconResponses.genomicVariantSchema, returnedGranularity: "boolean"),
+            error: .init(errorCode: Int(status.code), errorMessage: "\(error.code.rawValue): \(error.message)")
+        )
+        return try JSONResponse.make(body, status: status)
+    }
+
+    static func filteringTerms(_ service: VariantQueryService) async throws -> Response {
+        let catalog = try await service.currentCatalog()
+        struct Term: Encodable, Sendable {
+            var id: String
+            var label: String
+            var type: String
+            var scopes: [String]
+        }
+        let scopes = ["genomicVariation", "individual", "biosample"]
+        var terms = catalog.cancerTypeLabels.keys.sorted().map { Term(id: $0, label: catalog.cancerTypeLabels[$0] ?? $0, type: "ontologyTerm", scopes: scopes) }
+        terms.append(Term(id: CohortCatalog.tumourTerm, label: "Tumor Tissue", type: "ontologyTerm", scopes: scopes))
+        terms.append(Term(id: CohortCatalog.normalTerm, label: "Normal Tissue", type: "ontologyTerm", scopes: scopes))
+        terms.append(Term(id: CohortCatalog.qcPassTerm, label: "Sample passes the data centre's QC thresholds", type: "custom", scopes: scopes))
+        struct Resource: Encodable, Sendable {
+            var id: String
+            var name: String
+            var url: String
+            var nameSpacePrefix: String
+        }
+        struct Body: Encodable, Sendable {
+            var filteringTerms: [Term]
+            var resources: [Resource]
+        }
+        let body = Body(filteringTerms: terms, resources: [
+            Resource(id: "ncit", name: "NCI Thesaurus", url: "https://ncit.nci.nih.gov", nameSpacePrefix: "NCIT"),
+        ])
+        return try JSONResponse.make(BeaconResponses.InformationalResponse(
+            meta: .init(returnedSchemas: [.init(entityType: "filteringTerm", schema: "beacon-filtering-terms-v2.0.0")]), response: body))
+    }
+
+    static func datasets(_ service: VariantQueryService) async throws -> Response {
+        let stored = try await service.storedDatasets()
+        struct DataUse: Encodable, Sendable {
+            var id: String
+            var label: String
+            var version = "2022-03-23"
+            var modifiers: [[String: String]]?
+        }
+        struct Dataset: Encodable, Sendable {
+            var id: String
+            var name: String
+            var description: String?
+            var dataUseConditions: [String: [DataUse]]?
+            var info: [String: String]
+        }
+        let collections = stored.map { record in
+            let described = service.datasets.dataset(record.id)
+            let uses = described?.duo?.map { DataUse(id: $0.id, label: $0.label ?? $0.id, modifiers: $0.modifiers?.map { ["id": $0] }) }
+            return Dataset(id: record.id, name: described?.name ?? record.id, description: described?.description,
+                           dataUseConditions: uses.map { ["duoDataUse": $0] }, info: ["assemblyId": record.assembly])
+        }
+        struct Body: Encodable, Sendable { var collections: [Dataset] }
+        struct Summary: Encodable, Sendable { var exists: Bool; var numTotalResults: Int }
+        struct Document: Encodable, Sendable {
+            var meta: BeaconResponses.ResponseMeta
+            var responseSummary: Summary
+            var response: Body
+        }
+        return try JSONResponse.make(Document(
+            meta: meta(nil, schema: BeaconResponses.datasetSchema, returnedGranularity: "record"),
+            responseSummary: .init(exists: !collections.isEmpty, numTotalResults: collections.count),
+            response: .init(collections: collections)))
+    }
+}

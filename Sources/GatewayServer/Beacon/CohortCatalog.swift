@@ -1,0 +1,93 @@
+import GatewayCore
+import VariantStore
+
+/// The samples of the store at one moment, indexed for building cohorts.
+///
+/// Immutable; rebuilt when the store's sample count changes. The base cohort
+/// never includes a case whose tumour/normal identity check failed (both of its
+/// samples are excluded).
+struct CohortCatalog: Sendable {
+    let samples: [SampleRecord]
+    let capacity: Int
+    /// Every sample that may ever contribute (NT-mismatch cases removed).
+    let base: SampleSet
+    let byCancerType: [String: SampleSet]
+    let cancerTypeLabels: [String: String]
+    let byTissue: [Tissue: SampleSet]
+    let qcPass: SampleSet
+    let overseasConsent: SampleSet
+
+    /// Filter terms for tissue and QC (cancer types are their NCIT ids).
+    static let tumourTerm = "NCIT:C18009"
+    static let normalTerm = "NCIT:C14165"
+    static let qcPassTerm = "genomegate:qc-pass"
+
+    init(samples: [SampleRecord], thresholds: QCThresholds = .standard) {
+        self.samples = samples
+        let capacity = (samples.map(\.index).max() ?? -1) + 1
+        self.capacity = capacity
+        let mismatched = Set(samples.filter { $0.identityCheck == .mismatch }.map(\.participantID))
+        var base = SampleSet(capacity: capacity)
+        var byCancerType: [String: SampleSet] = [:]
+        var labels: [String: String] = [:]
+        var byTissue: [Tissue: SampleSet] = [:]
+        var qcPass = SampleSet(capacity: capacity)
+        var overseas = SampleSet(capacity: capacity)
+        for sample in samples {
+            if !mismatched.contains(sample.participantID) { base.insert(sample.index) }
+            byCancerType[sample.cancerType.id, default: SampleSet(capacity: capacity)].insert(sample.index)
+            labels[sample.cancerType.id] = sample.cancerType.label
+            byTissue[sample.tissue, default: SampleSet(capacity: capacity)].insert(sample.index)
+            if sample.qcFlags(thresholds).isEmpty { qcPass.insert(sample.index) }
+            if sample.overseasConsent { overseas.insert(sample.index) }
+        }
+        self.base = base
+        self.byCancerType = byCancerType
+        self.cancerTypeLabels = labels
+        self.byTissue = byTissue
+        self.qcPass = qcPass
+        self.overseasConsent = overseas
+    }
+
+    /// The cohort the filters select: cancer types OR-ed, tissues OR-ed, categories AND-ed.
+    /// An unknown term is a `bad_request` naming it.
+    func cohort(filters: [String]) throws(GatewayError) -> SampleSet {
+        var cancer: SampleSet?
+        var tissue: SampleSet?
+        var cohort = base
+        for term in filters {
+            if let set = byCancerType[term] {
+                cancer = cancer.map { $0.union(set) } ?? set
+            } else if term == Self.tumourTerm || term == Self.normalTerm {
+                let set = byTissue[term == Self.tumourTerm ? .tumour : .normal] ?? SampleSet(capacity: capacity)
+                tissue = tissue.map { $0.union(set) } ?? set
+            } else if term == Self.qcPassTerm {
+                cohort = cohort.intersection(qcPass)
+            } else {
+                throw GatewayError(.badRequest, "unknown filter term '\(term.prefix(60))'; see /api/filtering_terms")
+            }
+        }
+        if let cancer { cohort = cohort.intersection(cancer) }
+        if let tissue { cohort = cohort.intersection(tissue) }
+        return cohort
+    }
+
+    /// Distinct participants among `cohort`.
+    func participantCount(in cohort: SampleSet) -> Int {
+        var participants = Set<String>()
+        for sample in samples where cohort.contains(sample.index) { participants.insert(sample.participantID) }
+        return participants.count
+    }
+
+    /// Strata for stratified answers: cancer type x tissue, in a stable order.
+    func strata() -> [(cancerType: String, tissue: Tissue, samples: SampleSet)] {
+        var result: [(String, Tissue, SampleSet)] = []
+        for cancerType in byCancerType.keys.sorted() {
+            for tissue in [Tissue.tumour, .normal] {
+                let set = byCancerType[cancerType]!.intersection(byTissue[tissue] ?? SampleSet(capacity: capacity))
+                result.append((cancerType, tissue, set))
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GatewayTestSupport
+import Testing
+
+/// `/api/aggregate/allele-frequency` and `/api/aggregate/cohort-summary` on ``BeaconCohort``.
+@Suite("Aggregate API")
+struct AggregateAPITests {
+    /// A count cell: its value, or nil when it reads "<k".
+    static func count(_ value: Any?) -> Int? { value as? Int }
+
+    @Test("allele frequencies by cancer type and tissue; a stratum of 3 carriers is hidden and cannot be recovered by subtraction")
+    func alleleFrequency() async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        try await TestGateway.with(dataDirectory: data) { gateway in
+            let response = try await gateway.get("/api/aggregate/allele-frequency?referenceName=1&start=999&alternateBases=G", as: "researcher-jp")
+            #expect(response.status == 200)
+            let body = try response.json()
+            let variant = try #require((body["variants"] as? [[String: Any]])?.first)
+            let total = try #require(variant["total"] as? [String: Any])
+            #expect(Self.count(total["alleleCount"]) == 41)
+            #expect(Self.count(total["alleleNumber"]) == 116)
+            #expect(abs((total["alleleFrequency"] as? Double ?? 0) - 41.0 / 116.0) < 1e-9)
+            let strata = try #require(variant["strata"] as? [[String: Any]])
+            func stratum(_ type: String, _ tissue: String) -> [String: Any]? {
+                strata.first { ($0["cancerType"] as? [String: Any])?["id"] as? String == type && $0["tissue"] as? String == tissue }
+            }
+            let colorectalTumour = try #require(stratum("NCIT:C2955", "tumour"))
+            #expect(colorectalTumour["alleleCount"] as? String == "<5", "3 carriers must read <5")
+            #expect(colorectalTumour["alleleFrequency"] == nil)
+            // Complementary suppression: the shown strata must not pin the hidden one.
+            let shownCounts = strata.compactMap { Self.count($0["alleleCount"]) }
+            let hiddenStrata = strata.filter { $0["alleleCount"] as? String == "<5" }
+            #expect(hiddenStrata.count >= 2, "hiding one stratum alone would leave it as total minus the rest")
+            #expect(41 - shownCounts.reduce(0, +) >= 5, "what the hidden strata hold together is itself at least k")
+            #expect(Self.count(stratum("NCIT:C4872", "tumour")?["alleleCount"]) == 10)
+            #expect(!String(decoding: response.body, as: UTF8.self).contains("\"3\""))
+        }
+    }
+
+    @Test("a variant carried by fewer than k samples is not listed at all")
+    func rareVariantNotListed() async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        try await TestGateway.with(dataDirectory: data) { gateway in
+            let response = try await gateway.get("/api/aggregate/allele-frequency?referenceName=1&start=0&end=5000", as: "researcher-jp")
+            let variants = try #require(try response.json()["variants"] as? [[String: Any]])
+            #expect(variants.compactMap { $0["start"] as? Int } == [999, 2999])
+        }
+    }
+
+    @Test("cohort summary: samples per cancer type and tissue, and the QC table per tissue")
+    func cohortSummary() async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        try await TestGateway.with(dataDirectory: data) { gateway in
+            let response = try await gateway.get("/api/aggregate/cohort-summary", as: "researcher-jp")
+            #expect(response.status == 200)
+            let body = try response.json()
+            #expect(Self.count(body["cohortSamples"]) == 58, "C20 (identity mismatch) never counts")
+            #expect(Self.count(body["cohortParticipants"]) == 29)
+            let strata = try #require(body["strata"] as? [[String: Any]])
+            #expect(strata.count == 6)
+            #expect(strata.compactMap { Self.count($0["samples"]) }.sorted() == [9, 9, 10, 10, 10, 10])
+            let qc = try #require(body["qualityControl"] as? [[String: Any]])
+            let tumour = try #require(qc.first { $0["tissue"] as? String == "tumour" })
+            let depth = try #require(tumour["meanDepth"] as? [String: Any])
+            #expect(depth["min"] as? Double == 100.0)
+            #expect(depth["max"] as? Double == 130.0)
+            #expect(depth["median"] as? Double == 130.0)
+            let qcPass = try await gateway.get("/api/aggregate/cohort-summary?filters=genomegate:qc-pass", as: "researcher-jp")
+            #expect(Self.count(try qcPass.json()["cohortSamples"]) == 57, "C30's tumour is below the depth target")
+        }
+    }
+}
