@@ -1,4 +1,5 @@
 import COpenSSL
+import Dispatch
 import Foundation
 
 /// SHA-256 of a file's bytes (OpenSSL's EVP digest), used to refuse ingesting the same content twice.
@@ -30,4 +31,28 @@ enum FileDigest {
     }
 
     private struct DigestFailure: Error {}
+
+    /// A digest computed on its own thread while the caller reads the file too (ingest parses
+    /// it with htslib meanwhile); ``value()`` waits for it.
+    final class Pending: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        // Written once by the hashing thread before `done` is signalled; read only after waiting.
+        private var result: Result<String, any Error> = .success("")
+
+        init(path: String) {
+            let thread = Thread { [self] in
+                result = Result { try FileDigest.sha256(ofFile: path) }
+                done.signal()
+            }
+            thread.name = "genomegate-sha256"
+            thread.start()
+        }
+
+        /// The hex digest, or the error that stopped it.
+        func value() throws -> String {
+            done.wait()
+            done.signal()  // later calls return at once
+            return try result.get()
+        }
+    }
 }

@@ -73,10 +73,13 @@ struct GenotypeLayerBuilder {
     ) throws(InvalidAllele) {
         let values = genotypes.values, width = genotypes.valuesPerSample
         for fileSample in storeIndexes.indices {
+            // Fast path: a diploid reference call (0/0 or 0|0; encoded allele 0 is 2 or 3) adds to
+            // no layer. It is most of any cohort's genotypes.
+            if width == 2, values[fileSample &* 2] >> 1 == 1, values[fileSample &* 2 &+ 1] >> 1 == 1 { continue }
             let storeIndex = storeIndexes[fileSample]
             var called = 0
             var hasMissing = false
-            touchedAlleles.removeAll(keepingCapacity: true)
+            if !touchedAlleles.isEmpty { touchedAlleles.removeAll(keepingCapacity: true) }
             let start = fileSample * width
             for slot in start..<(start + width) {
                 let value = values[slot]

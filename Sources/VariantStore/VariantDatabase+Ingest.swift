@@ -61,20 +61,24 @@ extension VariantDatabase {
         try Self.checkIdentifier(dataset, what: "dataset id")
         try Self.checkIdentifier(assembly, what: "assembly")
         let sheet = try sampleSheet.map { try SampleSheet(contentsOf: $0) }
-        let digest = try FileDigest.sha256(ofFile: path)
         let totalBytes = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
         let reader = try VCFReader(path: path, threads: threads)
+        let pendingDigest = FileDigest.Pending(path: path)  // hashed while htslib parses
         return try writing { db in
-            if let earlier = try String.fetchOne(db, sql: "SELECT path FROM ingested_file WHERE sha256 = ?", arguments: [digest]) {
-                throw VariantStoreError(.fileAlreadyIngested, "\(path) has the same content (SHA-256 \(digest.prefix(16))...) as \(earlier), which is already in the store; nothing was changed.")
-            }
             if let sheet { _ = try SampleRegistry.register(sheet, assembly: assembly, db) }
             try SampleRegistry.ensureDataset(dataset, assembly: assembly, context: path, db)
+            // The digest is filled in before commit; until then the row holds a unique placeholder.
             try db.execute(
-                sql: "INSERT INTO ingested_file (path, sha256, dataset_id, record_count, sample_count, ingested_at) VALUES (?, ?, ?, 0, ?, 0)",
-                arguments: [path, digest, dataset, reader.sampleNames.count])
+                sql: "INSERT INTO ingested_file (path, sha256, dataset_id, record_count, sample_count, ingested_at) VALUES (?, 'pending:' || hex(randomblob(16)), ?, 0, ?, 0)",
+                arguments: [path, dataset, reader.sampleNames.count])
             let fileID = db.lastInsertedRowID
-            let (storeIndexes, registered) = try registerSamples(of: reader, dataset: dataset, fileID: fileID, sheetPath: sheet?.path, db)
+            let storeIndexes: [Int], registered: Int
+            do {
+                (storeIndexes, registered) = try registerSamples(of: reader, dataset: dataset, fileID: fileID, sheetPath: sheet?.path, db)
+            } catch let error as VariantStoreError where error.code == .sampleAlreadyIngested {
+                try Self.refuseDuplicate(digest: try pendingDigest.value(), of: path, db)  // the clearer reason, when it applies
+                throw error
+            }
             let capacity = try SampleRegistry.count(db)
 
             var writer = try VariantRowWriter(db, fileID: fileID)
@@ -100,9 +104,11 @@ extension VariantDatabase {
                     progress?(IngestProgress(records: reader.recordNumber, bytesRead: reader.bytesRead, totalBytes: totalBytes))
                 }
             }
+            let digest = try pendingDigest.value()
+            try Self.refuseDuplicate(digest: digest, of: path, db)
             let ingestedAt = Date().timeIntervalSince1970
-            try db.execute(sql: "UPDATE ingested_file SET record_count = ?, ingested_at = ? WHERE id = ?",
-                           arguments: [reader.recordNumber, ingestedAt, fileID])
+            try db.execute(sql: "UPDATE ingested_file SET sha256 = ?, record_count = ?, ingested_at = ? WHERE id = ?",
+                           arguments: [digest, reader.recordNumber, ingestedAt, fileID])
             progress?(IngestProgress(records: reader.recordNumber, bytesRead: totalBytes, totalBytes: totalBytes))
             return IngestSummary(
                 file: IngestedFileRecord(id: fileID, path: path, sha256: digest, datasetID: dataset, recordCount: reader.recordNumber,
@@ -143,6 +149,13 @@ extension VariantDatabase {
             indexes.append(index)
         }
         return (indexes, registered)
+    }
+
+    /// Throws `file_already_ingested` when a file with `digest` is in the store.
+    static func refuseDuplicate(digest: String, of path: String, _ db: Database) throws {
+        if let earlier = try String.fetchOne(db, sql: "SELECT path FROM ingested_file WHERE sha256 = ?", arguments: [digest]) {
+            throw VariantStoreError(.fileAlreadyIngested, "\(path) has the same content (SHA-256 \(digest.prefix(16))...) as \(earlier), which is already in the store; nothing was changed.")
+        }
     }
 
     /// Dataset ids and assembly names: 1 to 64 letters, digits, `.`, `_` or `-`.
