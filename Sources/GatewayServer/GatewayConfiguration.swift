@@ -1,6 +1,7 @@
 import DisclosureControl
 import Foundation
 import GatewayTLS
+import VariantStore
 
 /// Everything `genomegate serve` needs: where to listen, the TLS material, the
 /// member registry, the data folder and the limits.
@@ -21,6 +22,8 @@ public struct GatewayConfiguration: Sendable {
     public var datasetsPath: String?
     /// What aggregate answers may show (see the README's "Disclosure control").
     public var disclosure: DisclosurePolicy = .standard
+    /// Which samples pass QC (the `genomegate:qc-pass` filter); defaults are the data centre's targets.
+    public var qcThresholds: QCThresholds = .standard
 
     /// Bounds on what one client may ask of the gateway.
     public struct Limits: Sendable, Hashable {

@@ -3,6 +3,7 @@ import Foundation
 import GatewayCore
 import GatewayTLS
 import PolicyStore
+import VariantStore
 import Yams
 
 /// The gateway's YAML config file (example: policy/gateway.yaml).
@@ -19,6 +20,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     /// Dataset descriptions and consent codes (YAML, see policy/datasets.yaml).
     public var datasets: String?
     public var disclosure: Disclosure?
+    public var qc: QC?
 
     public struct TLS: Sendable, Decodable, Equatable {
         public var certificate: String?
@@ -61,8 +63,22 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         public init() {}
     }
 
+    public struct QC: Sendable, Decodable, Equatable {
+        public var minimumMappingRate: Double?
+        public var maximumDuplicateRate: Double?
+        public var minimumDepthNormal: Double?
+        public var minimumDepthTumour: Double?
+        enum CodingKeys: String, CodingKey {
+            case minimumMappingRate = "minimum_mapping_rate"
+            case maximumDuplicateRate = "maximum_duplicate_rate"
+            case minimumDepthNormal = "minimum_depth_normal"
+            case minimumDepthTumour = "minimum_depth_tumour"
+        }
+        public init() {}
+    }
+
     enum CodingKeys: String, CodingKey {
-        case listen, tls, members, limits, datasets, disclosure
+        case listen, tls, members, limits, datasets, disclosure, qc
         case dataDirectory = "data_dir"
     }
 
@@ -88,7 +104,8 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     }
 
     private static let knownKeys: [String: Set<String>] = [
-        "": ["listen", "tls", "members", "data_dir", "limits", "datasets", "disclosure"],
+        "": ["listen", "tls", "members", "data_dir", "limits", "datasets", "disclosure", "qc"],
+        "qc": ["minimum_mapping_rate", "maximum_duplicate_rate", "minimum_depth_normal", "minimum_depth_tumour"],
         "disclosure": ["minimum_cell_count", "minimum_allele_number_for_frequency", "minimum_cohort_size"],
         "tls": ["certificate", "private_key", "client_ca", "crl", "verify_depth", "handshake_timeout_seconds"],
         "limits": ["max_header_bytes", "max_body_bytes", "idle_timeout_seconds"],
@@ -208,6 +225,24 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         )
         configuration.datasetsPath = datasets
         configuration.disclosure = policy
+        configuration.qcThresholds = try resolvedQC()
         return configuration
+    }
+
+    /// The QC thresholds: the data centre's targets, with any key of `qc` overriding its own.
+    private func resolvedQC() throws(GatewayError) -> QCThresholds {
+        var thresholds = QCThresholds.standard
+        func checked(_ value: Double?, _ key: String, _ range: ClosedRange<Double>) throws(GatewayError) -> Double? {
+            guard let value else { return nil }
+            guard range.contains(value) else {
+                throw GatewayError(.invalidConfiguration, "qc.\(key) \(value) is not between \(range.lowerBound) and \(range.upperBound)")
+            }
+            return value
+        }
+        if let value = try checked(qc?.minimumMappingRate, "minimum_mapping_rate", 0...100) { thresholds.minimumMappingRate = value }
+        if let value = try checked(qc?.maximumDuplicateRate, "maximum_duplicate_rate", 0...100) { thresholds.maximumDuplicateRate = value }
+        if let value = try checked(qc?.minimumDepthNormal, "minimum_depth_normal", 0...10_000) { thresholds.minimumDepthNormal = value }
+        if let value = try checked(qc?.minimumDepthTumour, "minimum_depth_tumour", 0...10_000) { thresholds.minimumDepthTumour = value }
+        return thresholds
     }
 }

@@ -54,7 +54,8 @@ public final class GatewayServer: Sendable {
             throw GatewayError(.invalidConfiguration, "variant store in data_dir \(configuration.dataDirectory): \(error)")
         }
         let datasets = try configuration.datasetsPath.map { path throws(GatewayError) in try DatasetCatalog.load(path) } ?? DatasetCatalog()
-        self.queries = VariantQueryService(store: store, disclosure: DisclosureControl(policy: configuration.disclosure), datasets: datasets)
+        self.queries = VariantQueryService(store: store, disclosure: DisclosureControl(policy: configuration.disclosure), datasets: datasets,
+                                           qcThresholds: configuration.qcThresholds)
         self.reloader = GatewayReloader(configuration: configuration, contexts: contexts, members: members, logger: logger)
     }
 

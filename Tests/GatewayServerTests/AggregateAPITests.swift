@@ -69,4 +69,13 @@ struct AggregateAPITests {
             #expect(Self.count(try qcPass.json()["cohortSamples"]) == 57, "C30's tumour is below the depth target")
         }
     }
+
+    @Test("QC thresholds come from the configuration")
+    func configuredQC() async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        try await TestGateway.with(dataDirectory: data, configure: { $0.qcThresholds.minimumDepthTumour = 90 }) { gateway in
+            let qcPass = try await gateway.get("/api/aggregate/cohort-summary?filters=genomegate:qc-pass", as: "researcher-jp")
+            #expect(Self.count(try qcPass.json()["cohortSamples"]) == 58, "C30's tumour (100x) passes a 90x target")
+        }
+    }
 }

@@ -36,6 +36,20 @@ struct BeaconAPITests {
         }
     }
 
+    @Test("bracket queries: variants starting in [start0, start1] and ending in [end0, end1]")
+    func bracketQuery() async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        try await TestGateway.with(dataDirectory: data) { gateway in
+            let both = try await gateway.get("/api/g_variants?referenceName=1&start=999,2999&end=1000,3000&requestedGranularity=count", as: "researcher-jp")
+            #expect(Self.summary(try both.json()).count == 2, "1:1000 and 1:3000 (1:2000 is below k)")
+            let first = try await gateway.get("/api/g_variants?referenceName=1&start=999,1999&end=1000,2500&requestedGranularity=count", as: "researcher-jp")
+            #expect(Self.summary(try first.json()).count == 1)
+            let none = try await gateway.get("/api/g_variants?referenceName=1&start=1000,1500&end=1001,2500&requestedGranularity=count", as: "researcher-jp")
+            #expect(Self.summary(try none.json()).count == 0)
+            try await Self.validate(both.body, "beaconCountResponse.json")
+        }
+    }
+
     @Test("record granularity is never served: the answer says count")
     func recordGranularityDowngraded() async throws {
         let data = try BeaconCohort.makeDataFolder()

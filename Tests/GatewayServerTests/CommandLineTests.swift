@@ -42,6 +42,21 @@ struct CommandLineTests {
         #expect(!result.stdout.contains("listening on"))
     }
 
+    @Test("out-of-range disclosure and QC settings in the config file are refused, naming the key", arguments: [
+        ("disclosure:\n  minimum_cell_count: 1\n", "disclosure.minimum_cell_count"),
+        ("qc:\n  minimum_depth_tumour: -5\n", "qc.minimum_depth_tumour"),
+        ("qc:\n  minimum_depth: 30\n", "qc.minimum_depth"),
+    ])
+    func badPolicySettings(yaml: String, mention: String) async throws {
+        let pki = try await DevPKI.shared()
+        let folder = DevPKI.temporaryFolder("config")
+        try yaml.write(toFile: folder + "/gateway.yaml", atomically: true, encoding: .utf8)
+        let result = try await Subprocess.run([Self.binary, "serve", "--config", folder + "/gateway.yaml"] + Self.flags(pki, data: folder + "/data"))
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(mention), "\(result.stderr)")
+        #expect(!result.stdout.contains("listening on"))
+    }
+
     @Test("a config file with an unknown key is refused, naming the key")
     func unknownConfigKey() async throws {
         let folder = DevPKI.temporaryFolder("config")

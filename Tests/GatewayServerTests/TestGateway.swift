@@ -50,6 +50,7 @@ struct TestGateway: Sendable {
         handshakeTimeout: Duration = .seconds(10),
         dataDirectory: String? = nil,
         disclosure: DisclosurePolicy = .standard,
+        configure: @Sendable (inout GatewayConfiguration) -> Void = { _ in },
         routes: @Sendable (Router<GatewayRequestContext>) -> Void = { _ in },
         _ body: @Sendable (TestGateway) async throws -> T
     ) async throws -> T {
@@ -64,6 +65,7 @@ struct TestGateway: Sendable {
             dataDirectory: dataDirectory ?? DevPKI.temporaryFolder("data"), limits: limits
         )
         configuration.disclosure = disclosure
+        configure(&configuration)
         var logger = Logger(label: "test-gateway")
         logger.logLevel = .warning
         let server = try GatewayServer(configuration: configuration, logger: logger)

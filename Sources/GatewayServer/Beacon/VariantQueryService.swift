@@ -15,15 +15,17 @@ public final class VariantQueryService: Sendable {
     let store: VariantDatabase
     let disclosure: DisclosureControl
     let datasets: DatasetCatalog
+    let qcThresholds: QCThresholds
     private let catalog = NIOLockedValueBox<CohortCatalog?>(nil)
 
     /// Most variants one stratified answer may list.
     static let maximumVariantsPerAnswer = 1000
 
-    public init(store: VariantDatabase, disclosure: DisclosureControl, datasets: DatasetCatalog) {
+    public init(store: VariantDatabase, disclosure: DisclosureControl, datasets: DatasetCatalog, qcThresholds: QCThresholds = .standard) {
         self.store = store
         self.disclosure = disclosure
         self.datasets = datasets
+        self.qcThresholds = qcThresholds
     }
 
     /// What a request may count over.
@@ -41,7 +43,7 @@ public final class VariantQueryService: Sendable {
         do { count = try await store.sampleCount() } catch { throw Self.unavailable(error) }
         if let cached = catalog.withLockedValue({ $0 }), cached.samples.count == count { return cached }
         let fresh: CohortCatalog
-        do { fresh = CohortCatalog(samples: try await store.samples()) } catch { throw Self.unavailable(error) }
+        do { fresh = CohortCatalog(samples: try await store.samples(), thresholds: qcThresholds) } catch { throw Self.unavailable(error) }
         catalog.withLockedValue { $0 = fresh }
         return fresh
     }
