@@ -62,11 +62,28 @@ struct AggregateAPITests {
             let qc = try #require(body["qualityControl"] as? [[String: Any]])
             let tumour = try #require(qc.first { $0["tissue"] as? String == "tumour" })
             let depth = try #require(tumour["meanDepth"] as? [String: Any])
-            #expect(depth["min"] as? Double == 100.0)
-            #expect(depth["max"] as? Double == 130.0)
+            #expect(depth["low"] as? Double == 130.0, "the 5th smallest, not C30's 100 alone")
+            #expect(depth["high"] as? Double == 130.0)
             #expect(depth["median"] as? Double == 130.0)
+            #expect(depth["min"] == nil && depth["max"] == nil, "no single sample's value")
+            #expect(abs((depth["mean"] as? Double ?? 0) - 129.0) < 0.05, "(28 x 130 + 100) / 29, rounded to 0.1")
             let qcPass = try await gateway.get("/api/aggregate/cohort-summary?filters=genomegate:qc-pass", as: "researcher-jp")
             #expect(Self.count(try qcPass.json()["cohortSamples"]) == 57, "C30's tumour is below the depth target")
+        }
+    }
+
+    @Test("with a small stratum, tissue totals and QC statistics are hidden so it cannot be recovered")
+    func smallStratumHidesMarginals() async throws {
+        let data = try BeaconCohort.makeDataFolder(glioblastomaCases: 2)
+        try await TestGateway.with(dataDirectory: data) { gateway in
+            let body = try await gateway.get("/api/aggregate/cohort-summary", as: "researcher-jp").json()
+            let strata = try #require(body["strata"] as? [[String: Any]])
+            let glioblastoma = strata.filter { ($0["cancerType"] as? [String: Any])?["id"] as? String == "NCIT:C3058" }
+            #expect(glioblastoma.count == 2)
+            #expect(glioblastoma.allSatisfy { $0["samples"] as? String == "<5" })
+            let qc = try #require(body["qualityControl"] as? [[String: Any]])
+            #expect(qc.allSatisfy { $0["samples"] as? String == "<5" && $0["meanDepth"] == nil }, "\(qc)")
+            #expect(Self.count(body["cohortSamples"]) == 62)
         }
     }
 

@@ -50,6 +50,21 @@ struct BeaconAPITests {
         }
     }
 
+    @Test("k counts people: a germline variant of 3 cases (6 samples with their normals) is not found anywhere")
+    func kCountsPeople() async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        try await TestGateway.with(dataDirectory: data) { gateway in
+            let site = "referenceName=1&start=3999&alternateBases=C"
+            #expect(Self.summary(try await gateway.get("/api/g_variants?" + site, as: "researcher-jp").json()).exists == false)
+            let samples = try await gateway.get("/api/biosamples?" + site + "&requestedGranularity=count", as: "researcher-jp")
+            #expect(Self.summary(try samples.json()).exists == false)
+            let range = try await gateway.get("/api/biosamples?referenceName=1&start=3500&end=4500&requestedGranularity=count", as: "researcher-jp")
+            #expect(Self.summary(try range.json()).count == 0, "treated as absent: no count of its 6 carrier samples leaves")
+            let frequencies = try await gateway.get("/api/aggregate/allele-frequency?" + site, as: "researcher-jp")
+            #expect((try frequencies.json()["variants"] as? [Any])?.isEmpty == true)
+        }
+    }
+
     @Test("record granularity is never served: the answer says count")
     func recordGranularityDowngraded() async throws {
         let data = try BeaconCohort.makeDataFolder()
@@ -92,7 +107,7 @@ struct BeaconAPITests {
             let response = try await gateway.get("/api/biosamples?referenceName=1&start=1999&alternateBases=T&requestedGranularity=count", as: "researcher-jp")
             let json = try response.json()
             #expect(Self.summary(json).exists == false)
-            #expect(Self.summary(json).count == nil)
+            #expect((Self.summary(json).count ?? 0) == 0, "the variant is treated as not found")
             #expect(((json["info"] as? [String: Any])?["disclosure"] as? String)?.contains("below 5") == true)
             #expect(!String(decoding: response.body, as: UTF8.self).contains("\"3\""))
             try await Self.validate(response.body, "beaconBooleanResponse.json")

@@ -63,25 +63,28 @@ enum AggregateRoutes {
         let (catalog, cohort) = (selection.catalog, selection.cohort)
         let control = service.disclosure
         guard control.admitsCohort(size: cohort.count) else { throw BeaconRoutes.cohortTooSmall(control) }
-        let strata = catalog.strata().map { ($0.cancerType, $0.tissue, $0.samples.intersection(cohort)) }.filter { $0.2.count > 0 }
+        let strata = catalog.strata(in: cohort)
         var answers: [VariantFrequencies] = []
         var truncated = false
-        for variant in try await service.matchingVariants(query) {
-            let total = variant.genotypes.counts(in: cohort)
-            guard total.carriers >= control.policy.minimumCellCount else { continue }
+        for variant in try await service.shownVariants(query, in: selection) {
             guard answers.count < VariantQueryService.maximumVariantsPerAnswer else { truncated = true; break }
             let rows = strata.map { stratum -> [Int] in
-                let counts = variant.genotypes.counts(in: stratum.2)
-                return [stratum.2.count, counts.carriers, counts.alleleCount, counts.homozygous, counts.alleleNumber]
+                let counts = variant.genotypes.counts(in: stratum.samples)
+                let samples = stratum.samples.count
+                // Measures a reader can derive from the shown ones are protected too.
+                return [samples, counts.carriers, counts.alleleCount, counts.homozygous, counts.alleleNumber,
+                        counts.carriers - counts.homozygous, samples - counts.carriers, 2 * samples - counts.alleleNumber]
             }
-            let table = StratifiedTable(measures: ["samples", "carriers", "alleleCount", "homozygous", "alleleNumber"], values: rows,
-                                        sensitiveMeasures: ["samples", "carriers", "alleleCount", "homozygous"])
+            let table = StratifiedTable(
+                measures: ["samples", "carriers", "alleleCount", "homozygous", "alleleNumber", "heterozygous", "nonCarriers", "uncalledAlleles"],
+                values: rows,
+                sensitiveMeasures: ["samples", "carriers", "alleleCount", "homozygous", "heterozygous", "nonCarriers", "uncalledAlleles"])
             let protected = control.protect(table)
             let shownStrata = strata.enumerated().map { index, stratum in
                 let cells = protected.cells[index]
                 return Stratum(
-                    cancerType: OntologyTerm(id: stratum.0, label: catalog.cancerTypeLabels[stratum.0] ?? stratum.0),
-                    tissue: stratum.1.rawValue, samples: cells[0], alleleCount: cells[2], alleleNumber: cells[4],
+                    cancerType: OntologyTerm(id: stratum.cancerType, label: catalog.cancerTypeLabels[stratum.cancerType] ?? stratum.cancerType),
+                    tissue: stratum.tissue.rawValue, samples: cells[0], alleleCount: cells[2], alleleNumber: cells[4],
                     alleleFrequency: control.frequency(alleleCount: cells[2], alleleNumber: cells[4]), homozygous: cells[3])
             }
             let totals = protected.totals
@@ -99,14 +102,27 @@ enum AggregateRoutes {
 
     static func disclosureNote(_ control: DisclosureControl) -> String {
         let k = control.policy.minimumCellCount
-        return "Counts in 1..\(k - 1) read \"<\(k)\", with complementary suppression so no hidden cell follows from totals; frequencies only where the allele number is at least \(control.policy.minimumAlleleNumberForFrequency); variants carried by fewer than \(k) samples are not listed."
+        return "Counts in 1..\(k - 1) read \"<\(k)\", with complementary suppression so no hidden cell follows from totals; frequencies only where the allele number is at least \(control.policy.minimumAlleleNumberForFrequency); variants carried by fewer than \(k) people are not listed; QC statistics only for groups of at least \(control.policy.minimumCohortSize) samples, with low and high the \(k)th smallest and largest values."
     }
 
+    /// A QC metric of a group: mean and median, and instead of the extremes (single samples'
+    /// values) the k-th smallest and k-th largest values; all rounded to 0.1.
     struct MetricSummary: Encodable, Sendable {
         var mean: Double
         var median: Double
-        var min: Double
-        var max: Double
+        var low: Double
+        var high: Double
+
+        init?(_ values: [Double], k: Int) {
+            guard values.count >= 2 * k else { return nil }
+            let sorted = values.sorted()
+            func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+            let middle = sorted.count / 2
+            mean = rounded(sorted.reduce(0, +) / Double(sorted.count))
+            median = rounded(sorted.count.isMultiple(of: 2) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[middle])
+            low = rounded(sorted[k - 1])
+            high = rounded(sorted[sorted.count - k])
+        }
     }
 
     struct TissueQC: Encodable, Sendable {
@@ -127,34 +143,41 @@ enum AggregateRoutes {
         var disclosure: String
     }
 
+    /// Samples per cancer type x tissue, and per tissue the QC table. Tissue totals are shown only
+    /// when no stratum is hidden (otherwise a hidden stratum would follow from them), the
+    /// participant count only when it does not reveal a small number of paired cases, and QC
+    /// statistics only for tissues of at least the minimum cohort size.
     static func cohortSummary(_ request: Request, _ context: GatewayRequestContext, _ service: VariantQueryService) async throws -> Response {
         let beaconRequest = try await BeaconRoutes.parse(request, context, variantsAllowed: false)
         let selection = try await service.select(beaconRequest, for: try context.requireMember())
         let (catalog, cohort) = (selection.catalog, selection.cohort)
         let control = service.disclosure
-        let strata = catalog.strata().map { ($0.cancerType, $0.tissue, $0.samples.intersection(cohort)) }.filter { $0.2.count > 0 }
-        let protected = control.protect(StratifiedTable(measures: ["samples"], values: strata.map { [$0.2.count] }))
+        guard control.admitsCohort(size: cohort.count) else { throw BeaconRoutes.cohortTooSmall(control) }
+        let strata = catalog.strata(in: cohort)
+        let protected = control.protect(StratifiedTable(measures: ["samples"], values: strata.map { [$0.samples.count] }))
         let rows = strata.enumerated().map { index, stratum in
-            Stratum(cancerType: OntologyTerm(id: stratum.0, label: catalog.cancerTypeLabels[stratum.0] ?? stratum.0),
-                    tissue: stratum.1.rawValue, samples: protected.cells[index][0])
+            Stratum(cancerType: OntologyTerm(id: stratum.cancerType, label: catalog.cancerTypeLabels[stratum.cancerType] ?? stratum.cancerType),
+                    tissue: stratum.tissue.rawValue, samples: protected.cells[index][0])
         }
+        let k = control.policy.minimumCellCount
+        let tissueTotalsShown = protected.suppressedStrata.isEmpty
         var qualityControl: [TissueQC] = []
         for tissue in [Tissue.normal, .tumour] {
             let members = catalog.samples.filter { $0.tissue == tissue && cohort.contains($0.index) }
-            let showable = members.count >= control.policy.minimumCellCount
+            let showable = tissueTotalsShown && members.count >= control.policy.minimumCohortSize
             func summary(_ value: (QCMetrics) -> Double) -> MetricSummary? {
-                guard showable else { return nil }
-                let values = members.map { value($0.qc) }.sorted()
-                let middle = values.count / 2
-                let median = values.count.isMultiple(of: 2) ? (values[middle - 1] + values[middle]) / 2 : values[middle]
-                return MetricSummary(mean: values.reduce(0, +) / Double(values.count), median: median, min: values.first!, max: values.last!)
+                showable ? MetricSummary(members.map { value($0.qc) }, k: k) : nil
             }
-            qualityControl.append(TissueQC(tissue: tissue.rawValue, samples: control.count(members.count),
-                                           mappingRate: summary(\.mappingRate), duplicateRate: summary(\.duplicateRate),
-                                           meanInsertSize: summary(\.meanInsertSize), meanDepth: summary(\.meanDepth)))
+            qualityControl.append(TissueQC(
+                tissue: tissue.rawValue, samples: tissueTotalsShown ? control.count(members.count) : .suppressed(threshold: k),
+                mappingRate: summary(\.mappingRate), duplicateRate: summary(\.duplicateRate),
+                meanInsertSize: summary(\.meanInsertSize), meanDepth: summary(\.meanDepth)))
         }
+        let participants = catalog.participantCount(in: cohort)
+        let paired = cohort.count - participants  // cases with both samples in the cohort
+        let participantsShown = control.isShowable(paired) ? control.count(participants) : .suppressed(threshold: k)
         return try JSONResponse.make(CohortSummaryAnswer(
-            cohortSamples: control.count(cohort.count), cohortParticipants: control.count(catalog.participantCount(in: cohort)),
+            cohortSamples: protected.totals[0], cohortParticipants: participantsShown,
             cohortRestriction: selection.restriction, strata: rows, qualityControl: qualityControl,
             disclosure: disclosureNote(control)))
     }

@@ -48,7 +48,7 @@ enum BeaconRoutes {
             let (catalog, cohort) = (selection.catalog, selection.cohort)
             let control = service.disclosure
             var info: [String: AnyEncodable] = [
-                "disclosure": AnyEncodable("Counts below \(control.policy.minimumCellCount) are not shown; variants carried by fewer than \(control.policy.minimumCellCount) samples of the cohort are treated as not found."),
+                "disclosure": AnyEncodable("Counts below \(control.policy.minimumCellCount) are not shown; variants carried by fewer than \(control.policy.minimumCellCount) people of the cohort are treated as not found."),
             ]
             let schema: BeaconResponses.SchemaReference
             var count: DisclosedCount
@@ -59,16 +59,14 @@ enum BeaconRoutes {
                     throw GatewayError(.badRequest, "g_variants needs referenceName and start (and alternateBases, or an end)")
                 }
                 guard control.admitsCohort(size: cohort.count) else { throw cohortTooSmall(control) }
-                let variants = try await service.matchingVariants(query)
-                let shown = variants.filter { $0.genotypes.counts(in: cohort).carriers >= control.policy.minimumCellCount }
-                count = .value(shown.count)
+                count = .value(try await service.shownVariants(query, in: selection).count)
             default:
                 schema = entity == "individuals" ? BeaconResponses.individualSchema : BeaconResponses.biosampleSchema
                 var selected = cohort
                 if let query = beaconRequest.variant {
                     guard control.admitsCohort(size: cohort.count) else { throw cohortTooSmall(control) }
                     var carriers = SampleSet(capacity: catalog.capacity)
-                    for variant in try await service.matchingVariants(query) {
+                    for variant in try await service.shownVariants(query, in: selection) {
                         if let carrying = variant.genotypes.copies.first { carriers.formUnion(carrying.resized(to: catalog.capacity)) }
                     }
                     selected = cohort.intersection(carriers)

@@ -16,6 +16,9 @@ struct CohortCatalog: Sendable {
     let byTissue: [Tissue: SampleSet]
     let qcPass: SampleSet
     let overseasConsent: SampleSet
+    /// `participantOfSample[sample index]`: the participant's number in `0..<participantTotal`.
+    let participantOfSample: [Int]
+    let participantTotal: Int
 
     /// Filter terms for tissue and QC (cancer types are their NCIT ids).
     static let tumourTerm = "NCIT:C18009"
@@ -47,6 +50,15 @@ struct CohortCatalog: Sendable {
         self.byTissue = byTissue
         self.qcPass = qcPass
         self.overseasConsent = overseas
+        var participantNumbers: [String: Int] = [:]
+        var participantOfSample = [Int](repeating: 0, count: capacity)
+        for sample in samples {
+            let next = participantNumbers.count
+            participantOfSample[sample.index] = participantNumbers[sample.participantID, default: next]
+            participantNumbers[sample.participantID] = participantOfSample[sample.index]
+        }
+        self.participantOfSample = participantOfSample
+        self.participantTotal = participantNumbers.count
     }
 
     /// The cohort the filters select: cancer types OR-ed, tissues OR-ed, categories AND-ed.
@@ -72,20 +84,23 @@ struct CohortCatalog: Sendable {
         return cohort
     }
 
-    /// Distinct participants among `cohort`.
+    /// Distinct participants among `cohort` (members beyond the catalogue's samples are ignored).
     func participantCount(in cohort: SampleSet) -> Int {
-        var participants = Set<String>()
-        for sample in samples where cohort.contains(sample.index) { participants.insert(sample.participantID) }
-        return participants.count
+        var seen = SampleSet(capacity: participantTotal)
+        var count = 0
+        for sample in cohort where sample < participantOfSample.count {
+            if seen.insert(participantOfSample[sample]) { count += 1 }
+        }
+        return count
     }
 
-    /// Strata for stratified answers: cancer type x tissue, in a stable order.
-    func strata() -> [(cancerType: String, tissue: Tissue, samples: SampleSet)] {
+    /// The non-empty strata of `cohort` for stratified answers: cancer type x tissue, in a stable order.
+    func strata(in cohort: SampleSet) -> [(cancerType: String, tissue: Tissue, samples: SampleSet)] {
         var result: [(String, Tissue, SampleSet)] = []
         for cancerType in byCancerType.keys.sorted() {
             for tissue in [Tissue.tumour, .normal] {
-                let set = byCancerType[cancerType]!.intersection(byTissue[tissue] ?? SampleSet(capacity: capacity))
-                result.append((cancerType, tissue, set))
+                let set = byCancerType[cancerType]!.intersection(byTissue[tissue] ?? SampleSet(capacity: capacity)).intersection(cohort)
+                if !set.isEmpty { result.append((cancerType, tissue, set)) }
             }
         }
         return result

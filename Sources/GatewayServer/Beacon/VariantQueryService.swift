@@ -73,6 +73,17 @@ public final class VariantQueryService: Sendable {
         }
     }
 
+    /// The variants answering `query` that an answer may use: those carried by at least k
+    /// people (participants, not samples: a tumour and its normal are one person) of the
+    /// selection's cohort. Every endpoint counts from these only.
+    func shownVariants(_ query: VariantQuery, in selection: Selection) async throws(GatewayError) -> [VariantRecord] {
+        let k = disclosure.policy.minimumCellCount
+        return try await matchingVariants(query).filter { variant in
+            guard let carrying = variant.genotypes.copies.first else { return false }
+            return selection.catalog.participantCount(in: carrying.intersection(selection.cohort)) >= k
+        }
+    }
+
     /// The store's datasets.
     func storedDatasets() async throws(GatewayError) -> [DatasetRecord] {
         do { return try await store.datasets() } catch { throw Self.unavailable(error) }
