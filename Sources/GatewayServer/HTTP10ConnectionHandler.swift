@@ -51,8 +51,11 @@ final class HTTP10ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 context.write(data, promise: promise)
                 return
             }
-            let keeps = keepAlive && head.headers.contains(name: "content-length") && head.isKeepAlive
+            let framed = head.headers.contains(name: "content-length")
+            let keeps = keepAlive && framed && head.isKeepAlive
             head.headers.replaceOrAdd(name: "connection", value: keeps ? "keep-alive" : "close")
+            // HTTP/1.0 has no chunked encoding: an unframed body is answered as HTTP/1.0 and ends with the connection.
+            if !framed { head.version = .http1_0 }
             closeAfterResponse = !keeps
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .body:

@@ -262,6 +262,9 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
+    /// How long a close waits for close_notify (and pending data) to be written before closing anyway.
+    static let closeNotifyGrace = TimeAmount.seconds(3)
+
     /// The most plaintext one TLS record carries.
     private static let recordSize = 16 * 1024
 
@@ -273,16 +276,24 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
         bufferedWrites = []
         var batch: ByteBuffer?
         var promises: [EventLoopPromise<Void>] = []
+        var failed = false
         func sealBatch() {
             guard let sealed = batch else { return }
-            encrypt(context: context, sealed, promise: Self.combined(promises, on: context.eventLoop))
+            failed = failed || !encrypt(context: context, sealed, promise: Self.combined(promises, on: context.eventLoop))
             batch = nil
             promises = []
         }
-        for (buffer, promise) in pending {
+        for (index, (buffer, promise)) in pending.enumerated() {
+            if failed {
+                // A hole in the stream is worse than no stream: fail the rest and close.
+                for (_, later) in pending[index...] { later?.fail(ChannelError.ioOnClosedChannel) }
+                state = .closed
+                context.close(promise: nil)
+                return
+            }
             if buffer.readableBytes > Self.recordSize {
                 sealBatch()
-                encrypt(context: context, buffer, promise: promise)
+                failed = failed || !encrypt(context: context, buffer, promise: promise)
                 continue
             }
             if (batch?.readableBytes ?? 0) + buffer.readableBytes > Self.recordSize { sealBatch() }
@@ -290,6 +301,10 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
             if let promise { promises.append(promise) }
         }
         sealBatch()
+        if failed {
+            state = .closed
+            context.close(promise: nil)
+        }
     }
 
     /// One promise standing for several (nil for none).
@@ -300,7 +315,9 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
         return shared
     }
 
-    private func encrypt(context: ChannelHandlerContext, _ plaintext: ByteBuffer, promise: EventLoopPromise<Void>?) {
+    /// Encrypts and writes `plaintext`; false (the promise failed, the error fired) if OpenSSL refused.
+    @discardableResult
+    private func encrypt(context: ChannelHandlerContext, _ plaintext: ByteBuffer, promise: EventLoopPromise<Void>?) -> Bool {
         var remaining = plaintext
         while remaining.readableBytes > 0 {
             var written = 0
@@ -312,11 +329,12 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
                 let failure = TLSError.fromQueue(.recordFailed, "cannot encrypt a record")
                 promise?.fail(failure)
                 context.fireErrorCaught(failure)
-                return
+                return false
             }
             remaining.moveReaderIndex(forwardBy: written)
         }
         writeCiphertext(context: context, promise: promise)
+        return true
     }
 
     /// Moves everything OpenSSL wrote into the write BIO to the socket; `promise`
@@ -344,12 +362,17 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
             OpenSSLErrorQueue.clear()
             // Close once close_notify is on the wire: a close requested from a write's completion
             // runs while NIO is still flushing, and closing at once would drop the queued alert.
+            // A peer that stops reading must not hold the connection open: close anyway after a grace period.
             let written = context.eventLoop.makePromise(of: Void.self)
             closeNotifyWritten = written.futureResult
             writeCiphertext(context: context, promise: written)
             context.flush()
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            written.futureResult.whenComplete { _ in loopBound.value.close(mode: mode, promise: promise) }
+            let deadline = context.eventLoop.scheduleTask(in: Self.closeNotifyGrace) { loopBound.value.close(mode: .all, promise: nil) }
+            written.futureResult.whenComplete { _ in
+                deadline.cancel()
+                loopBound.value.close(mode: mode, promise: promise)
+            }
         case (.closing, _) where closeNotifyWritten != nil:
             // Another close while close_notify is on its way: it too waits for it.
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayTestSupport
+import Hummingbird
 import Testing
 
 /// HTTP/1.0 clients (ApacheBench among them) get HTTP/1.0 connection semantics.
@@ -49,6 +50,27 @@ struct HTTP10Tests {
             #expect(result.stdout.contains("\"beaconId\""))
             #expect(!result.stderr.contains("unexpected eof"), "\(result.stderr)")
             #expect(result.status == 0, "s_client ends by itself when the server closes: \(result.stderr)")
+        }
+    }
+
+    @Test("an HTTP/1.0 answer without Content-Length is never chunked: it ends with the connection")
+    func unframedBody() async throws {
+        let chunk = String(repeating: "genomegate ", count: 100)
+        try await TestGateway.with(routes: { router in
+            router.get("/test/stream", allowing: [.researcher]) { _, _ in
+                Response(status: .ok, body: ResponseBody { writer in
+                    for _ in 0..<5 { try await writer.write(ByteBuffer(string: chunk)) }
+                    try await writer.finish(nil)
+                })
+            }
+        }) { gateway in
+            let streamed = try await gateway.curl(["-D", "-", "--http1.1", gateway.url + "/test/stream"], as: "researcher-jp")
+            #expect(streamed.stdout.lowercased().contains("transfer-encoding: chunked"), "HTTP/1.1 streams chunked")
+            let old = try await gateway.curl(["-D", "-", "--http1.0", gateway.url + "/test/stream"], as: "researcher-jp")
+            #expect(old.status == 0, "\(old.stderr)")
+            #expect(old.stdout.hasPrefix("HTTP/1.0 200"), "\(old.stdout.prefix(200))")
+            #expect(!old.stdout.lowercased().contains("transfer-encoding"))
+            #expect(old.stdout.hasSuffix(String(repeating: chunk, count: 5)), "the whole body, unframed")
         }
     }
 
