@@ -8,6 +8,12 @@ int gg_hts_is_variant_file(const htsFile *fp) {
     return fp->format.category == variant_data && (fp->format.format == vcf || fp->format.format == bcf);
 }
 
+int gg_hts_has_complete_end(htsFile *fp) {
+    if (fp->format.compression != bgzf || fp->fp.bgzf == NULL) return 1;
+    /* 1: marker present; 2: cannot seek to check (not a regular file); 0: absent; < 0: error. */
+    return bgzf_check_EOF(fp->fp.bgzf) == 1;
+}
+
 static int uses_bgzf(const htsFile *fp) {
     return !(fp->format.format == vcf && fp->format.compression == no_compression);
 }

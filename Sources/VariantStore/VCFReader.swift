@@ -32,6 +32,10 @@ final class VCFReader {
             hts_close(file)
             throw VariantStoreError(.invalidHeader, "\(path) is not a VCF or BCF file (htslib does not recognise its format); expected .vcf, .vcf.gz or .bcf.")
         }
+        guard gg_hts_has_complete_end(file) != 0 else {
+            hts_close(file)
+            throw VariantStoreError(.unreadableFile, "\(path) ends without the BGZF end-of-file marker: it is truncated or still being written. Nothing was stored.")
+        }
         if threads > 0 { _ = hts_set_threads(file, Int32(threads)) }
         guard let header = bcf_hdr_read(file) else {
             hts_close(file)

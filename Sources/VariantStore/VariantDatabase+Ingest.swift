@@ -61,7 +61,9 @@ extension VariantDatabase {
         try Self.checkIdentifier(dataset, what: "dataset id")
         try Self.checkIdentifier(assembly, what: "assembly")
         let sheet = try sampleSheet.map { try SampleSheet(contentsOf: $0) }
-        let totalBytes = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
+        // The digest and htslib read the file separately: it must be a regular file that stays as it is.
+        let before = try FileState(path)
+        let totalBytes = before.size
         let reader = try VCFReader(path: path, threads: threads)
         let pendingDigest = FileDigest.Pending(path: path)  // hashed while htslib parses
         return try writing { db in
@@ -105,6 +107,9 @@ extension VariantDatabase {
                 }
             }
             let digest = try pendingDigest.value()
+            guard try FileState(path) == before else {
+                throw VariantStoreError(.unreadableFile, "\(path) changed while it was being ingested (size, time or inode); nothing was stored. Ingest a file that is complete.")
+            }
             try Self.refuseDuplicate(digest: digest, of: path, db)
             let ingestedAt = Date().timeIntervalSince1970
             try db.execute(sql: "UPDATE ingested_file SET sha256 = ?, record_count = ?, ingested_at = ? WHERE id = ?",
@@ -164,6 +169,27 @@ extension VariantDatabase {
         guard valid else {
             throw VariantStoreError(.invalidArgument, "The \(what) '\(value.prefix(64))' is not valid: use 1 to 64 letters, digits, '.', '_' or '-'.")
         }
+    }
+}
+
+/// What identifies a file's content for the length of an ingest: inode, size and modification time.
+struct FileState: Equatable {
+    var inode: UInt64
+    var size: Int64
+    var modified: Double
+
+    /// Reads them; throws unless `path` is a regular file (a pipe or device cannot be both hashed and parsed).
+    init(_ path: String) throws {
+        let attributes: [FileAttributeKey: Any]
+        do { attributes = try FileManager.default.attributesOfItem(atPath: path) } catch {
+            throw VariantStoreError(.unreadableFile, "Cannot open \(path): the file does not exist or is not readable.")
+        }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+            throw VariantStoreError(.unreadableFile, "\(path) is not a regular file; ingest reads a file on disk (not a pipe or device).")
+        }
+        inode = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
+        size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
     }
 }
 

@@ -145,6 +145,31 @@ struct IngestTests {
         #expect(try database.ingestedFiles().isEmpty)
     }
 
+    @Test("a bgzipped VCF cut short at a block boundary is refused, not ingested as complete")
+    func truncatedBGZF() async throws {
+        let folder = DevPKI.temporaryFolder("truncated")
+        let plain = try Self.writeVCF(folder, "whole.vcf", samples: ["T1"], "1 100 . A G . PASS . GT 0/1\n1 200 . C T . PASS . GT 1/1")
+        let compressed = folder + "/whole.vcf.gz"
+        #expect(try await Subprocess.run(["bgzip", "-k", plain]).status == 0)
+        // BGZF's end-of-file marker is the last 28 bytes: without them the file ends at a block boundary.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: compressed))
+        try bytes.prefix(bytes.count - 28).write(to: URL(fileURLWithPath: folder + "/cut.vcf.gz"))
+        let database = try VariantDatabase(folder: folder + "/store")
+        let error = #expect(throws: VariantStoreError.self) { try database.ingest(file: folder + "/cut.vcf.gz", dataset: "d") }
+        #expect(error?.message.contains("truncated") == true, "\(error?.message ?? "")")
+        #expect(try database.ingestedFiles().isEmpty)
+        #expect(try database.ingest(file: compressed, dataset: "d").file.recordCount == 2, "the whole file ingests")
+    }
+
+    @Test("a pipe is refused: ingest needs a regular file")
+    func pipeRefused() async throws {
+        let folder = DevPKI.temporaryFolder("fifo")
+        #expect(try await Subprocess.run(["mkfifo", folder + "/pipe.vcf"]).status == 0)
+        let database = try VariantDatabase(folder: folder + "/store")
+        let error = #expect(throws: VariantStoreError.self) { try database.ingest(file: folder + "/pipe.vcf", dataset: "d") }
+        #expect(error?.message.contains("not a regular file") == true)
+    }
+
     @Test("the same file twice is refused, never doubled; a sample's genotypes come from one file")
     func reingestRefused() throws {
         let folder = DevPKI.temporaryFolder("twice")

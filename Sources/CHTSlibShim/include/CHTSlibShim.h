@@ -12,6 +12,9 @@ void gg_hts_silence(void);
 
 /* 1 when the opened file was recognised as VCF or BCF (plain, gzip or BGZF). */
 int gg_hts_is_variant_file(const htsFile *fp);
+/* For BGZF input (.vcf.gz by bgzip, .bcf): 1 when the file ends with BGZF's end-of-file
+   marker, 0 when it does not (truncated, or still being written); 1 for other input. */
+int gg_hts_has_complete_end(htsFile *fp);
 /* Bytes of the underlying file consumed so far (compressed bytes for .gz/.bcf). */
 int64_t gg_hts_bytes_read(htsFile *fp);
 /* For text VCF: the line htslib read last (may be a failed record), or NULL; *length is
