@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "GatewayServer",
             dependencies: [
-                "GatewayCore", "GatewayTLS", "GatewayPolicy", "PolicyStore", "VariantStore", "DisclosureControl",
+                "GatewayCore", "GatewayTLS", "GatewayPolicy", "PolicyStore", "VariantStore", "DisclosureControl", "COpenSSL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import NIOPosix
 import ServiceLifecycle
 import UnixSignals
 
@@ -8,7 +9,8 @@ struct ReloadSignalService: Service {
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         for await _ in signals.cancelOnGracefulShutdown() {
-            reloader.reload()
+            // Reading the files and building the OpenSSL context block: not on an event loop.
+            _ = try? await NIOThreadPool.singleton.runIfActive { reloader.reload() }
         }
     }
 }

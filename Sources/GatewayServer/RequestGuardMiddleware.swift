@@ -1,10 +1,10 @@
+import COpenSSL
 import Foundation
 import GatewayCore
 import GatewayPolicy
 import Hummingbird
 import HTTPTypes
 import Logging
-import Synchronization
 
 /// The first step of every request: request id, limits, identity.
 ///
@@ -76,22 +76,19 @@ struct RequestGuardMiddleware: RouterMiddleware {
     }
 }
 
-/// Request ids: 32 hex digits, unique per process and across restarts: 64 random bits drawn
-/// once per process, then a 64-bit sequence number. Ids name requests; they are not secrets.
+/// Request ids: 128 random bits from OpenSSL's DRBG (no system call per id), as 32 hex digits.
+/// Random rather than sequential, so an id says nothing about other members' requests.
 enum RequestIdentifier {
-    private static let processNonce: UInt64 = {
-        var generator = SystemRandomNumberGenerator()
-        return generator.next()
-    }()
-    private static let sequence = Atomic<UInt64>(0)
-
     static func make() -> String {
-        let number = sequence.add(1, ordering: .relaxed).newValue
+        var bytes = [UInt8](repeating: 0, count: 16)
+        if RAND_bytes(&bytes, 16) != 1 {
+            var generator = SystemRandomNumberGenerator()
+            for index in bytes.indices { bytes[index] = generator.next() }
+        }
         var digits = [UInt8](repeating: 0, count: 32)
-        for (offset, value) in [processNonce, number].enumerated() {
-            for nibble in 0..<16 {
-                digits[offset * 16 + nibble] = hexDigits[Int((value >> UInt64(60 - 4 * nibble)) & 0xf)]
-            }
+        for (index, byte) in bytes.enumerated() {
+            digits[2 * index] = hexDigits[Int(byte >> 4)]
+            digits[2 * index + 1] = hexDigits[Int(byte & 0x0f)]
         }
         return String(decoding: digits, as: UTF8.self)
     }
