@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// How far an ingest has come; reported every ``VariantDatabase/progressInterval`` records.
+/// How far an ingest has come; reported after every batch of records stored.
 public struct IngestProgress: Sendable, Hashable {
     /// Records read so far.
     public var records: Int
@@ -27,9 +27,6 @@ public struct IngestSummary: Sendable, Hashable {
 }
 
 extension VariantDatabase {
-    /// Records between two progress reports.
-    public static let progressInterval = 4096
-
     /// Registers the samples of a sample sheet (see ``SampleSheet`` for its columns) in one
     /// transaction. Identical re-imports change nothing; a sample registered with other values
     /// is an error naming the line and column, and then nothing of the sheet is stored.
@@ -53,6 +50,7 @@ extension VariantDatabase {
     ///
     /// Any error (unreadable or malformed file, a bad record, a sample conflict) rolls back
     /// everything, names the file and, for a record, its number, line and CHROM:POS.
+    /// The file is parsed on a thread of its own (``IngestPipeline``) while this one stores;
     /// `threads` extra threads decompress .gz/.bcf input.
     public func ingest(
         file path: String, dataset: String, assembly: String = "GRCh38", sampleSheet: String? = nil,
@@ -84,27 +82,29 @@ extension VariantDatabase {
             let capacity = try SampleRegistry.count(db)
 
             var writer = try VariantRowWriter(db, fileID: fileID)
-            var builder = GenotypeLayerBuilder()
             var genotypeCount = 0
-            while try reader.next() {
-                let alleleCount = reader.alleleCount
-                let genotypes = try reader.genotypes()
-                let summaries: [AlleleGenotypes]
-                do {
-                    summaries = try builder.build(genotypes: genotypes, alleleCount: alleleCount, storeIndexes: storeIndexes, capacity: capacity)
-                } catch let invalid as GenotypeLayerBuilder.InvalidAllele {
-                    throw reader.failure("sample \(reader.sampleNames[invalid.fileSampleIndex]) has allele \(invalid.allele) in GT, but the record has \(alleleCount - 1) ALT allele\(alleleCount == 2 ? "" : "s")", known: true)
+            var recordCount = 0
+            let pipeline = IngestPipeline(reader: reader, storeIndexes: storeIndexes, capacity: capacity)
+            do {
+                reading: while true {
+                    switch pipeline.next() {
+                    case .batch(let records, let recordsRead, let bytesRead):
+                        for record in records {
+                            for allele in record.alleles { try writer.store(record.site, alternate: allele.alternate, genotypes: allele.genotypes) }
+                        }
+                        genotypeCount += records.count * storeIndexes.count
+                        progress?(IngestProgress(records: recordsRead, bytesRead: bytesRead, totalBytes: totalBytes))
+                    case .end(let records):
+                        recordCount = records
+                        break reading
+                    case .failure(let error):
+                        throw error
+                    }
                 }
-                let site = VariantRowWriter.Site(
-                    chromosome: reader.chromosome, position: reader.position, end: reader.end,
-                    reference: reader.allele(0), filter: FilterList.encode(reader.filters))
-                for (offset, summary) in summaries.enumerated() {
-                    try writer.store(site, alternate: alleleCount > 1 ? reader.allele(offset + 1) : ".", genotypes: summary)
-                }
-                genotypeCount += storeIndexes.count
-                if reader.recordNumber % Self.progressInterval == 0 {
-                    progress?(IngestProgress(records: reader.recordNumber, bytesRead: reader.bytesRead, totalBytes: totalBytes))
-                }
+                pipeline.waitForParser()
+            } catch {
+                pipeline.stop()
+                throw error
             }
             let digest = try pendingDigest.value()
             guard try FileState(path) == before else {
@@ -113,10 +113,10 @@ extension VariantDatabase {
             try Self.refuseDuplicate(digest: digest, of: path, db)
             let ingestedAt = Date().timeIntervalSince1970
             try db.execute(sql: "UPDATE ingested_file SET sha256 = ?, record_count = ?, ingested_at = ? WHERE id = ?",
-                           arguments: [digest, reader.recordNumber, ingestedAt, fileID])
-            progress?(IngestProgress(records: reader.recordNumber, bytesRead: totalBytes, totalBytes: totalBytes))
+                           arguments: [digest, recordCount, ingestedAt, fileID])
+            progress?(IngestProgress(records: recordCount, bytesRead: totalBytes, totalBytes: totalBytes))
             return IngestSummary(
-                file: IngestedFileRecord(id: fileID, path: path, sha256: digest, datasetID: dataset, recordCount: reader.recordNumber,
+                file: IngestedFileRecord(id: fileID, path: path, sha256: digest, datasetID: dataset, recordCount: recordCount,
                                          sampleCount: storeIndexes.count, ingestedAt: ingestedAt),
                 samplesRegistered: registered, allelesAdded: writer.added, allelesMerged: writer.merged, genotypes: genotypeCount)
         }
