@@ -84,6 +84,17 @@ struct CohortCatalog: Sendable {
         return cohort
     }
 
+    /// Whether at least `k` distinct participants have a sample in both `carriers` and `cohort`;
+    /// stops as soon as they do, so a common variant costs about k steps.
+    func hasParticipants(atLeast k: Int, among carriers: SampleSet, within cohort: SampleSet) -> Bool {
+        guard k > 0 else { return true }
+        var seen: Set<Int> = []
+        for sample in carriers where sample < participantOfSample.count && cohort.contains(sample) {
+            if seen.insert(participantOfSample[sample]).inserted, seen.count >= k { return true }
+        }
+        return false
+    }
+
     /// Distinct participants among `cohort` (members beyond the catalogue's samples are ignored).
     func participantCount(in cohort: SampleSet) -> Int {
         var seen = SampleSet(capacity: participantTotal)

@@ -80,7 +80,7 @@ public final class VariantQueryService: Sendable {
         let k = disclosure.policy.minimumCellCount
         return try await matchingVariants(query).filter { variant in
             guard let carrying = variant.genotypes.copies.first else { return false }
-            return selection.catalog.participantCount(in: carrying.intersection(selection.cohort)) >= k
+            return selection.catalog.hasParticipants(atLeast: k, among: carrying, within: selection.cohort)
         }
     }
 
