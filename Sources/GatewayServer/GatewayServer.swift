@@ -91,7 +91,6 @@ public final class GatewayServer: Sendable {
             limits.idleTimeout.components.seconds * 1_000_000_000 + limits.idleTimeout.components.attoseconds / 1_000_000_000
         )
         let httpConfiguration = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [ConnectionCloseHandler()],
             idleTimeout: idleTimeout,
             httpDecoderConfiguration: .init(maxHeaderFieldSize: decoderLimit, maxHeaderListSize: decoderLimit)
         )

@@ -5,7 +5,7 @@ import NIOCore
 
 /// Puts a ``TLSServerHandler`` (OpenSSL over memory BIOs) in front of a
 /// Hummingbird child channel, normally `HTTP1Channel` (given HTTP/1.0 connection
-/// semantics by ``HTTP10ConnectionHandler``).
+/// semantics and its closes by ``ConnectionCloseHandler``).
 ///
 /// Each accepted connection gets a handler built from the provider's current
 /// context, so a reload affects every handshake after it.
@@ -24,7 +24,7 @@ struct OpenSSLServerChildChannel<Base: ServerChildChannel>: ServerChildChannel {
         }.flatMap {
             base.setup(channel: channel, logger: logger)
         }.flatMapThrowing { value in
-            try HTTP10ConnectionHandler.insert(into: channel.pipeline.syncOperations)
+            try ConnectionCloseHandler.insert(into: channel.pipeline.syncOperations)
             return value
         }
     }

@@ -85,13 +85,6 @@ enum RequestIdentifier {
             var generator = SystemRandomNumberGenerator()
             for index in bytes.indices { bytes[index] = generator.next() }
         }
-        var digits = [UInt8](repeating: 0, count: 32)
-        for (index, byte) in bytes.enumerated() {
-            digits[2 * index] = hexDigits[Int(byte >> 4)]
-            digits[2 * index + 1] = hexDigits[Int(byte & 0x0f)]
-        }
-        return String(decoding: digits, as: UTF8.self)
+        return HexEncoding.string(bytes)
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

@@ -1,6 +1,7 @@
 import COpenSSL
 import COpenSSLShim
 import Foundation
+import GatewayCore
 
 extension PeerIdentity {
     /// Reads the identity fields of an X509 leaf; `chain` is the DER of leaf and intermediates.
@@ -35,7 +36,7 @@ enum X509Fields {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         guard X509_digest(certificate, EVP_sha256(), &digest, &length) == 1 else { return "" }
-        return hex(digest.prefix(Int(length)))
+        return HexEncoding.string(digest.prefix(Int(length)))
     }
 
     static func name(_ name: OpaquePointer?) -> String {
@@ -76,15 +77,5 @@ enum X509Fields {
         return data.withMemoryRebound(to: UInt8.self, capacity: length) {
             String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
         }
-    }
-
-    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,6 +1,7 @@
 import COpenSSL
 import Dispatch
 import Foundation
+import GatewayCore
 
 /// SHA-256 of a file's bytes (OpenSSL's EVP digest), used to refuse ingesting the same content twice.
 enum FileDigest {
@@ -26,8 +27,7 @@ enum FileDigest {
         } catch {
             throw VariantStoreError(.unreadableFile, "Cannot read \(path): \(error is DigestFailure ? "OpenSSL could not compute its SHA-256" : error.localizedDescription).")
         }
-        let hexDigits = Array("0123456789abcdef".utf8)
-        return String(decoding: digest.prefix(Int(length)).flatMap { [hexDigits[Int($0 >> 4)], hexDigits[Int($0 & 0x0f)]] }, as: UTF8.self)
+        return HexEncoding.string(digest.prefix(Int(length)))
     }
 
     private struct DigestFailure: Error {}

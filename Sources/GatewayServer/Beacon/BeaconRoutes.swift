@@ -67,7 +67,7 @@ enum BeaconRoutes {
                     guard control.admitsCohort(size: cohort.count) else { throw cohortTooSmall(control) }
                     var carriers = SampleSet(capacity: catalog.capacity)
                     for variant in try await service.shownVariants(query, in: selection) {
-                        if let carrying = variant.genotypes.copies.first { carriers.formUnion(carrying.resized(to: catalog.capacity)) }
+                        if let carrying = variant.genotypes.copies.first { carriers.formUnion(carrying) }
                     }
                     selected = cohort.intersection(carriers)
                 }

@@ -29,7 +29,8 @@ struct CohortCatalog: Sendable {
         self.samples = samples
         let capacity = (samples.map(\.index).max() ?? -1) + 1
         self.capacity = capacity
-        let mismatched = Set(samples.filter { $0.identityCheck == .mismatch }.map(\.participantID))
+        // Flags by sample, with an identity mismatch raised on every sample of its case.
+        let flags = SampleRecord.qcFlags(of: samples, thresholds: thresholds)
         var base = SampleSet(capacity: capacity)
         var byCancerType: [String: SampleSet] = [:]
         var labels: [String: String] = [:]
@@ -37,11 +38,12 @@ struct CohortCatalog: Sendable {
         var qcPass = SampleSet(capacity: capacity)
         var overseas = SampleSet(capacity: capacity)
         for sample in samples {
-            if !mismatched.contains(sample.participantID) { base.insert(sample.index) }
+            let sampleFlags = flags[sample.index] ?? []
+            if !sampleFlags.contains(.identityMismatch) { base.insert(sample.index) }
             byCancerType[sample.cancerType.id, default: SampleSet(capacity: capacity)].insert(sample.index)
             labels[sample.cancerType.id] = sample.cancerType.label
             byTissue[sample.tissue, default: SampleSet(capacity: capacity)].insert(sample.index)
-            if sample.qcFlags(thresholds).isEmpty { qcPass.insert(sample.index) }
+            if sampleFlags.isEmpty { qcPass.insert(sample.index) }
             if sample.overseasConsent { overseas.insert(sample.index) }
         }
         self.base = base
