@@ -59,10 +59,13 @@ let package = Package(
         .target(name: "DisclosureControl", dependencies: ["GatewayCore"], swiftSettings: strict),
         // Pure policy decisions and the member model.
         .target(name: "GatewayPolicy", dependencies: ["GatewayCore"], swiftSettings: strict),
-        // Policy files on disk (YAML) and, later, the policy database.
+        // The policy database (SQLite: versions, history, snapshots) and its YAML/CSV import.
         .target(
             name: "PolicyStore",
-            dependencies: ["GatewayPolicy", "GatewayCore", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "GatewayPolicy", "GatewayCore",
+                .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         // Routes, request context, the request pipeline and the services.
@@ -85,8 +88,9 @@ let package = Package(
         .executableTarget(
             name: "genomegate",
             dependencies: [
-                "GatewayServer", "GatewayCore", "DemoCohort", "VariantStore",
+                "GatewayServer", "GatewayCore", "GatewayPolicy", "PolicyStore", "DemoCohort", "VariantStore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "GatewayTestSupport", "genomegate", "DisclosureControl", "VariantStore",
+                "GatewayServer", "GatewayTestSupport", "genomegate", "DisclosureControl", "VariantStore", "GatewayPolicy", "PolicyStore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Fixtures")]

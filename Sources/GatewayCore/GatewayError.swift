@@ -14,10 +14,13 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var code: Code
     public var message: String
+    /// Every reason when a policy decision refused for several (the first is ``code``).
+    public var reasons: [Code]
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, reasons: [Code] = []) {
         self.code = code
         self.message = message
+        self.reasons = reasons
     }
 
     public var description: String { "\(code): \(message)" }
@@ -39,11 +42,28 @@ extension GatewayError.Code {
     public static let memberSuspended: Self = "member_suspended"
     public static let memberRevoked: Self = "member_revoked"
     public static let roleForbidden: Self = "role_forbidden"
+    public static let organizationSuspended: Self = "organization_suspended"
+    // Policy: approvals, consent, scope (README "Reason codes").
+    public static let noApproval: Self = "no_approval"
+    public static let approvalAmbiguous: Self = "approval_ambiguous"
+    public static let notOnApproval: Self = "not_on_approval"
+    public static let approvalNotYetValid: Self = "approval_not_yet_valid"
+    public static let approvalExpired: Self = "approval_expired"
+    public static let approvalSuspended: Self = "approval_suspended"
+    public static let approvalRevoked: Self = "approval_revoked"
+    public static let outOfScopeQuery: Self = "out_of_scope_query"
+    public static let outOfScopeDataset: Self = "out_of_scope_dataset"
+    public static let outOfScopeCancerType: Self = "out_of_scope_cancer_type"
+    public static let purposeIncompatibleWithConsent: Self = "purpose_incompatible_with_consent"
     // Disclosure.
     public static let cohortTooSmall: Self = "cohort_too_small"
     // Service.
     public static let internalError: Self = "internal_error"
     public static let serviceUnavailable: Self = "service_unavailable"
+    public static let policyUnavailable: Self = "policy_unavailable"
+    // Policy changes.
+    public static let invalidPolicy: Self = "invalid_policy"
+    public static let conflict: Self = "conflict"
     // Configuration.
     public static let invalidConfiguration: Self = "invalid_configuration"
 }

@@ -4,7 +4,7 @@ import GatewayTLS
 import NIOCore
 
 /// Maps a connection to the member behind it, from the TLS layer's verified
-/// identity only, re-checking it against the configuration in force.
+/// identity only, re-checking it against the configuration and policy in force.
 ///
 /// Fails closed: a connection without a verified identity, a certificate the
 /// current CA bundle or CRL no longer accepts, or a certificate of nobody
@@ -12,9 +12,8 @@ import NIOCore
 struct CallerIdentification: Sendable {
     let connections: TLSConnectionTable
     let contexts: TLSContextProvider
-    let members: MemberDirectoryProvider
 
-    func identify(_ channel: any Channel) throws(GatewayError) -> (TLSConnectionInfo, Member) {
+    func identify(_ channel: any Channel, in directory: MemberDirectory) throws(GatewayError) -> (TLSConnectionInfo, Member) {
         guard let info = connections.info(for: channel) else {
             throw GatewayError(.noPeerIdentity, "the connection has no verified client certificate")
         }
@@ -24,7 +23,7 @@ struct CallerIdentification: Sendable {
                 : .certificateRejected
             throw GatewayError(code, "the client certificate is no longer accepted: \(reason)")
         }
-        switch members.current.member(fingerprint: info.peer.fingerprintSHA256, subject: info.peer.subject, issuer: info.peer.issuer) {
+        switch directory.member(fingerprint: info.peer.fingerprintSHA256, subject: info.peer.subject, issuer: info.peer.issuer) {
         case .member(let member): return (info, member)
         case .denied(let error): throw error
         }

@@ -17,8 +17,12 @@ public enum ErrorResponse {
         case .headersTooLarge: .init(code: 431, reasonPhrase: "Request Header Fields Too Large")
         case .bodyTooLarge: .contentTooLarge
         case .noPeerIdentity, .certificateRevoked, .certificateExpired, .certificateRejected: .unauthorized
-        case .unknownMember, .memberSuspended, .memberRevoked, .roleForbidden, .cohortTooSmall: .forbidden
-        case .serviceUnavailable: .serviceUnavailable
+        case .unknownMember, .memberSuspended, .memberRevoked, .roleForbidden, .cohortTooSmall, .organizationSuspended,
+             .noApproval, .approvalAmbiguous, .notOnApproval, .approvalNotYetValid, .approvalExpired, .approvalSuspended,
+             .approvalRevoked, .outOfScopeQuery, .outOfScopeDataset, .outOfScopeCancerType, .purposeIncompatibleWithConsent: .forbidden
+        case .invalidPolicy: .badRequest
+        case .conflict: .conflict
+        case .serviceUnavailable, .policyUnavailable: .serviceUnavailable
         default: .internalServerError
         }
     }
@@ -28,13 +32,16 @@ public enum ErrorResponse {
             var code: String
             var message: String
             var requestId: String?
+            /// Every reason code when a policy decision refused for more than one.
+            var reasons: [String]?
         }
         var error: Detail
     }
 
     /// Renders `error` for a client; `closeConnection` adds `Connection: close`.
     public static func response(_ error: GatewayError, requestID: String?, closeConnection: Bool = false) -> Response {
-        let body = Body(error: .init(code: error.code.rawValue, message: error.message, requestId: requestID))
+        let reasons = error.reasons.count > 1 ? error.reasons.map(\.rawValue) : nil
+        let body = Body(error: .init(code: error.code.rawValue, message: error.message, requestId: requestID, reasons: reasons))
         let data = (try? JSONEncoder.gateway.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"error"}}"#.utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let requestID { headers[.requestID] = requestID }

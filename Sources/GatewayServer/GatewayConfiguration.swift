@@ -13,13 +13,10 @@ public struct GatewayConfiguration: Sendable {
     /// 0 asks the kernel for a free port; the ready line names the bound one.
     public var port: Int
     public var tls: TLSServerConfiguration
-    /// The member registry (YAML, see policy/members.yaml).
-    public var membersPath: String
-    /// Holds the pid file, the reload status and the databases (variants.sqlite, ...).
+    /// Holds the pid file, the reload status and the databases (policy.sqlite, variants.sqlite, ...).
+    /// The policy (members, approvals, ...) lives in policy.sqlite here: `genomegate policy import`.
     public var dataDirectory: String
     public var limits: Limits
-    /// Dataset descriptions and their consent codes (YAML); nil: datasets are listed by id only.
-    public var datasetsPath: String?
     /// What aggregate answers may show (see the README's "Disclosure control").
     public var disclosure: DisclosurePolicy = .standard
     /// Which samples pass QC (the `genomegate:qc-pass` filter); defaults are the data centre's targets.
@@ -36,11 +33,10 @@ public struct GatewayConfiguration: Sendable {
         public init() {}
     }
 
-    public init(host: String, port: Int, tls: TLSServerConfiguration, membersPath: String, dataDirectory: String, limits: Limits = Limits()) {
+    public init(host: String, port: Int, tls: TLSServerConfiguration, dataDirectory: String, limits: Limits = Limits()) {
         self.host = host
         self.port = port
         self.tls = tls
-        self.membersPath = membersPath
         self.dataDirectory = dataDirectory
         self.limits = limits
     }

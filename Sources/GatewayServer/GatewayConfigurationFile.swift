@@ -14,11 +14,8 @@ import Yams
 public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     public var listen: String?
     public var tls: TLS?
-    public var members: String?
     public var dataDirectory: String?
     public var limits: Limits?
-    /// Dataset descriptions and consent codes (YAML, see policy/datasets.yaml).
-    public var datasets: String?
     public var disclosure: Disclosure?
     public var qc: QC?
 
@@ -78,7 +75,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case listen, tls, members, limits, datasets, disclosure, qc
+        case listen, tls, limits, disclosure, qc
         case dataDirectory = "data_dir"
     }
 
@@ -104,7 +101,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     }
 
     private static let knownKeys: [String: Set<String>] = [
-        "": ["listen", "tls", "members", "data_dir", "limits", "datasets", "disclosure", "qc"],
+        "": ["listen", "tls", "data_dir", "limits", "disclosure", "qc"],
         "qc": ["minimum_mapping_rate", "maximum_duplicate_rate", "minimum_depth_normal", "minimum_depth_tumour"],
         "disclosure": ["minimum_cell_count", "minimum_allele_number_for_frequency", "minimum_cohort_size"],
         "tls": ["certificate", "private_key", "client_ca", "crl", "verify_depth", "handshake_timeout_seconds"],
@@ -137,9 +134,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
             guard let path, !path.hasPrefix("/") else { return path }
             return URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: base, isDirectory: true)).standardizedFileURL.path
         }
-        members = absolute(members)
         dataDirectory = absolute(dataDirectory)
-        datasets = absolute(datasets)
         if var section = tls {
             section.certificate = absolute(section.certificate)
             section.privateKey = absolute(section.privateKey)
@@ -219,11 +214,9 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         }
         var configuration = GatewayConfiguration(
             host: address.host, port: address.port, tls: tlsConfiguration,
-            membersPath: try required(members, "members", "--members YAML"),
             dataDirectory: try required(dataDirectory, "data_dir", "--data-dir DIR"),
             limits: resolvedLimits
         )
-        configuration.datasetsPath = datasets
         configuration.disclosure = policy
         configuration.qcThresholds = try resolvedQC()
         return configuration

@@ -2,28 +2,27 @@ import Foundation
 import GatewayCore
 import GatewayPolicy
 import GatewayTLS
-import GatewayPolicy
 import Logging
 import NIOConcurrencyHelpers
 import PolicyStore
 
-/// Re-reads certificate, key, CA bundle, CRL and member registry, and swaps
-/// them in only if every one of them loads.
+/// Re-reads certificate, key, CA bundle and CRL, and swaps them in only if every one of
+/// them loads; re-reads the policy store too (changes count from the next request anyway).
 ///
 /// A failed reload changes nothing: the old configuration keeps serving, the
 /// reason is logged and recorded in the data folder's reload status.
 public final class GatewayReloader: Sendable {
     let configuration: GatewayConfiguration
     let contexts: TLSContextProvider
-    let members: MemberDirectoryProvider
+    let policy: PolicyService
     let dataDirectory: GatewayDataDirectory
     let logger: Logger
     private let sequence = NIOLockedValueBox(0)
 
-    init(configuration: GatewayConfiguration, contexts: TLSContextProvider, members: MemberDirectoryProvider, logger: Logger) {
+    init(configuration: GatewayConfiguration, contexts: TLSContextProvider, policy: PolicyService, logger: Logger) {
         self.configuration = configuration
         self.contexts = contexts
-        self.members = members
+        self.policy = policy
         self.dataDirectory = GatewayDataDirectory(path: configuration.dataDirectory)
         self.logger = logger
     }
@@ -33,15 +32,14 @@ public final class GatewayReloader: Sendable {
     public func reload() -> GatewayError? {
         let outcome: GatewayError?
         do {
-            let directory = try MemberRegistryFile.load(configuration.membersPath)
+            let snapshot = try policy.database.refreshIfChanged()
             do {
                 try contexts.reload(configuration.tls)
             } catch let error as TLSError {
                 throw GatewayError(.invalidConfiguration, error.message)
             }
-            members.replace(with: directory)
             outcome = nil
-            logger.notice("configuration reloaded", metadata: ["tls.generation": "\(contexts.current.generation)", "members": "\(directory.members.count)"])
+            logger.notice("configuration reloaded", metadata: ["tls.generation": "\(contexts.current.generation)", "policy.version": "\(snapshot.version)"])
         } catch let error as GatewayError {
             outcome = error
             logger.error("reload refused; the previous configuration stays in service", metadata: ["reason": "\(error.message)"])

@@ -1,11 +1,13 @@
+import Foundation
 import GatewayCore
 import GatewayPolicy
 import GatewayTLS
 import Hummingbird
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// Per-request state: the connection's verified TLS identity and, once
-/// ``RequestGuardMiddleware`` has run, the member it maps to.
+/// ``RequestGuardMiddleware`` has run, the policy snapshot and the member it maps to.
 ///
 /// The caller is set from the TLS layer only; nothing the client sends can set it.
 public struct GatewayRequestContext: RequestContext {
@@ -16,6 +18,12 @@ public struct GatewayRequestContext: RequestContext {
     public var requestID: String = ""
     public var connection: TLSConnectionInfo?
     public var member: Member?
+    /// The policy this request is decided with, from start to end.
+    public var policy: PolicySnapshot?
+    /// When the request arrived: approvals' validity is judged at this time.
+    public var arrival = Date()
+    /// What was decided, shared by the middleware and the handler (for the audit record).
+    public let record = NIOLockedValueBox(RequestRecord())
     /// Set by the gateway from its configuration before handlers run.
     public var bodyLimit: Int = 1024 * 1024
 
@@ -31,4 +39,10 @@ public struct GatewayRequestContext: RequestContext {
         guard let member else { throw GatewayError(.noPeerIdentity, "the request has no authenticated member") }
         return member
     }
+}
+
+/// What a request's handling decided, for the audit record.
+public struct RequestRecord: Sendable {
+    /// The policy decision, once one was made.
+    public var decision: AccessDecision?
 }

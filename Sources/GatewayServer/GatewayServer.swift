@@ -12,8 +12,8 @@ import ServiceLifecycle
 import UnixSignals
 import VariantStore
 
-/// The gateway: configuration loaded and checked, TLS contexts, member
-/// directory, routes, and the application that serves them.
+/// The gateway: configuration loaded and checked, TLS contexts, the policy store,
+/// the variant store, routes, and the application that serves them.
 ///
 /// ```swift
 /// let gateway = try GatewayServer(configuration: configuration, logger: logger)
@@ -22,7 +22,8 @@ import VariantStore
 public final class GatewayServer: Sendable {
     public let configuration: GatewayConfiguration
     public let contexts: TLSContextProvider
-    public let members: MemberDirectoryProvider
+    /// The policy in force (policy.sqlite in the data folder).
+    public let policy: PolicyService
     public let connections = TLSConnectionTable()
     public let reloader: GatewayReloader
     public let dataDirectory: GatewayDataDirectory
@@ -36,7 +37,11 @@ public final class GatewayServer: Sendable {
         self.logger = logger
         self.dataDirectory = GatewayDataDirectory(path: configuration.dataDirectory)
         try dataDirectory.prepare()
-        let directory = try MemberRegistryFile.load(configuration.membersPath)
+        let database = try PolicyDatabase(folder: configuration.dataDirectory)
+        guard !database.snapshot.state.members.isEmpty else {
+            throw GatewayError(.invalidConfiguration, "the policy store \(database.path) has no members yet; bootstrap it with `genomegate policy import DIR --data-dir \(configuration.dataDirectory)` (example files: policy/)")
+        }
+        self.policy = PolicyService(database: database)
         do {
             self.contexts = try TLSContextProvider(configuration: configuration.tls)
         } catch let error as TLSError {
@@ -44,7 +49,6 @@ public final class GatewayServer: Sendable {
         } catch {
             throw GatewayError(.invalidConfiguration, "\(error)")
         }
-        self.members = MemberDirectoryProvider(directory)
         let store: VariantDatabase
         do {
             store = try VariantDatabase(folder: configuration.dataDirectory)
@@ -53,23 +57,24 @@ public final class GatewayServer: Sendable {
         } catch {
             throw GatewayError(.invalidConfiguration, "variant store in data_dir \(configuration.dataDirectory): \(error)")
         }
-        let datasets = try configuration.datasetsPath.map { path throws(GatewayError) in try DatasetCatalog.load(path) } ?? DatasetCatalog()
-        self.queries = VariantQueryService(store: store, disclosure: DisclosureControl(policy: configuration.disclosure), datasets: datasets,
+        self.queries = VariantQueryService(store: store, disclosure: DisclosureControl(policy: configuration.disclosure),
                                            qcThresholds: configuration.qcThresholds)
-        self.reloader = GatewayReloader(configuration: configuration, contexts: contexts, members: members, logger: logger)
+        self.reloader = GatewayReloader(configuration: configuration, contexts: contexts, policy: policy, logger: logger)
     }
 
     /// The gateway's routes behind the request guard. Tests may add routes before ``makeApplication(router:onReady:)``.
     public func makeRouter() -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: RequestGuardMiddleware(
-            identification: CallerIdentification(connections: connections, contexts: contexts, members: members),
+            identification: CallerIdentification(connections: connections, contexts: contexts),
+            policy: policy,
             limits: configuration.limits,
             logger: logger
         ))
         InfoRoutes.register(on: router)
         BeaconRoutes.register(on: router, service: queries)
         AggregateRoutes.register(on: router, service: queries)
+        AdminRoutes.register(on: router, policy: policy)
         return router
     }
 

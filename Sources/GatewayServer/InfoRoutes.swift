@@ -10,16 +10,15 @@ enum InfoRoutes {
     static let apiVersion = "v2.0.0"
 
     static func register(on router: Router<GatewayRequestContext>) {
-        let everyone = Set(Role.allCases)
         let info = JSONResponse.Prepared(beaconInfo), service = JSONResponse.Prepared(serviceInfo)
-        router.get("/api/info", allowing: everyone) { _, _ in try info.response() }
-        router.get("/api/service-info", allowing: everyone) { _, _ in try service.response() }
-        router.get("/api/whoami", allowing: everyone) { _, context in
+        router.get("/api/info", access: .serviceInformation) { _, _ in try info.response() }
+        router.get("/api/service-info", access: .serviceInformation) { _, _ in try service.response() }
+        router.get("/api/whoami", access: .serviceInformation) { _, context in
             let member = try context.requireMember()
-            guard let connection = context.connection else {
+            guard let connection = context.connection, let policy = context.policy else {
                 throw GatewayError(.noPeerIdentity, "the connection has no verified client certificate")
             }
-            return try JSONResponse.make(WhoAmI(member: member, connection: connection))
+            return try JSONResponse.make(WhoAmI(member: member, connection: connection, policy: policy, time: context.arrival))
         }
     }
 
@@ -79,6 +78,16 @@ enum InfoRoutes {
     struct WhoAmI: Encodable {
         struct MemberView: Encodable {
             var id, name, organization, country, role: String
+            var organizationName: String?
+        }
+        /// An approval the member may query under, as the member needs to know it.
+        struct ApprovalView: Encodable {
+            var id, title, purpose, status: String
+            var inForce: Bool
+            var validFrom, validUntil: Date
+            var datasets: [String]
+            var queryKinds: [String]
+            var cancerTypes: [String]?
         }
         struct CertificateView: Encodable {
             var fingerprintSha256, subject, issuer, serial: String
@@ -90,12 +99,23 @@ enum InfoRoutes {
             var sessionResumed: Bool
         }
         var member: MemberView
+        var approvals: [ApprovalView]
+        var policyVersion: Int
         var certificate: CertificateView
         var tls: TLSView
 
-        init(member: Member, connection: TLSConnectionInfo) {
+        init(member: Member, connection: TLSConnectionInfo, policy: PolicySnapshot, time: Date) {
+            let organization = policy.state.organizations[member.organization]
             self.member = MemberView(id: member.id, name: member.name, organization: member.organization,
-                                     country: member.country, role: member.role.rawValue)
+                                     country: organization?.country ?? "", role: member.role.rawValue,
+                                     organizationName: organization?.name)
+            self.approvals = policy.approvals(of: member.id).map { approval in
+                ApprovalView(id: approval.id, title: approval.title, purpose: approval.purpose.rawValue, status: approval.status.rawValue,
+                             inForce: approval.isInForce(at: time), validFrom: approval.validFrom, validUntil: approval.validUntil,
+                             datasets: approval.scope.datasets, queryKinds: approval.scope.queryKinds.map(\.rawValue),
+                             cancerTypes: approval.scope.cancerTypes)
+            }
+            self.policyVersion = policy.version
             let peer = connection.peer
             self.certificate = CertificateView(fingerprintSha256: peer.fingerprintSHA256, subject: peer.subject,
                                                issuer: peer.issuer, serial: peer.serial, notBefore: peer.notBefore,

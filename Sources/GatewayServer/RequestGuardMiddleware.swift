@@ -11,12 +11,14 @@ import Logging
 /// 1. gives the request an id (returned as `X-Request-Id`);
 /// 2. refuses a request head over the limit (431) or a declared body over the limit (413);
 /// 3. removes headers a client could use to impersonate a TLS identity;
-/// 4. identifies the caller from the TLS layer (``CallerIdentification``);
-/// 5. renders any error as the JSON error body (``ErrorResponse``).
+/// 4. takes the policy snapshot the whole request is decided with (``PolicyService``);
+/// 5. identifies the caller from the TLS layer and that snapshot (``CallerIdentification``);
+/// 6. renders any error as the JSON error body (``ErrorResponse``).
 struct RequestGuardMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
 
     let identification: CallerIdentification
+    let policy: PolicyService
     let limits: GatewayConfiguration.Limits
     let logger: Logger
 
@@ -34,11 +36,14 @@ struct RequestGuardMiddleware: RouterMiddleware {
         var context = context
         var request = request
         context.requestID = RequestIdentifier.make()
+        context.arrival = Date()
         context.bodyLimit = limits.maxBodyBytes
         do {
             try checkLimits(request)
             request = Self.strippingImpersonation(request)
-            let (connection, member) = try identification.identify(context.channel)
+            let snapshot = try await policy.current()
+            context.policy = snapshot
+            let (connection, member) = try identification.identify(context.channel, in: snapshot.directory)
             context.connection = connection
             context.member = member
             context.logger[metadataKey: "member"] = .string(member.id)

@@ -7,6 +7,7 @@ struct GenomeGateCommand: AsyncParsableCommand {
         commandName: "genomegate",
         abstract: "Mutual-TLS gateway to aggregate cancer whole-genome data.",
         version: GatewayVersion.string,
-        subcommands: [ServeCommand.self, ReloadCommand.self, VersionCommand.self, IngestCommand.self, SamplesCommand.self, DemoDataCommand.self]
+        subcommands: [ServeCommand.self, ReloadCommand.self, VersionCommand.self, IngestCommand.self, SamplesCommand.self, DemoDataCommand.self,
+                      PolicyCommand.self, ApprovalsCommand.self, MembersCommand.self, WithdrawalsCommand.self]
     )
 }

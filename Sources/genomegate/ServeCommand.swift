@@ -12,9 +12,11 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Reads the YAML config file if given; every flag overrides the matching key. \
             Runs with flags alone: --listen HOST:PORT --cert PEM --key PEM --client-ca PEM \
-            [--crl PEM] --members YAML --data-dir DIR. Prints one line with the bound address \
-            when ready. SIGHUP (or `genomegate reload`) re-reads certificate, key, CA bundle, \
-            CRL and member registry.
+            [--crl PEM] --data-dir DIR. The policy (members, approvals, datasets, ...) is the \
+            one in DIR/policy.sqlite: bootstrap it with `genomegate policy import`; changes made \
+            through the admin API or the CLI count from the next request. Prints one line with \
+            the bound address when ready. SIGHUP (or `genomegate reload`) re-reads certificate, \
+            key, CA bundle and CRL.
             """
     )
 
@@ -24,9 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Server private key, PEM.") var key: String?
     @Option(name: .customLong("client-ca"), help: "Consortium CA bundle client certificates must chain to, PEM.") var clientCA: String?
     @Option(help: "Certificate revocation list(s), PEM.") var crl: String?
-    @Option(help: "Member registry, YAML.") var members: String?
     @Option(name: .customLong("data-dir"), help: "Data folder (pid file, reload status, databases).") var dataDir: String?
-    @Option(help: "Dataset descriptions and consent codes, YAML (example: policy/datasets.yaml).") var datasets: String?
     @Option(name: .customLong("handshake-timeout"), help: "Seconds a client has to complete the TLS handshake.") var handshakeTimeout: Double?
     @Option(name: .customLong("idle-timeout"), help: "Seconds an idle keep-alive connection stays open.") var idleTimeout: Double?
     @Option(name: .customLong("max-header-bytes"), help: "Largest request head; larger gets 431.") var maxHeaderBytes: Int?
@@ -74,9 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let crl { tls.crl = absolute(crl) }
         if let handshakeTimeout { tls.handshakeTimeoutSeconds = handshakeTimeout }
         file.tls = tls
-        if let members { file.members = absolute(members) }
         if let dataDir { file.dataDirectory = absolute(dataDir) }
-        if let datasets { file.datasets = absolute(datasets) }
         var limits = file.limits ?? .init()
         if let idleTimeout { limits.idleTimeoutSeconds = idleTimeout }
         if let maxHeaderBytes { limits.maxHeaderBytes = maxHeaderBytes }

@@ -13,7 +13,14 @@ struct CommandLineTests {
 
     static func flags(_ pki: String, data: String, listen: String = "127.0.0.1:0") -> [String] {
         ["--listen", listen, "--cert", pki + "/server.pem", "--key", pki + "/server.key", "--client-ca", pki + "/ca.pem",
-         "--crl", pki + "/crl.pem", "--members", pki + "/members.yaml", "--data-dir", data]
+         "--crl", pki + "/crl.pem", "--data-dir", data]
+    }
+
+    /// A fresh data folder whose policy store holds the example policy (policy/).
+    static func dataWithPolicy(_ label: String) throws -> String {
+        let data = DevPKI.temporaryFolder(label)
+        try PolicyFixture.importFolder(DevPKI.repositoryRoot + "/policy", into: data)
+        return data
     }
 
     @Test("version prints the gateway and OpenSSL versions")
@@ -28,14 +35,13 @@ struct CommandLineTests {
         (["--listen", "nonsense"], "listen 'nonsense'"),
         (["--listen", "127.0.0.1:99999"], "listen '127.0.0.1:99999'"),
         (["--cert", "/nonexistent/server.pem"], "/nonexistent/server.pem"),
-        (["--members", "/nonexistent/members.yaml"], "/nonexistent/members.yaml"),
         (["--crl", "/nonexistent/crl.pem"], "/nonexistent/crl.pem"),
         (["--handshake-timeout", "0"], "handshake_timeout_seconds"),
         (["--log-level", "loud"], "--log-level"),
     ])
     func badFlags(override: [String], mention: String) async throws {
         let pki = try await DevPKI.shared()
-        let data = DevPKI.temporaryFolder("cli")
+        let data = try Self.dataWithPolicy("cli")
         let result = try await Subprocess.run([Self.binary, "serve"] + Self.flags(pki, data: data) + override)
         #expect(result.status != 0)
         #expect(result.stderr.contains(mention), "\(result.stderr)")
@@ -69,7 +75,7 @@ struct CommandLineTests {
     @Test("serve: ready line, SIGHUP reloads via `genomegate reload`, a broken CRL is refused, SIGTERM stops cleanly")
     func serveReloadAndStop() async throws {
         let pki = try await DevPKI.make()
-        let data = DevPKI.temporaryFolder("cli-data")
+        let data = try Self.dataWithPolicy("cli-data")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["serve"] + Self.flags(pki, data: data) + ["--log-level", "notice"]
@@ -112,16 +118,24 @@ struct CommandLineTests {
 }
 
 extension CommandLineTests {
-    @Test("the example policy/gateway.yaml and policy/members.yaml parse")
+    @Test("serve refuses a data folder whose policy store is empty, saying how to bootstrap it")
+    func emptyPolicy() async throws {
+        let pki = try await DevPKI.shared()
+        let result = try await Subprocess.run([Self.binary, "serve"] + Self.flags(pki, data: DevPKI.temporaryFolder("empty")))
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("genomegate policy import"), "\(result.stderr)")
+    }
+
+    @Test("the example policy/gateway.yaml and the example policy files work together")
     func exampleFilesParse() async throws {
         // Point the example at a real PKI by overriding the TLS flags; the rest comes from the file.
         let pki = try await DevPKI.shared()
-        let data = DevPKI.temporaryFolder("example")
+        let data = try Self.dataWithPolicy("example")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["serve", "--config", DevPKI.repositoryRoot + "/policy/gateway.yaml", "--listen", "127.0.0.1:0",
                              "--cert", pki + "/server.pem", "--key", pki + "/server.key", "--client-ca", pki + "/ca.pem",
-                             "--crl", pki + "/crl.pem", "--members", DevPKI.repositoryRoot + "/policy/members.yaml", "--data-dir", data]
+                             "--crl", pki + "/crl.pem", "--data-dir", data]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

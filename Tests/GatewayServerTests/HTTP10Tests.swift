@@ -57,7 +57,7 @@ struct HTTP10Tests {
     func unframedBody() async throws {
         let chunk = String(repeating: "genomegate ", count: 100)
         try await TestGateway.with(routes: { router in
-            router.get("/test/stream", allowing: [.researcher]) { _, _ in
+            router.get("/test/stream", access: .research) { _, _ in
                 Response(status: .ok, body: ResponseBody { writer in
                     for _ in 0..<5 { try await writer.write(ByteBuffer(string: chunk)) }
                     try await writer.finish(nil)

@@ -117,7 +117,7 @@ struct MutualTLSTests {
         let size = 10 * 1024 * 1024
         let payload = ByteBuffer(bytes: (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) })
         try await TestGateway.with(routes: { router in
-            router.get("/test/large", allowing: [.researcher]) { _, _ in
+            router.get("/test/large", access: .research) { _, _ in
                 Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: payload))
             }
         }) { gateway in

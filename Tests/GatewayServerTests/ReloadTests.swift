@@ -47,32 +47,18 @@ struct ReloadTests {
         }
     }
 
-    @Test("a member removed from the registry is refused on its next request, on an already-open connection")
-    func memberRemoved() async throws {
+    @Test("a member suspended with the CLI (another process) is refused on its next request, on an already-open connection")
+    func memberSuspendedByCommandLine() async throws {
         try await TestGateway.with(pki: try await DevPKI.make()) { gateway in
             let client = try await gateway.client("researcher-gb")
             #expect(try await offThread { try client.request("GET", "/api/whoami").status } == 200)
-
-            let path = gateway.pki + "/members.yaml"
-            let registry = try String(contentsOfFile: path, encoding: .utf8)
-            let entries = registry.components(separatedBy: "\n  - id: ")
-            let kept = entries.filter { !$0.hasPrefix("researcher-gb\n") }.joined(separator: "\n  - id: ")
-            #expect(kept.count < registry.count)
-            try kept.write(toFile: path, atomically: true, encoding: .utf8)
-            #expect(gateway.server.reloader.reload() == nil)
-
+            let data = gateway.server.configuration.dataDirectory
+            let suspended = try await Subprocess.run([CommandLineTests.binary, "members", "suspend", "researcher-gb", "--data-dir", data, "--reason", "test"])
+            #expect(suspended.status == 0, "\(suspended.output)")
+            // No reload, no signal: the next request sees the committed change.
             let refused = try await offThread { try client.request("GET", "/api/whoami") }
             #expect(refused.status == 403)
-            #expect(((try refused.json())["error"] as? [String: Any])?["code"] as? String == "unknown_member")
-        }
-    }
-
-    @Test("a broken member registry: reload refused, old registry keeps serving")
-    func brokenRegistry() async throws {
-        try await TestGateway.with(pki: try await DevPKI.make()) { gateway in
-            try "members:\n  - id: x\n    role: wizard\n".write(toFile: gateway.pki + "/members.yaml", atomically: true, encoding: .utf8)
-            let refusal = try #require(gateway.server.reloader.reload())
-            #expect(refusal.message.contains("members.yaml"))
+            #expect(((try refused.json())["error"] as? [String: Any])?["code"] as? String == "member_suspended")
             #expect(try await gateway.get("/api/whoami", as: "researcher-jp").status == 200)
         }
     }

@@ -5,6 +5,7 @@ import GatewayTestSupport
 import GatewayTLS
 import Hummingbird
 import Logging
+import PolicyStore
 import NIOConcurrencyHelpers
 import ServiceLifecycle
 
@@ -49,6 +50,7 @@ struct TestGateway: Sendable {
         limits: GatewayConfiguration.Limits = .init(),
         handshakeTimeout: Duration = .seconds(10),
         dataDirectory: String? = nil,
+        policy policyFolder: String? = DevPKI.repositoryRoot + "/policy",
         disclosure: DisclosurePolicy = .standard,
         configure: @Sendable (inout GatewayConfiguration) -> Void = { _ in },
         routes: @Sendable (Router<GatewayRequestContext>) -> Void = { _ in },
@@ -60,9 +62,10 @@ struct TestGateway: Sendable {
             clientCAPath: pki + "/ca.pem", crlPath: pki + "/crl.pem"
         )
         tls.handshakeTimeout = handshakeTimeout
+        let data = dataDirectory ?? DevPKI.temporaryFolder("data")
+        if let policyFolder { try PolicyFixture.importFolder(policyFolder, into: data) }
         var configuration = GatewayConfiguration(
-            host: "127.0.0.1", port: 0, tls: tls, membersPath: pki + "/members.yaml",
-            dataDirectory: dataDirectory ?? DevPKI.temporaryFolder("data"), limits: limits
+            host: "127.0.0.1", port: 0, tls: tls, dataDirectory: data, limits: limits
         )
         configuration.disclosure = disclosure
         configure(&configuration)
@@ -91,6 +94,17 @@ struct TestGateway: Sendable {
             try await group.waitForAll()
             return try result.get()
         }
+    }
+}
+
+/// Policy stores for tests: the repository's example policy, imported as an operator would.
+enum PolicyFixture {
+    /// Imports the policy files of `folder` into the policy store of the data folder `data`.
+    static func importFolder(_ folder: String, into data: String) throws {
+        let imported = try PolicyImport(folder: folder)
+        let database = try PolicyDatabase(folder: data)
+        guard database.snapshot.version == 0 else { return }
+        try database.apply(.importing(imported.state, from: folder), actor: "operator:test", channel: "import")
     }
 }
 

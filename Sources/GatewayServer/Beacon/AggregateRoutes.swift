@@ -1,6 +1,7 @@
 import DisclosureControl
 import Foundation
 import GatewayCore
+import GatewayPolicy
 import Hummingbird
 import VariantStore
 
@@ -9,10 +10,10 @@ import VariantStore
 /// ``DisclosureControl``.
 enum AggregateRoutes {
     static func register(on router: Router<GatewayRequestContext>, service: VariantQueryService) {
-        router.get("/api/aggregate/allele-frequency", allowing: [.researcher]) { request, context in
+        router.get("/api/aggregate/allele-frequency", access: .research) { request, context in
             try await alleleFrequency(request, context, service)
         }
-        router.get("/api/aggregate/cohort-summary", allowing: [.researcher]) { request, context in
+        router.get("/api/aggregate/cohort-summary", access: .research) { request, context in
             try await cohortSummary(request, context, service)
         }
     }
@@ -59,7 +60,8 @@ enum AggregateRoutes {
         guard let query = beaconRequest.variant else {
             throw GatewayError(.badRequest, "allele-frequency needs referenceName and start (and alternateBases, or an end)")
         }
-        let selection = try await service.select(beaconRequest, for: try context.requireMember())
+        let grant = try AccessControl.authorize(beaconRequest.dataQuery(.alleleFrequency), context)
+        let selection = try await service.select(beaconRequest, under: grant)
         let (catalog, cohort) = (selection.catalog, selection.cohort)
         let control = service.disclosure
         guard control.admitsCohort(size: cohort.count) else { throw BeaconRoutes.cohortTooSmall(control) }
@@ -149,7 +151,8 @@ enum AggregateRoutes {
     /// statistics only for tissues of at least the minimum cohort size.
     static func cohortSummary(_ request: Request, _ context: GatewayRequestContext, _ service: VariantQueryService) async throws -> Response {
         let beaconRequest = try await BeaconRoutes.parse(request, context, variantsAllowed: false)
-        let selection = try await service.select(beaconRequest, for: try context.requireMember())
+        let grant = try AccessControl.authorize(beaconRequest.dataQuery(.cohortSummary), context)
+        let selection = try await service.select(beaconRequest, under: grant)
         let (catalog, cohort) = (selection.catalog, selection.cohort)
         let control = service.disclosure
         guard control.admitsCohort(size: cohort.count) else { throw BeaconRoutes.cohortTooSmall(control) }

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayPolicy
 import Hummingbird
 import HummingbirdCore
 
@@ -17,13 +18,26 @@ public struct BeaconRequest: Sendable, Hashable {
     public var variant: VariantQuery?
     /// The approval the request names (`approval` parameter or `X-Approval-Id` header).
     public var approvalID: String?
+    /// Datasets the request limits itself to (`datasets` parameter, or
+    /// `query.requestParameters.datasets.datasetIds`); empty: every dataset the approval covers.
+    public var datasets: [String] = []
 
     static let variantParameters: Set<String> = [
         "referenceName", "start", "end", "referenceBases", "alternateBases", "assemblyId", "variantType",
     ]
     static let otherParameters: Set<String> = [
-        "filters", "requestedGranularity", "granularity", "skip", "limit", "includeResultsetResponses", "testMode", "approval", "requestedSchema",
+        "filters", "requestedGranularity", "granularity", "skip", "limit", "includeResultsetResponses", "testMode", "approval", "requestedSchema", "datasets", "datasetIds",
     ]
+
+    /// The policy's view of this request as a query of `kind`: its approval, datasets, and the
+    /// cancer types its filters name (every filter but tissue and QC terms).
+    func dataQuery(_ kind: QueryKind) -> DataQuery {
+        let nonCancer: Set<String> = [CohortCatalog.tumourTerm, CohortCatalog.normalTerm, CohortCatalog.qcPassTerm]
+        return DataQuery(kind: kind, approvalID: approvalID, datasets: datasets, cancerTypes: filters.filter { !nonCancer.contains($0) })
+    }
+
+    /// The Beacon query kind: `beacon-boolean`, or `beacon-count` for count and record granularity.
+    var beaconKind: QueryKind { requestedGranularity == .boolean ? .beaconBoolean : .beaconCount }
 
     /// Reads a GET request's query parameters; `variantsAllowed` is false for endpoints that take filters only.
     static func fromQuery(_ uri: URI, variantsAllowed: Bool = true) throws(GatewayError) -> BeaconRequest {
@@ -59,6 +73,17 @@ public struct BeaconRequest: Sendable, Hashable {
             switch (key, value) {
             case ("requestParameters", .object(let parameters)):
                 for (name, parameter) in parameters {
+                    if name == "datasets" {
+                        guard case .object(let datasets) = parameter, case .array(let ids)? = datasets["datasetIds"],
+                              datasets.count == 1 else {
+                            throw GatewayError(.badRequest, "requestParameters.datasets must be {\"datasetIds\": [...]}")
+                        }
+                        values["datasets"] = .list(try ids.map { item throws(GatewayError) -> String in
+                            guard case .string(let id) = item else { throw GatewayError(.badRequest, "datasetIds must be strings") }
+                            return id
+                        })
+                        continue
+                    }
                     guard variantParameters.contains(name) else { throw GatewayError(.badRequest, "unknown request parameter '\(name)'") }
                     values[name] = try Value(json: parameter, name: name)
                 }
@@ -153,6 +178,18 @@ public struct BeaconRequest: Sendable, Hashable {
                 assemblyId: text("assemblyId"), variantType: text("variantType")
             ).validated()
         }
-        return BeaconRequest(requestedGranularity: granularity, filters: filters, variant: variant, approvalID: try text("approval"))
+        var datasets: [String] = []
+        for key in ["datasets", "datasetIds"] {
+            switch values[key] {
+            case .list(let ids): datasets += ids
+            case .text(let joined): datasets += joined.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            case .numbers: throw GatewayError(.badRequest, "\(key) must be dataset ids")
+            case nil: break
+            }
+        }
+        guard datasets.count <= 50 else { throw GatewayError(.badRequest, "at most 50 datasets") }
+        var request = BeaconRequest(requestedGranularity: granularity, filters: filters, variant: variant, approvalID: try text("approval"))
+        request.datasets = datasets
+        return request
     }
 }

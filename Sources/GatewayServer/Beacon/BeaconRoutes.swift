@@ -1,6 +1,7 @@
 import DisclosureControl
 import Foundation
 import GatewayCore
+import GatewayPolicy
 import Hummingbird
 import HummingbirdCore
 import VariantStore
@@ -9,21 +10,19 @@ import VariantStore
 /// a request for `record` is answered at `count` and says so in `returnedGranularity`.
 enum BeaconRoutes {
     static func register(on router: Router<GatewayRequestContext>, service: VariantQueryService) {
-        let researchers: Set<Role> = [.researcher]
-        let everyone = Set(Role.allCases)
         for path in ["/api/g_variants", "/api/individuals", "/api/biosamples"] {
             let entity = path.split(separator: "/").last.map(String.init) ?? ""
             let handler: @Sendable (Request, GatewayRequestContext) async throws -> Response = { request, context in
                 try await answer(request, context, entity: entity, service: service)
             }
-            router.get(RouterPath(path), allowing: researchers, use: handler)
-            router.post(RouterPath(path), allowing: researchers, use: handler)
+            router.get(RouterPath(path), access: .research, use: handler)
+            router.post(RouterPath(path), access: .research, use: handler)
         }
-        router.get("/api/filtering_terms", allowing: researchers) { _, _ in try await filteringTerms(service) }
-        router.get("/api/datasets", allowing: [.researcher, .secretariat]) { _, _ in try await datasets(service) }
-        router.get("/api/configuration", allowing: everyone) { _, _ in try JSONResponse.make(BeaconDocuments.configuration) }
-        router.get("/api/map", allowing: everyone) { _, _ in try JSONResponse.make(BeaconDocuments.map) }
-        router.get("/api/entry_types", allowing: everyone) { _, _ in try JSONResponse.make(BeaconDocuments.entryTypes) }
+        router.get("/api/filtering_terms", access: .catalogue) { _, _ in try await filteringTerms(service) }
+        router.get("/api/datasets", access: .catalogue) { _, context in try await datasets(service, context) }
+        router.get("/api/configuration", access: .serviceInformation) { _, _ in try JSONResponse.make(BeaconDocuments.configuration) }
+        router.get("/api/map", access: .serviceInformation) { _, _ in try JSONResponse.make(BeaconDocuments.map) }
+        router.get("/api/entry_types", access: .serviceInformation) { _, _ in try JSONResponse.make(BeaconDocuments.entryTypes) }
     }
 
     /// Reads a Beacon request from the query string (GET) or body (POST).
@@ -44,7 +43,8 @@ enum BeaconRoutes {
         do {
             let beaconRequest = try await parse(request, context)
             parsed = beaconRequest
-            let selection = try await service.select(beaconRequest, for: try context.requireMember())
+            let grant = try AccessControl.authorize(beaconRequest.dataQuery(beaconRequest.beaconKind), context)
+            let selection = try await service.select(beaconRequest, under: grant)
             let (catalog, cohort) = (selection.catalog, selection.cohort)
             let control = service.disclosure
             var info: [String: AnyEncodable] = [
@@ -155,7 +155,8 @@ enum BeaconRoutes {
             meta: .init(returnedSchemas: [.init(entityType: "filteringTerm", schema: "beacon-filtering-terms-v2.0.0")]), response: body))
     }
 
-    static func datasets(_ service: VariantQueryService) async throws -> Response {
+    static func datasets(_ service: VariantQueryService, _ context: GatewayRequestContext) async throws -> Response {
+        let policy = context.policy?.state.datasets ?? [:]
         let stored = try await service.storedDatasets()
         struct DataUse: Encodable, Sendable {
             var id: String
@@ -171,8 +172,10 @@ enum BeaconRoutes {
             var info: [String: String]
         }
         let collections = stored.map { record in
-            let described = service.datasets.dataset(record.id)
-            let uses = described?.duo?.map { DataUse(id: $0.id, label: $0.label ?? $0.id, modifiers: $0.modifiers?.map { ["id": $0] }) }
+            let described = policy[record.id]
+            let uses = described?.dataUse.map { term in
+                DataUse(id: term.id, label: DataUseOntology.terms[term.id]?.label ?? term.label ?? term.id)
+            }
             return Dataset(id: record.id, name: described?.name ?? record.id, description: described?.description,
                            dataUseConditions: uses.map { ["duoDataUse": $0] }, info: ["assemblyId": record.assembly])
         }

@@ -1,4 +1,5 @@
 import GatewayCore
+import GatewayPolicy
 import VariantStore
 
 /// The samples of the store at one moment, indexed for building cohorts.
@@ -14,6 +15,7 @@ struct CohortCatalog: Sendable {
     let byCancerType: [String: SampleSet]
     let cancerTypeLabels: [String: String]
     let byTissue: [Tissue: SampleSet]
+    let byDataset: [String: SampleSet]
     let qcPass: SampleSet
     let overseasConsent: SampleSet
     /// `participantOfSample[sample index]`: the participant's number in `0..<participantTotal`.
@@ -35,6 +37,7 @@ struct CohortCatalog: Sendable {
         var byCancerType: [String: SampleSet] = [:]
         var labels: [String: String] = [:]
         var byTissue: [Tissue: SampleSet] = [:]
+        var byDataset: [String: SampleSet] = [:]
         var qcPass = SampleSet(capacity: capacity)
         var overseas = SampleSet(capacity: capacity)
         for sample in samples {
@@ -43,6 +46,7 @@ struct CohortCatalog: Sendable {
             byCancerType[sample.cancerType.id, default: SampleSet(capacity: capacity)].insert(sample.index)
             labels[sample.cancerType.id] = sample.cancerType.label
             byTissue[sample.tissue, default: SampleSet(capacity: capacity)].insert(sample.index)
+            byDataset[sample.datasetID, default: SampleSet(capacity: capacity)].insert(sample.index)
             if sampleFlags.isEmpty { qcPass.insert(sample.index) }
             if sample.overseasConsent { overseas.insert(sample.index) }
         }
@@ -50,6 +54,7 @@ struct CohortCatalog: Sendable {
         self.byCancerType = byCancerType
         self.cancerTypeLabels = labels
         self.byTissue = byTissue
+        self.byDataset = byDataset
         self.qcPass = qcPass
         self.overseasConsent = overseas
         var participantNumbers: [String: Int] = [:]
@@ -84,6 +89,28 @@ struct CohortCatalog: Sendable {
         if let cancer { cohort = cohort.intersection(cancer) }
         if let tissue { cohort = cohort.intersection(tissue) }
         return cohort
+    }
+
+    /// The samples a policy restriction lets count, before withdrawals: of its datasets, of
+    /// its cancer types, with overseas consent when it asks for that.
+    func admitted(by restriction: CohortRestriction) -> SampleSet {
+        var admitted = SampleSet(capacity: capacity)
+        for dataset in restriction.datasets { if let set = byDataset[dataset] { admitted.formUnion(set) } }
+        if let types = restriction.cancerTypes, !types.isEmpty {
+            var typed = SampleSet(capacity: capacity)
+            for (term, set) in byCancerType where restriction.allowsCancerType(term) { typed.formUnion(set) }
+            admitted = admitted.intersection(typed)
+        }
+        if restriction.overseasConsentOnly { admitted = admitted.intersection(overseasConsent) }
+        return admitted
+    }
+
+    /// Every sample of the participants in `withdrawn`.
+    func samples(ofParticipants withdrawn: Set<String>) -> SampleSet {
+        var set = SampleSet(capacity: capacity)
+        guard !withdrawn.isEmpty else { return set }
+        for sample in samples where withdrawn.contains(sample.participantID) { set.insert(sample.index) }
+        return set
     }
 
     /// Whether at least `k` distinct participants have a sample in both `carriers` and `cohort`;

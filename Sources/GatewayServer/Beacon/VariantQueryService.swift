@@ -14,26 +14,32 @@ import VariantStore
 public final class VariantQueryService: Sendable {
     let store: VariantDatabase
     let disclosure: DisclosureControl
-    let datasets: DatasetCatalog
     let qcThresholds: QCThresholds
     private let catalog = NIOLockedValueBox<CohortCatalog?>(nil)
+    /// The withdrawn participants' samples for one policy version and catalogue.
+    private let withdrawn = NIOLockedValueBox<WithdrawnSamples?>(nil)
+
+    private struct WithdrawnSamples {
+        var policyVersion: Int
+        var catalogSamples: Int
+        var samples: SampleSet
+    }
 
     /// Most variants one stratified answer may list.
     static let maximumVariantsPerAnswer = 1000
 
-    public init(store: VariantDatabase, disclosure: DisclosureControl, datasets: DatasetCatalog, qcThresholds: QCThresholds = .standard) {
+    public init(store: VariantDatabase, disclosure: DisclosureControl, qcThresholds: QCThresholds = .standard) {
         self.store = store
         self.disclosure = disclosure
-        self.datasets = datasets
         self.qcThresholds = qcThresholds
     }
 
     /// What a request may count over.
     struct Selection: Sendable {
         var catalog: CohortCatalog
-        /// The samples the filters select, within the member's restriction.
+        /// The samples the filters select, within the policy's restriction.
         var cohort: SampleSet
-        /// Why the cohort was restricted beyond the filters, or nil.
+        /// How and why the cohort was restricted beyond the filters, or nil.
         var restriction: String?
     }
 
@@ -48,13 +54,25 @@ public final class VariantQueryService: Sendable {
         return fresh
     }
 
-    /// The cohort `member` may see for `request`: its filters, within the overseas-provision rule.
-    func select(_ request: BeaconRequest, for member: Member) async throws(GatewayError) -> Selection {
+    /// The cohort `request` counts over under `grant`: its filters, within the datasets,
+    /// cancer types and jurisdiction the policy allows, never a withdrawn participant.
+    func select(_ request: BeaconRequest, under grant: AccessControl.Grant) async throws(GatewayError) -> Selection {
         let catalog = try await currentCatalog()
-        var cohort = try catalog.cohort(filters: request.filters)
-        let restriction = OverseasProvisionRule.restriction(for: member)
-        if restriction != nil { cohort = cohort.intersection(catalog.overseasConsent) }
-        return Selection(catalog: catalog, cohort: cohort, restriction: restriction)
+        let restriction = grant.restriction
+        var cohort = try catalog.cohort(filters: request.filters).intersection(catalog.admitted(by: restriction))
+        cohort = cohort.subtracting(withdrawnSamples(in: catalog, restriction: restriction, policyVersion: grant.policyVersion))
+        let notes = restriction.notes
+        return Selection(catalog: catalog, cohort: cohort, restriction: notes.isEmpty ? nil : notes.joined(separator: " "))
+    }
+
+    /// The samples of withdrawn participants, computed once per policy version and catalogue.
+    private func withdrawnSamples(in catalog: CohortCatalog, restriction: CohortRestriction, policyVersion: Int) -> SampleSet {
+        if let cached = withdrawn.withLockedValue({ $0 }), cached.policyVersion == policyVersion, cached.catalogSamples == catalog.samples.count {
+            return cached.samples
+        }
+        let samples = catalog.samples(ofParticipants: restriction.withdrawnParticipants)
+        withdrawn.withLockedValue { $0 = WithdrawnSamples(policyVersion: policyVersion, catalogSamples: catalog.samples.count, samples: samples) }
+        return samples
     }
 
     /// The stored variants answering `query`, in position order.

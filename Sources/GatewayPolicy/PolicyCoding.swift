@@ -1,0 +1,98 @@
+import Foundation
+
+/// Helpers shared by the policy model's `Codable` conformances.
+///
+/// Policy files and admin requests are strict: an unknown field is an error that
+/// names it (a misspelt `valid_until` must never be silently ignored), and times
+/// are either RFC 3339 timestamps or dates (`2026-04-01`, read in Japan time).
+enum PolicyCoding {
+    /// A coding key for any field name, to list the fields a document really has.
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Throws a `dataCorrupted` error naming the first field of `decoder`'s object not in `keys`.
+    static func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_ decoder: any Decoder, _ keys: Keys.Type) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        let known = Set(Keys.allCases.map(\.stringValue))
+        for key in container.allKeys where !known.contains(key.stringValue) {
+            let expected = Keys.allCases.map(\.stringValue).joined(separator: ", ")
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath + [key],
+                debugDescription: "unknown field '\(key.stringValue)' (expected one of: \(expected))"
+            ))
+        }
+    }
+
+    /// Japan Standard Time, in which date-only policy values are read.
+    static let japan = TimeZone(identifier: "Asia/Tokyo") ?? TimeZone(secondsFromGMT: 9 * 3600)!
+
+    /// Reads `2026-04-01` (the start of that day in Japan; with `endOfDay`, the start of the
+    /// next day) or an RFC 3339 timestamp (`2026-04-01T00:00:00Z`, fractional seconds allowed).
+    static func parseTime(_ text: String, endOfDay: Bool = false) -> Date? {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if text.count == 10, let day = dayFormatter.date(from: text) {
+            return endOfDay ? day.addingTimeInterval(86_400) : day
+        }
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        return nil
+    }
+
+    private static let dayFormatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = japan
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.isLenient = false
+        return formatter
+    }()
+
+    /// Decodes a time field given as text (see ``parseTime(_:endOfDay:)``), or as a date a
+    /// decoder already produced (YAML timestamps).
+    static func decodeTime<Key: CodingKey>(
+        _ container: KeyedDecodingContainer<Key>, _ key: Key, endOfDay: Bool = false
+    ) throws -> Date {
+        if let text = try? container.decode(String.self, forKey: key) {
+            guard let date = parseTime(text, endOfDay: endOfDay) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: container,
+                    debugDescription: "'\(text.prefix(40))' is not a date (2026-04-01) or an RFC 3339 time (2026-04-01T09:00:00Z)"
+                )
+            }
+            return date
+        }
+        return try container.decode(Date.self, forKey: key)
+    }
+
+    static func decodeTimeIfPresent<Key: CodingKey>(
+        _ container: KeyedDecodingContainer<Key>, _ key: Key, endOfDay: Bool = false
+    ) throws -> Date? {
+        guard container.contains(key), !(try container.decodeNil(forKey: key)) else { return nil }
+        return try decodeTime(container, key, endOfDay: endOfDay)
+    }
+
+    /// Decodes a `RawRepresentable` string enum, naming the allowed values when it is not one.
+    static func decodeEnum<Value: RawRepresentable & CaseIterable, Key: CodingKey>(
+        _ type: Value.Type, _ container: KeyedDecodingContainer<Key>, _ key: Key
+    ) throws -> Value where Value.RawValue == String {
+        let text = try container.decode(String.self, forKey: key)
+        guard let value = Value(rawValue: text) else {
+            let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "'\(text.prefix(40))' is not one of: \(allowed)")
+        }
+        return value
+    }
+}
+
+/// Times as policy files and the admin API write them.
+public enum PolicyTime {
+    /// `2026-04-01` (the start of that day in Japan; with `endOfDay`, the start of the next
+    /// day) or an RFC 3339 timestamp; nil when it is neither.
+    public static func parse(_ text: String, endOfDay: Bool = false) -> Date? {
+        PolicyCoding.parseTime(text, endOfDay: endOfDay)
+    }
+}

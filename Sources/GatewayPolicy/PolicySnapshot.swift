@@ -1,0 +1,43 @@
+import Foundation
+import GatewayCore
+
+/// One version of the policy, indexed for decisions. Immutable: the gateway swaps in a
+/// new snapshot after each committed change, and a request uses one snapshot throughout.
+public struct PolicySnapshot: Sendable {
+    /// The policy version: 0 for an empty store, then one more per committed change.
+    public let version: Int
+    public let state: PolicyState
+    /// Members by the certificates they authenticate with.
+    public let directory: MemberDirectory
+    /// Member id -> ids of the approvals naming the member, sorted.
+    let approvalsByMember: [String: [String]]
+    /// Participant ids whose consent was withdrawn.
+    public let withdrawnParticipants: Set<String>
+
+    /// Indexes `state`; a certificate claimed twice is an error (validation reports it first).
+    public init(version: Int, state: PolicyState) throws(GatewayError) {
+        self.version = version
+        self.state = state
+        self.directory = try MemberDirectory(members: state.members.values.sorted { $0.id < $1.id })
+        var byMember: [String: [String]] = [:]
+        for approval in state.approvals.values {
+            for member in approval.members { byMember[member, default: []].append(approval.id) }
+        }
+        self.approvalsByMember = byMember.mapValues { $0.sorted() }
+        self.withdrawnParticipants = Set(state.withdrawals.keys)
+    }
+
+    /// No policy at all: nobody is registered, so every caller is refused.
+    public static let empty: PolicySnapshot = try! PolicySnapshot(version: 0, state: PolicyState())
+
+    /// The approvals naming `memberID`, in id order.
+    public func approvals(of memberID: String) -> [Approval] {
+        (approvalsByMember[memberID] ?? []).compactMap { state.approvals[$0] }
+    }
+
+    /// Whether `country` may receive data without the donors' consent at `time`: Japan, or a
+    /// country on the equivalence list then.
+    public func isEquivalentJurisdiction(_ country: String, at time: Date) -> Bool {
+        country == Jurisdiction.home || state.jurisdictions[country]?.isEffective(at: time) == true
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GatewayCore
+
+/// Checks a whole ``PolicyState``: every field well-formed, every reference resolvable,
+/// every certificate owned once. A change is applied only if this finds nothing.
+public enum PolicyValidation {
+    /// Everything wrong with `state`, in a stable order (empty when it is valid).
+    public static func problems(in state: PolicyState) -> [PolicyProblem] {
+        var problems: [PolicyProblem] = []
+        for organization in state.organizations.values.sorted(by: { $0.id < $1.id }) {
+            problems += self.problems(in: organization)
+        }
+        var owners: [CertificateIdentity: String] = [:]
+        for member in state.members.values.sorted(by: { $0.id < $1.id }) {
+            problems += self.problems(in: member, state: state)
+            for (index, certificate) in member.certificates.enumerated() {
+                if let other = owners[certificate], other != member.id {
+                    problems.append(PolicyProblem(.member, member.id, field: "certificates[\(index)]",
+                                                  "the certificate (\(certificate)) already belongs to member \(other); nobody holds two roles"))
+                }
+                owners[certificate] = member.id
+            }
+        }
+        for approval in state.approvals.values.sorted(by: { $0.id < $1.id }) {
+            problems += self.problems(in: approval, state: state)
+        }
+        for dataset in state.datasets.values.sorted(by: { $0.id < $1.id }) {
+            if !isIdentifier(dataset.id) { problems.append(PolicyProblem(.dataset, dataset.id, field: "id", identifierRule)) }
+            if dataset.name.isEmpty { problems.append(PolicyProblem(.dataset, dataset.id, field: "name", "is empty")) }
+            problems += DataUseOntology.problems(in: dataset).map { PolicyProblem(.dataset, dataset.id, field: "duo", $0) }
+        }
+        for entry in state.jurisdictions.values.sorted(by: { $0.country < $1.country }) {
+            problems += self.problems(in: entry)
+        }
+        for withdrawal in state.withdrawals.values where !isParticipantID(withdrawal.participantID) {
+            problems.append(PolicyProblem(.withdrawal, String(withdrawal.participantID.prefix(80)), field: "participant_id",
+                                          "must be 1 to 128 printable characters without commas, quotes or spaces at either end"))
+        }
+        return problems
+    }
+
+    static func problems(in organization: Organization) -> [PolicyProblem] {
+        var problems: [PolicyProblem] = []
+        if !isIdentifier(organization.id) { problems.append(PolicyProblem(.organization, organization.id, field: "id", identifierRule)) }
+        if organization.name.isEmpty { problems.append(PolicyProblem(.organization, organization.id, field: "name", "is empty")) }
+        if !CountryCodes.isValid(organization.country) {
+            problems.append(PolicyProblem(.organization, organization.id, field: "country",
+                                          "'\(organization.country.prefix(8))' is not an ISO 3166-1 alpha-2 country code such as JP"))
+        }
+        return problems
+    }
+
+    static func problems(in member: Member, state: PolicyState) -> [PolicyProblem] {
+        var problems: [PolicyProblem] = []
+        if !isIdentifier(member.id) { problems.append(PolicyProblem(.member, member.id, field: "id", identifierRule)) }
+        if member.name.isEmpty { problems.append(PolicyProblem(.member, member.id, field: "name", "is empty")) }
+        if state.organizations[member.organization] == nil {
+            problems.append(PolicyProblem(.member, member.id, field: "organization", "no organization '\(member.organization.prefix(64))' is registered"))
+        }
+        if member.certificates.isEmpty {
+            problems.append(PolicyProblem(.member, member.id, field: "certificates", "lists no certificate"))
+        }
+        if Set(member.certificates).count != member.certificates.count {
+            problems.append(PolicyProblem(.member, member.id, field: "certificates", "lists a certificate twice"))
+        }
+        return problems
+    }
+
+    static func problems(in approval: Approval, state: PolicyState) -> [PolicyProblem] {
+        var problems: [PolicyProblem] = []
+        func problem(_ field: String?, _ message: String) { problems.append(PolicyProblem(.approval, approval.id, field: field, message)) }
+        if !isIdentifier(approval.id) { problem("id", identifierRule) }
+        if approval.decisionReference.trimmingCharacters(in: .whitespaces).isEmpty { problem("decision_reference", "is empty") }
+        if approval.title.trimmingCharacters(in: .whitespaces).isEmpty { problem("title", "is empty") }
+        if approval.validUntil <= approval.validFrom { problem("valid_until", "ends before (or when) valid_from starts") }
+        if state.organizations[approval.organization] == nil {
+            problem("organization", "no organization '\(approval.organization.prefix(64))' is registered")
+        }
+        if approval.members.isEmpty { problem("members", "names no member") }
+        for (index, id) in approval.members.enumerated() {
+            guard let member = state.members[id] else { problem("members[\(index)]", "no member '\(id.prefix(64))' is registered"); continue }
+            if member.organization != approval.organization {
+                problem("members[\(index)]", "member \(id) belongs to \(member.organization), not \(approval.organization)")
+            }
+            if member.role != .researcher { problem("members[\(index)]", "member \(id) is \(member.role.rawValue); only researchers query under approvals") }
+        }
+        if approval.scope.datasets.isEmpty { problem("scope.datasets", "names no dataset") }
+        for (index, id) in approval.scope.datasets.enumerated() where state.datasets[id] == nil {
+            problem("scope.datasets[\(index)]", "no dataset '\(id.prefix(64))' is registered")
+        }
+        if approval.scope.queryKinds.isEmpty { problem("scope.query_kinds", "names no query kind (\(QueryKind.allowedDescription))") }
+        for (index, term) in (approval.scope.cancerTypes ?? []).enumerated() where !isCURIE(term) {
+            problem("scope.cancer_types[\(index)]", "'\(term.prefix(40))' is not an ontology term such as NCIT:C4872")
+        }
+        if approval.legalBasis == .academicResearch && approval.commercialUse {
+            problem("legal_basis", "the academic-research exception does not cover commercial use")
+        }
+        return problems
+    }
+
+    static func problems(in entry: EquivalentJurisdiction) -> [PolicyProblem] {
+        var problems: [PolicyProblem] = []
+        if !CountryCodes.isValid(entry.country) {
+            problems.append(PolicyProblem(.jurisdiction, entry.country, field: "country", "'\(entry.country.prefix(8))' is not an ISO 3166-1 alpha-2 country code"))
+        } else if entry.country == Jurisdiction.home {
+            problems.append(PolicyProblem(.jurisdiction, entry.country, field: "country", "Japan is the home jurisdiction, not an equivalent one"))
+        }
+        if let until = entry.effectiveUntil, until <= entry.effectiveFrom {
+            problems.append(PolicyProblem(.jurisdiction, entry.country, field: "effective_until", "ends before (or when) effective_from starts"))
+        }
+        return problems
+    }
+
+    static let identifierRule = "must be 1 to 64 letters, digits, '.', '_' or '-'"
+
+    /// 1-64 of `A-Z a-z 0-9 . _ -`.
+    public static func isIdentifier(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 64
+            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }
+    }
+
+    /// 1-128 printable characters, no commas or quotes (so CSV stays plain), no edge spaces.
+    public static func isParticipantID(_ text: String) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 128, text.first != " ", text.last != " " else { return false }
+        return text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && $0 != "," && $0 != "\"" }
+    }
+
+    /// `PREFIX:LOCAL`, e.g. `NCIT:C4872`.
+    static func isCURIE(_ text: String) -> Bool {
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, let first = parts[0].first, first.isLetter, !parts[1].isEmpty else { return false }
+        return parts[0].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            && !parts[1].contains(where: \.isWhitespace)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import GatewayCore
+import GatewayPolicy
+import NIOConcurrencyHelpers
+
+/// The one place every request is decided, in this order:
+///
+/// 1. **identity**: ``RequestGuardMiddleware`` maps the TLS-verified certificate to a member
+///    with the request's policy snapshot (``CallerIdentification``);
+/// 2. **role**, then for data queries 3. **approval**, 4. **consent**, 5. **jurisdiction**
+///    and 6. **withdrawal**: ``PolicyEngine`` on that same snapshot, here.
+///
+/// Every route goes through ``authorize(_:_:)``: fixed actions when the route is matched
+/// (``Router/get(_:access:use:)``), data queries once the handler has parsed what the
+/// query selects. A data query can only be answered with the ``CohortRestriction`` of an
+/// allowed decision (``VariantQueryService/select(_:under:)`` requires it).
+enum AccessControl {
+    static let engine = PolicyEngine()
+
+    /// The decision for `action` by the request's member; a denial is thrown as the gateway
+    /// error carrying every reason code.
+    static func authorize(_ action: AccessRequest.Action, _ context: GatewayRequestContext) throws(GatewayError) -> AccessDecision {
+        let member = try context.requireMember()
+        guard let snapshot = context.policy else {
+            throw GatewayError(.policyUnavailable, "no policy is in force for this request")
+        }
+        let decision = engine.decide(AccessRequest(member: member, action: action, time: context.arrival), in: snapshot)
+        context.record.withLockedValue { $0.decision = decision }
+        if let error = decision.error { throw error }
+        return decision
+    }
+
+    /// Authorizes a data query and returns what may contribute to its answer.
+    static func authorize(_ query: DataQuery, _ context: GatewayRequestContext) throws(GatewayError) -> Grant {
+        let decision = try authorize(.query(query), context)
+        guard let restriction = decision.restriction else {
+            throw GatewayError(.internalError, "an allowed query decision carries no cohort restriction")
+        }
+        return Grant(restriction: restriction, policyVersion: decision.policyVersion, approvalID: decision.approvalID)
+    }
+
+    /// What an allowed data query may count over.
+    struct Grant: Sendable {
+        var restriction: CohortRestriction
+        var policyVersion: Int
+        var approvalID: String?
+    }
+}

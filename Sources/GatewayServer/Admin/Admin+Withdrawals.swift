@@ -1,0 +1,133 @@
+import Foundation
+import GatewayCore
+import GatewayPolicy
+import Hummingbird
+import PolicyStore
+
+extension Admin {
+    /// `POST /api/admin/withdrawals`: JSON `{"withdrawals": [{"participant_id": ..., "effective_at": ...}]}`
+    /// (or one `{"participant_id": ...}`), or CSV with `Content-Type: text/csv`. Idempotent: a
+    /// participant already withdrawn keeps the first record and is counted as `already_withdrawn`.
+    func recordWithdrawals(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
+        let data = try await data(request, context)
+        let now = context.arrival
+        let withdrawals: [Withdrawal]
+        if request.headers[.contentType]?.lowercased().hasPrefix("text/csv") == true {
+            withdrawals = try WithdrawalCSV.parse(String(decoding: data, as: UTF8.self), source: "CSV body", now: now)
+        } else {
+            withdrawals = try Self.parseWithdrawalJSON(data, now: now)
+        }
+        guard !withdrawals.isEmpty else { throw GatewayError(.invalidPolicy, "no withdrawals in the request") }
+        let snapshot = try await policy.current()
+        let already = Set(withdrawals.map(\.participantID)).filter { snapshot.withdrawnParticipants.contains($0) }.count
+        struct Answer: Encodable, Sendable {
+            var policyVersion: Int
+            var recorded: Int
+            var alreadyWithdrawn: Int
+            var withdrawnTotal: Int
+            enum CodingKeys: String, CodingKey {
+                case policyVersion = "policy_version", recorded, alreadyWithdrawn = "already_withdrawn", withdrawnTotal = "withdrawn_total"
+            }
+        }
+        let unique = Set(withdrawals.map(\.participantID)).count
+        guard already < unique else {
+            return try Self.json(Answer(policyVersion: snapshot.version, recorded: 0, alreadyWithdrawn: already,
+                                        withdrawnTotal: snapshot.withdrawnParticipants.count))
+        }
+        let receipt = try await policy.apply(.recordWithdrawals(withdrawals), actor: Self.actor(context), channel: "api")
+        let total = receipt.snapshot.withdrawnParticipants.count
+        return try Self.json(Answer(policyVersion: receipt.version, recorded: total - snapshot.withdrawnParticipants.count,
+                                    alreadyWithdrawn: unique - (total - snapshot.withdrawnParticipants.count), withdrawnTotal: total),
+                             status: .created)
+    }
+
+    static func parseWithdrawalJSON(_ data: Data, now: Date) throws(GatewayError) -> [Withdrawal] {
+        struct Entry: Decodable {
+            var participantID: String
+            var effectiveAt: String?
+            enum CodingKeys: String, CodingKey, CaseIterable { case participantID = "participant_id", effectiveAt = "effective_at" }
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                let all = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+                if let unknown = all.first(where: { name in !CodingKeys.allCases.contains { $0.stringValue == name } }) {
+                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown field '\(unknown)' (expected participant_id, effective_at)"))
+                }
+                participantID = try container.decode(String.self, forKey: .participantID)
+                effectiveAt = try container.decodeIfPresent(String.self, forKey: .effectiveAt)
+            }
+        }
+        struct List: Decodable { var withdrawals: [Entry] }
+        let entries: [Entry]
+        if (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["withdrawals"] != nil {
+            entries = try PolicyJSON.decode(List.self, from: data, what: "withdrawals").withdrawals
+        } else {
+            entries = [try PolicyJSON.decode(Entry.self, from: data, what: "withdrawal")]
+        }
+        var withdrawals: [Withdrawal] = []
+        for (index, entry) in entries.enumerated() {
+            guard PolicyValidation.isParticipantID(entry.participantID) else {
+                throw GatewayError(.invalidPolicy, "withdrawals[\(index)], field participant_id: '\(entry.participantID.prefix(80))' must be 1 to 128 printable characters without commas or quotes")
+            }
+            var effective = now
+            if let text = entry.effectiveAt {
+                guard let parsed = PolicyTime.parse(text) else {
+                    throw GatewayError(.invalidPolicy, "withdrawals[\(index)], field effective_at: '\(text.prefix(40))' is not a date or an RFC 3339 time")
+                }
+                effective = parsed
+            }
+            withdrawals.append(Withdrawal(participantID: entry.participantID, effectiveAt: effective))
+        }
+        return withdrawals
+    }
+
+    /// `GET /api/admin/withdrawals[?participant_id=ID]`: how many are recorded; whether one is.
+    func withdrawalStatus(_ request: Request, _ context: GatewayRequestContext) throws -> Response {
+        guard let snapshot = context.policy else { throw GatewayError(.policyUnavailable, "no policy is in force") }
+        for (name, _) in request.uri.queryParameters where name != "participant_id" {
+            throw GatewayError(.badRequest, "unknown query parameter '\(name)'")
+        }
+        struct Answer: Encodable, Sendable {
+            var policyVersion: Int
+            var withdrawnTotal: Int
+            var participant: Withdrawal?
+            enum CodingKeys: String, CodingKey { case policyVersion = "policy_version", withdrawnTotal = "withdrawn_total", participant }
+        }
+        let participant = request.uri.queryParameters["participant_id"].map(String.init)
+        return try Self.json(Answer(policyVersion: snapshot.version, withdrawnTotal: snapshot.withdrawnParticipants.count,
+                                    participant: participant.flatMap { snapshot.state.withdrawals[$0] }))
+    }
+
+    /// `GET /api/admin/history?kind=&id=&after_version=&limit=`: changes, oldest first.
+    func history(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
+        var query = PolicyDatabase.HistoryQuery()
+        for (name, value) in request.uri.queryParameters {
+            let text = String(value)
+            switch name {
+            case "kind":
+                guard let kind = PolicyEntityKind(rawValue: text) else {
+                    throw GatewayError(.badRequest, "kind '\(text.prefix(20))' is not one of \(PolicyEntityKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                query.kind = kind
+            case "id": query.id = text
+            case "after_version":
+                guard let number = Int(text), number >= 0 else { throw GatewayError(.badRequest, "after_version must be a whole number") }
+                query.afterVersion = number
+            case "limit":
+                guard let number = Int(text), (1...1000).contains(number) else { throw GatewayError(.badRequest, "limit must be 1 to 1000") }
+                query.limit = number
+            default:
+                throw GatewayError(.badRequest, "unknown query parameter '\(name)' (kind, id, after_version, limit)")
+            }
+        }
+        struct Answer: Encodable, Sendable { var entries: [PolicyDatabase.HistoryEntry] }
+        return try Self.json(Answer(entries: try await policy.history(query)))
+    }
+}
+
+/// A coding key for any name, to list the fields a JSON object has.
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GatewayCore
+import GatewayPolicy
+import Hummingbird
+import NIOCore
+import PolicyStore
+
+/// The admin API's handlers (routes in ``AdminRoutes``).
+struct Admin: Sendable {
+    let policy: PolicyService
+
+    /// What a change answers: the new policy version and the record as it now is.
+    struct ChangeAnswer<Value: Encodable & Sendable>: Encodable, Sendable {
+        var policyVersion: Int
+        var summary: String
+        var changed: [String]
+        var record: Value?
+
+        enum CodingKeys: String, CodingKey {
+            case policyVersion = "policy_version"
+            case summary, changed, record
+        }
+    }
+
+    struct ListAnswer<Value: Encodable & Sendable>: Encodable, Sendable {
+        var policyVersion: Int
+        var records: [Value]
+
+        enum CodingKeys: String, CodingKey {
+            case policyVersion = "policy_version"
+            case records
+        }
+    }
+
+    static func actor(_ context: GatewayRequestContext) throws(GatewayError) -> String {
+        "member:" + (try context.requireMember().id)
+    }
+
+    /// Commits `change` as the calling member; answers with the new version and `record(state)`.
+    func commit<Value: Encodable & Sendable>(
+        _ change: PolicyChange, _ context: GatewayRequestContext, status: HTTPResponse.Status = .ok,
+        record: @Sendable (PolicyState) -> Value?
+    ) async throws -> Response {
+        let receipt = try await policy.apply(change, actor: Self.actor(context), channel: "api")
+        let answer = ChangeAnswer(policyVersion: receipt.version, summary: change.summary, changed: receipt.changed,
+                                  record: record(receipt.snapshot.state))
+        return try Self.json(answer, status: status)
+    }
+
+    func list<Value: Encodable & Sendable>(_ context: GatewayRequestContext, _ path: KeyPath<PolicyState, [String: Value]>) throws -> Response {
+        guard let snapshot = context.policy else { throw GatewayError(.policyUnavailable, "no policy is in force") }
+        let records = snapshot.state[keyPath: path].sorted { $0.key < $1.key }.map(\.value)
+        return try Self.json(ListAnswer(policyVersion: snapshot.version, records: records))
+    }
+
+    func one<Value: Encodable & Sendable>(_ context: GatewayRequestContext, _ path: KeyPath<PolicyState, [String: Value]>, kind: String) throws -> Response {
+        guard let snapshot = context.policy else { throw GatewayError(.policyUnavailable, "no policy is in force") }
+        let id = try context.parameters.require("id")
+        guard let record = snapshot.state[keyPath: path][id] else { throw GatewayError(.notFound, "there is no \(kind) '\(id.prefix(64))'") }
+        return try Self.json(ListAnswer(policyVersion: snapshot.version, records: [record]))
+    }
+
+    /// The request body, at most the body limit.
+    func data(_ request: Request, _ context: GatewayRequestContext) async throws -> Data {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        return Data(buffer.readableBytesView)
+    }
+
+    /// Decodes a JSON body strictly as `Value`.
+    func body<Value: Decodable>(_ type: Value.Type, _ request: Request, _ context: GatewayRequestContext, what: String) async throws -> Value {
+        try PolicyJSON.decode(Value.self, from: try await data(request, context), what: what)
+    }
+
+    /// An optional `{"reason": "..."}` body, as text for the history summary.
+    func reason(_ request: Request, _ context: GatewayRequestContext) async throws -> String {
+        let data = try await data(request, context)
+        guard !data.isEmpty else { return "" }
+        struct Reason: Decodable { var reason: String }
+        let reason = try PolicyJSON.decode(Reason.self, from: data, what: "status change")
+        return ": " + reason.reason.prefix(500)
+    }
+
+    static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try PolicyJSON.encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

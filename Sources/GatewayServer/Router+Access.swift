@@ -1,0 +1,89 @@
+import Foundation
+import GatewayCore
+import GatewayPolicy
+import Hummingbird
+
+/// Who may call a route: every route names one, and the policy engine decides it
+/// (``AccessControl``). Anyone else gets `403 role_forbidden` (or the identity reason).
+public enum RouteAccess: Sendable {
+    /// Service documents and the caller's identity: every role.
+    case serviceInformation
+    /// Dataset descriptions and filtering terms: researchers and the secretariat.
+    case catalogue
+    /// The admin API: the secretariat.
+    case administration
+    /// The audit log: auditors.
+    case audit
+    /// A data query: researchers. The handler authorizes the parsed query itself
+    /// (``AccessControl/authorize(_:_:)-(DataQuery,_)``) before it can select any sample.
+    case research
+
+    var action: AccessRequest.Action? {
+        switch self {
+        case .serviceInformation: .readServiceInformation
+        case .catalogue: .readCatalogue
+        case .administration: .administerPolicy
+        case .audit: .readAudit
+        case .research: nil
+        }
+    }
+}
+
+extension Router where Context == GatewayRequestContext {
+    /// Registers `handler` for `method` on `path`, behind the access check for `access`.
+    @discardableResult
+    public func on(
+        _ path: RouterPath, method: HTTPRequest.Method, access: RouteAccess,
+        use handler: @escaping @Sendable (Request, GatewayRequestContext) async throws -> Response
+    ) -> Self {
+        on(path, method: method) { request, context in
+            if let action = access.action {
+                _ = try AccessControl.authorize(action, context)
+            } else {
+                let member = try context.requireMember()
+                if let refusal = RoleRule.check(member.role, for: .query(DataQuery(kind: .beaconBoolean))) {
+                    throw GatewayError(refusal.code, refusal.message)
+                }
+            }
+            return try await handler(request, context)
+        }
+        return self
+    }
+
+    @discardableResult
+    public func get(_ path: RouterPath, access: RouteAccess, use handler: @escaping @Sendable (Request, GatewayRequestContext) async throws -> Response) -> Self {
+        on(path, method: .get, access: access, use: handler)
+    }
+
+    @discardableResult
+    public func post(_ path: RouterPath, access: RouteAccess, use handler: @escaping @Sendable (Request, GatewayRequestContext) async throws -> Response) -> Self {
+        on(path, method: .post, access: access, use: handler)
+    }
+}
+
+/// A JSON response body from any `Encodable` value (sorted keys, ISO 8601 dates).
+public enum JSONResponse {
+    public static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try JSONEncoder.gateway.encode(value)
+        return response(ByteBuffer(bytes: data), status: status)
+    }
+
+    /// A document that never changes, encoded once; each ``Prepared/response()`` shares the bytes.
+    public struct Prepared: Sendable {
+        private let body: Result<ByteBuffer, GatewayError>
+
+        public init<T: Encodable>(_ value: T) {
+            do {
+                body = .success(ByteBuffer(bytes: try JSONEncoder.gateway.encode(value)))
+            } catch {
+                body = .failure(GatewayError(.internalError, "cannot encode \(T.self): \(error)"))
+            }
+        }
+
+        public func response() throws(GatewayError) -> Response { JSONResponse.response(try body.get(), status: .ok) }
+    }
+
+    static func response(_ body: ByteBuffer, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+    }
+}
