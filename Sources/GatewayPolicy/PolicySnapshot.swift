@@ -15,7 +15,9 @@ public struct PolicySnapshot: Sendable {
     public let withdrawnParticipants: Set<String>
 
     /// Indexes `state`; a certificate claimed twice is an error (validation reports it first).
-    public init(version: Int, state: PolicyState) throws(GatewayError) {
+    /// `previous`, the snapshot `state` was changed from, saves re-indexing the withdrawals
+    /// (they are only ever added).
+    public init(version: Int, state: PolicyState, previous: PolicySnapshot? = nil) throws(GatewayError) {
         self.version = version
         self.state = state
         self.directory = try MemberDirectory(members: state.members.values.sorted { $0.id < $1.id })
@@ -24,7 +26,15 @@ public struct PolicySnapshot: Sendable {
             for member in approval.members { byMember[member, default: []].append(approval.id) }
         }
         self.approvalsByMember = byMember.mapValues { $0.sorted() }
-        self.withdrawnParticipants = Set(state.withdrawals.keys)
+        if var withdrawn = previous?.withdrawnParticipants, withdrawn.count <= state.withdrawals.count,
+           previous?.state.withdrawals.allSatisfyKnown(in: state.withdrawals) == true {
+            if withdrawn.count < state.withdrawals.count {
+                for id in state.withdrawals.keys where !withdrawn.contains(id) { withdrawn.insert(id) }
+            }
+            self.withdrawnParticipants = withdrawn
+        } else {
+            self.withdrawnParticipants = Set(state.withdrawals.keys)
+        }
     }
 
     /// No policy at all: nobody is registered, so every caller is refused.
@@ -39,5 +49,13 @@ public struct PolicySnapshot: Sendable {
     /// country on the equivalence list then.
     public func isEquivalentJurisdiction(_ country: String, at time: Date) -> Bool {
         country == Jurisdiction.home || state.jurisdictions[country]?.isEffective(at: time) == true
+    }
+}
+
+extension Dictionary where Key == String, Value == Withdrawal {
+    /// Whether every withdrawal here is also in `other` (cheap when they share storage or
+    /// `other` only added to this; checks membership otherwise).
+    func allSatisfyKnown(in other: [String: Withdrawal]) -> Bool {
+        count <= other.count && keys.allSatisfy { other[$0] != nil }
     }
 }

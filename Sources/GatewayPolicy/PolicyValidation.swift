@@ -4,8 +4,11 @@ import GatewayCore
 /// Checks a whole ``PolicyState``: every field well-formed, every reference resolvable,
 /// every certificate owned once. A change is applied only if this finds nothing.
 public enum PolicyValidation {
-    /// Everything wrong with `state`, in a stable order (empty when it is valid).
-    public static func problems(in state: PolicyState) -> [PolicyProblem] {
+    /// Everything wrong with `state`, in a stable order (empty when it is valid). With
+    /// `before`, the valid state it was changed from, withdrawals already there are not
+    /// checked again (they are independent records, never changed); a withdrawal of `before`
+    /// missing from `state` is a problem (they are never removed).
+    public static func problems(in state: PolicyState, changedFrom before: PolicyState? = nil) -> [PolicyProblem] {
         var problems: [PolicyProblem] = []
         for organization in state.organizations.values.sorted(by: { $0.id < $1.id }) {
             problems += self.problems(in: organization)
@@ -32,9 +35,13 @@ public enum PolicyValidation {
         for entry in state.jurisdictions.values.sorted(by: { $0.country < $1.country }) {
             problems += self.problems(in: entry)
         }
-        for withdrawal in state.withdrawals.values where !isParticipantID(withdrawal.participantID) {
+        for withdrawal in state.withdrawals.values where before?.withdrawals[withdrawal.participantID] == nil
+            && !isParticipantID(withdrawal.participantID) {
             problems.append(PolicyProblem(.withdrawal, String(withdrawal.participantID.prefix(80)), field: "participant_id",
                                           "must be 1 to 128 printable characters without commas, quotes or spaces at either end"))
+        }
+        if let before, before.withdrawals.count > state.withdrawals.count || before.withdrawals.keys.contains(where: { state.withdrawals[$0] == nil }) {
+            problems.append(PolicyProblem(.withdrawal, "*", "a recorded withdrawal cannot be removed"))
         }
         return problems
     }
@@ -57,8 +64,8 @@ public enum PolicyValidation {
         if state.organizations[member.organization] == nil {
             problems.append(PolicyProblem(.member, member.id, field: "organization", "no organization '\(member.organization.prefix(64))' is registered"))
         }
-        if member.certificates.isEmpty {
-            problems.append(PolicyProblem(.member, member.id, field: "certificates", "lists no certificate"))
+        if member.certificates.isEmpty && member.status == .active {
+            problems.append(PolicyProblem(.member, member.id, field: "certificates", "lists no certificate (an active member needs one)"))
         }
         if Set(member.certificates).count != member.certificates.count {
             problems.append(PolicyProblem(.member, member.id, field: "certificates", "lists a certificate twice"))
@@ -115,8 +122,11 @@ public enum PolicyValidation {
 
     /// 1-64 of `A-Z a-z 0-9 . _ -`.
     public static func isIdentifier(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.count <= 64
-            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }
+        let bytes = text.utf8
+        return !bytes.isEmpty && bytes.count <= 64 && bytes.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2E || byte == 0x5F || byte == 0x2D
+        }
     }
 
     /// 1-128 printable characters, no commas or quotes (so CSV stays plain), no edge spaces.

@@ -72,6 +72,7 @@ public enum ErrorResponse {
 extension HTTPField.Name {
     public static let requestID = HTTPField.Name("X-Request-Id")!
     public static let approvalID = HTTPField.Name("X-Approval-Id")!
+    public static let policyVersion = HTTPField.Name("X-Policy-Version")!
 }
 
 extension JSONEncoder {

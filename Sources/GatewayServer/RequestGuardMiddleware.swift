@@ -5,6 +5,7 @@ import GatewayPolicy
 import Hummingbird
 import HTTPTypes
 import Logging
+import NIOConcurrencyHelpers
 
 /// The first step of every request: request id, limits, identity.
 ///
@@ -49,6 +50,7 @@ struct RequestGuardMiddleware: RouterMiddleware {
             context.logger[metadataKey: "member"] = .string(member.id)
             var response = try await next(request, context)
             response.headers[.requestID] = context.requestID
+            Self.describeDecision(context, in: &response)
             return response
         } catch {
             let gatewayError = ErrorResponse.gatewayError(from: error)
@@ -56,8 +58,17 @@ struct RequestGuardMiddleware: RouterMiddleware {
                 logger.error("request failed", metadata: ["request.id": "\(context.requestID)", "error": "\(error)"])
             }
             let close: Set<GatewayError.Code> = [.headersTooLarge, .bodyTooLarge, .certificateRevoked, .certificateExpired, .certificateRejected, .noPeerIdentity]
-            return ErrorResponse.response(gatewayError, requestID: context.requestID, closeConnection: close.contains(gatewayError.code))
+            var response = ErrorResponse.response(gatewayError, requestID: context.requestID, closeConnection: close.contains(gatewayError.code))
+            Self.describeDecision(context, in: &response)
+            return response
         }
+    }
+
+    /// `X-Policy-Version` (and `X-Approval-Id` for a data query) of the decision the request got.
+    static func describeDecision(_ context: Context, in response: inout Response) {
+        guard let decision = context.record.withLockedValue({ $0.decision }) else { return }
+        response.headers[.policyVersion] = String(decision.policyVersion)
+        if let approval = decision.approvalID { response.headers[.approvalID] = approval }
     }
 
     static func strippingImpersonation(_ request: Request) -> Request {

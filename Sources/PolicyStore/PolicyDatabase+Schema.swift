@@ -25,6 +25,8 @@ extension PolicyDatabase {
                     before TEXT, after TEXT);
                 CREATE INDEX policy_history_record ON policy_history (kind, id, version);
                 CREATE INDEX policy_history_version ON policy_history (version);
+                CREATE INDEX policy_record_version ON policy_record (version);
+                CREATE INDEX withdrawal_version ON withdrawal (version);
                 """)
         }
         return migrator
@@ -36,9 +38,29 @@ extension PolicyDatabase {
 
     /// The latest version and the policy as stored.
     static func load(_ db: Database) throws -> (Int, PolicyState) {
+        try loadChanges(db, since: 0, into: PolicyState())
+    }
+
+    /// The latest version and `state` (the policy at version `since`) with every record
+    /// written after `since`: only what changed is read and decoded.
+    static func loadChanges(_ db: Database, since: Int, into base: PolicyState) throws -> (Int, PolicyState) {
         let version = try latestVersion(db)
-        var state = PolicyState()
-        let rows = try Row.fetchCursor(db, sql: "SELECT kind, id, document FROM policy_record")
+        var state = base
+        guard version > since else { return (version, state) }
+        // Records replaced by a change are rewritten with its version; removed ones are in the history.
+        let removed = try Row.fetchCursor(db, sql: "SELECT kind, id FROM policy_history WHERE version > ? AND action = 'remove'", arguments: [since])
+        while let row = try removed.next() {
+            let kind: String = row[0], id: String = row[1]
+            switch PolicyEntityKind(rawValue: kind) {
+            case .organization: state.organizations[id] = nil
+            case .member: state.members[id] = nil
+            case .approval: state.approvals[id] = nil
+            case .dataset: state.datasets[id] = nil
+            case .jurisdiction: state.jurisdictions[id] = nil
+            case .withdrawal, nil: throw GatewayError(.policyUnavailable, "the policy history records removing a \(kind), which never happens")
+            }
+        }
+        let rows = try Row.fetchCursor(db, sql: "SELECT kind, id, document FROM policy_record WHERE version > ?", arguments: [since])
         while let row = try rows.next() {
             let kind: String = row[0], id: String = row[1], document: String = row[2]
             let data = Data(document.utf8)
@@ -51,8 +73,8 @@ extension PolicyDatabase {
             case .withdrawal, nil: throw GatewayError(.policyUnavailable, "the policy store holds a record of unknown kind '\(kind)'")
             }
         }
-        let withdrawals = try Row.fetchCursor(db, sql: "SELECT participant_id, effective_at, recorded_at FROM withdrawal")
-        state.withdrawals.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM withdrawal") ?? 0)
+        let withdrawals = try Row.fetchCursor(db, sql: "SELECT participant_id, effective_at, recorded_at FROM withdrawal WHERE version > ?", arguments: [since])
+        if since == 0 { state.withdrawals.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM withdrawal") ?? 0) }
         while let row = try withdrawals.next() {
             let id: String = row[0]
             guard let effective = PolicyJSON.parseTimestamp(row[1]), let recorded = PolicyJSON.parseTimestamp(row[2]) else {

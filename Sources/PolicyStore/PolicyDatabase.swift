@@ -76,8 +76,10 @@ public final class PolicyDatabase: Sendable {
             state.withLock { $0.dataVersion = max($0.dataVersion, seen) }
             return current.snapshot
         }
-        let (version, loaded) = try Self.reading(path) { try pool.read { db in try Self.load(db) } }
-        let fresh = try PolicySnapshot(version: version, state: loaded)
+        let (version, loaded) = try Self.reading(path) {
+            try pool.read { db in try Self.loadChanges(db, since: current.snapshot.version, into: current.snapshot.state) }
+        }
+        let fresh = try PolicySnapshot(version: version, state: loaded, previous: current.snapshot)
         return state.withLock { value in
             if fresh.version > value.snapshot.version { value.snapshot = fresh }
             value.dataVersion = max(value.dataVersion, seen)
@@ -103,10 +105,10 @@ public final class PolicyDatabase: Sendable {
             receipt = try pool.writeWithoutTransaction { db in
                 var result: Receipt?
                 try db.inTransaction(.immediate) {
-                    let (version, before) = try self.baseState(db)
+                    let (version, before, previous) = try self.baseState(db)
                     var after = before
                     try change.edit(&after, now)
-                    let problems = PolicyValidation.problems(in: after)
+                    let problems = PolicyValidation.problems(in: after, changedFrom: before)
                     guard problems.isEmpty else { throw PolicyProblems(problems: problems) }
                     let next = version + 1
                     let changed = try Self.write(from: before, to: after, version: next, action: change.action, db: db)
@@ -115,7 +117,7 @@ public final class PolicyDatabase: Sendable {
                         sql: "INSERT INTO policy_version (version, recorded_at, actor, channel, summary) VALUES (?, ?, ?, ?, ?)",
                         arguments: [next, PolicyJSON.timestamp(now), actor, channel, change.summary]
                     )
-                    result = Receipt(version: next, snapshot: try PolicySnapshot(version: next, state: after), changed: changed)
+                    result = Receipt(version: next, snapshot: try PolicySnapshot(version: next, state: after, previous: previous), changed: changed)
                     return .commit
                 }
                 return result!
@@ -133,13 +135,14 @@ public final class PolicyDatabase: Sendable {
         return receipt
     }
 
-    /// The state a change starts from: the in-memory snapshot if it is the latest version,
-    /// else a fresh load (another process changed the store).
-    private func baseState(_ db: Database) throws -> (Int, PolicyState) {
+    /// The state a change starts from: the in-memory snapshot, brought up to date with any
+    /// change another process committed since.
+    private func baseState(_ db: Database) throws -> (Int, PolicyState, PolicySnapshot) {
         let latest = try Self.latestVersion(db)
         let current = snapshot
-        if current.version == latest { return (latest, current.state) }
-        return try Self.load(db)
+        if current.version == latest { return (latest, current.state, current) }
+        let (version, state) = try Self.loadChanges(db, since: current.version, into: current.state)
+        return (version, state, current)
     }
 
     struct PolicyProblems: Error {

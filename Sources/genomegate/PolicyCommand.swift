@@ -9,7 +9,7 @@ struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
         abstract: "Import policy files into the policy store; show the policy and its history.",
-        subcommands: [Import.self, Show.self, History.self]
+        subcommands: [Import.self, Show.self, History.self, PolicyBenchCommand.self]
     )
 
     struct Import: ParsableCommand {

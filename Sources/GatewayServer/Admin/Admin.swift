@@ -36,15 +36,16 @@ struct Admin: Sendable {
         "member:" + (try context.requireMember().id)
     }
 
-    /// Commits `change` as the calling member; answers with the new version and `record(state)`.
-    func commit<Value: Encodable & Sendable>(
-        _ change: PolicyChange, _ context: GatewayRequestContext, status: HTTPResponse.Status = .ok,
-        record: @Sendable (PolicyState) -> Value?
-    ) async throws -> Response {
-        let receipt = try await policy.apply(change, actor: Self.actor(context), channel: "api")
-        let answer = ChangeAnswer(policyVersion: receipt.version, summary: change.summary, changed: receipt.changed,
-                                  record: record(receipt.snapshot.state))
-        return try Self.json(answer, status: status)
+    /// Commits `change` as the calling member; the new policy is in force when this returns.
+    func commit(_ change: PolicyChange, _ context: GatewayRequestContext) async throws -> PolicyDatabase.Receipt {
+        try await policy.apply(change, actor: Self.actor(context), channel: "api")
+    }
+
+    /// The answer to a committed change: the new version and `record` as it now is.
+    static func answer<Value: Encodable & Sendable>(
+        _ receipt: PolicyDatabase.Receipt, _ change: PolicyChange, record: Value?, status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        try json(ChangeAnswer(policyVersion: receipt.version, summary: change.summary, changed: receipt.changed, record: record), status: status)
     }
 
     func list<Value: Encodable & Sendable>(_ context: GatewayRequestContext, _ path: KeyPath<PolicyState, [String: Value]>) throws -> Response {
@@ -60,15 +61,12 @@ struct Admin: Sendable {
         return try Self.json(ListAnswer(policyVersion: snapshot.version, records: [record]))
     }
 
-    /// The request body, at most the body limit.
+    /// The request body, at most the body limit. Handlers decode it synchronously
+    /// (`PolicyJSON.decode`): a generic async decode helper crashed Swift 6.3.1's optimizer
+    /// (coroutine splitting) in release builds.
     func data(_ request: Request, _ context: GatewayRequestContext) async throws -> Data {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         return Data(buffer.readableBytesView)
-    }
-
-    /// Decodes a JSON body strictly as `Value`.
-    func body<Value: Decodable>(_ type: Value.Type, _ request: Request, _ context: GatewayRequestContext, what: String) async throws -> Value {
-        try PolicyJSON.decode(Value.self, from: try await data(request, context), what: what)
     }
 
     /// An optional `{"reason": "..."}` body, as text for the history summary.

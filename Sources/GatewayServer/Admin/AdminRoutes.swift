@@ -22,8 +22,10 @@ enum AdminRoutes {
             try admin.one(context, \.approvals, kind: "approval")
         }
         router.post("/api/admin/approvals", access: .administration) { request, context in
-            let approval = try await admin.body(Approval.self, request, context, what: "approval")
-            return try await admin.commit(.createApproval(approval), context, status: .created) { $0.approvals[approval.id] }
+            let approval = try PolicyJSON.decode(Approval.self, from: try await admin.data(request, context), what: "approval")
+            let change: PolicyChange = .createApproval(approval)
+            let receipt = try await admin.commit(change, context)
+            return try Admin.answer(receipt, change, record: receipt.snapshot.state.approvals[approval.id], status: .created)
         }
         router.on("/api/admin/approvals/{id}", method: .patch, access: .administration) { request, context in
             let id = try context.parameters.require("id")
@@ -31,14 +33,16 @@ enum AdminRoutes {
             let change = PolicyChange.amendApproval(id) { current throws(GatewayError) in
                 try ApprovalPatch.merge(patch, into: current, what: "amendment of approval \(id)")
             }
-            return try await admin.commit(change, context) { $0.approvals[id] }
+            let receipt = try await admin.commit(change, context)
+            return try Admin.answer(receipt, change, record: receipt.snapshot.state.approvals[id])
         }
         for action in PolicyChange.StatusAction.allCases {
             router.post(RouterPath("/api/admin/approvals/{id}/\(action.rawValue)"), access: .administration) { request, context in
                 let id = try context.parameters.require("id")
                 var change = PolicyChange.approvalStatus(id, action)
                 change.summary += try await admin.reason(request, context)
-                return try await admin.commit(change, context) { $0.approvals[id] }
+                let receipt = try await admin.commit(change, context)
+                return try Admin.answer(receipt, change, record: receipt.snapshot.state.approvals[id])
             }
         }
         // Members and their certificates; organizations.
@@ -49,33 +53,42 @@ enum AdminRoutes {
             try admin.one(context, \.members, kind: "member")
         }
         router.post("/api/admin/members", access: .administration) { request, context in
-            let member = try await admin.body(Member.self, request, context, what: "member")
-            return try await admin.commit(.registerMember(member), context, status: .created) { $0.members[member.id] }
+            let member = try PolicyJSON.decode(Member.self, from: try await admin.data(request, context), what: "member")
+            let change: PolicyChange = .registerMember(member)
+            let receipt = try await admin.commit(change, context)
+            return try Admin.answer(receipt, change, record: receipt.snapshot.state.members[member.id], status: .created)
         }
         for action in PolicyChange.StatusAction.allCases {
             router.post(RouterPath("/api/admin/members/{id}/\(action.rawValue)"), access: .administration) { request, context in
                 let id = try context.parameters.require("id")
                 var change = PolicyChange.memberStatus(id, action)
                 change.summary += try await admin.reason(request, context)
-                return try await admin.commit(change, context) { $0.members[id] }
+                let receipt = try await admin.commit(change, context)
+                return try Admin.answer(receipt, change, record: receipt.snapshot.state.members[id])
             }
         }
         router.post("/api/admin/members/{id}/certificates", access: .administration) { request, context in
             let id = try context.parameters.require("id")
-            let certificate = try await admin.body(CertificateIdentity.self, request, context, what: "certificate")
-            return try await admin.commit(.addCertificate(certificate, to: id), context, status: .created) { $0.members[id] }
+            let certificate = try PolicyJSON.decode(CertificateIdentity.self, from: try await admin.data(request, context), what: "certificate")
+            let change: PolicyChange = .addCertificate(certificate, to: id)
+            let receipt = try await admin.commit(change, context)
+            return try Admin.answer(receipt, change, record: receipt.snapshot.state.members[id], status: .created)
         }
         router.post("/api/admin/members/{id}/certificates/revoke", access: .administration) { request, context in
             let id = try context.parameters.require("id")
-            let certificate = try await admin.body(CertificateIdentity.self, request, context, what: "certificate")
-            return try await admin.commit(.revokeCertificate(certificate, of: id), context) { $0.members[id] }
+            let certificate = try PolicyJSON.decode(CertificateIdentity.self, from: try await admin.data(request, context), what: "certificate")
+            let change: PolicyChange = .revokeCertificate(certificate, of: id)
+            let receipt = try await admin.commit(change, context)
+            return try Admin.answer(receipt, change, record: receipt.snapshot.state.members[id])
         }
         router.get("/api/admin/organizations", access: .administration) { _, context in
             try admin.list(context, \.organizations)
         }
         router.post("/api/admin/organizations", access: .administration) { request, context in
-            let organization = try await admin.body(Organization.self, request, context, what: "organization")
-            return try await admin.commit(.saveOrganization(organization), context) { $0.organizations[organization.id] }
+            let organization = try PolicyJSON.decode(Organization.self, from: try await admin.data(request, context), what: "organization")
+            let change: PolicyChange = .saveOrganization(organization)
+            let receipt = try await admin.commit(change, context)
+            return try Admin.answer(receipt, change, record: receipt.snapshot.state.organizations[organization.id])
         }
         // The equivalence list.
         router.get("/api/admin/jurisdictions", access: .administration) { _, context in
@@ -83,12 +96,16 @@ enum AdminRoutes {
         }
         router.on("/api/admin/jurisdictions", method: .put, access: .administration) { request, context in
             struct List: Decodable { var equivalent: [EquivalentJurisdiction] }
-            let list = try await admin.body(List.self, request, context, what: "equivalence list")
-            return try await admin.commit(.replaceJurisdictions(list.equivalent), context) { Array($0.jurisdictions.values).sorted { $0.country < $1.country } }
+            let list = try PolicyJSON.decode(List.self, from: try await admin.data(request, context), what: "equivalence list")
+            let change: PolicyChange = .replaceJurisdictions(list.equivalent)
+            let receipt = try await admin.commit(change, context)
+            return try Admin.answer(receipt, change, record: Array(receipt.snapshot.state.jurisdictions.values).sorted { $0.country < $1.country })
         }
         router.post("/api/admin/jurisdictions", access: .administration) { request, context in
-            let entry = try await admin.body(EquivalentJurisdiction.self, request, context, what: "equivalence entry")
-            return try await admin.commit(.saveJurisdiction(entry), context) { $0.jurisdictions[entry.country] }
+            let entry = try PolicyJSON.decode(EquivalentJurisdiction.self, from: try await admin.data(request, context), what: "equivalence entry")
+            let change: PolicyChange = .saveJurisdiction(entry)
+            let receipt = try await admin.commit(change, context)
+            return try Admin.answer(receipt, change, record: receipt.snapshot.state.jurisdictions[entry.country])
         }
         // Consent withdrawals.
         router.post("/api/admin/withdrawals", access: .administration) { request, context in
