@@ -126,6 +126,10 @@ let package = Package(
             dependencies: ["GatewayPolicy", "PolicyStore"]
         ),
         .testTarget(
+            name: "PolicyStoreTests",
+            dependencies: ["PolicyStore", "GatewayPolicy", "GatewayCore", "GatewayTestSupport"]
+        ),
+        .testTarget(
             name: "GatewayServerTests",
             dependencies: [
                 "GatewayServer", "GatewayTestSupport", "genomegate", "DisclosureControl", "VariantStore", "GatewayPolicy", "PolicyStore",

@@ -34,12 +34,20 @@ enum PolicyCoding {
     /// next day) or an RFC 3339 timestamp (`2026-04-01T00:00:00Z`, fractional seconds allowed).
     static func parseTime(_ text: String, endOfDay: Bool = false) -> Date? {
         let text = text.trimmingCharacters(in: .whitespaces)
-        if text.count == 10, let day = dayFormatter.date(from: text) {
+        if isDayShape(text) {
+            // Exactly YYYY-MM-DD naming a real day (the formatter alone accepts 2026/04/01).
+            guard let day = dayFormatter.date(from: text), dayFormatter.string(from: day) == text else { return nil }
             return endOfDay ? day.addingTimeInterval(86_400) : day
         }
         if let date = try? Date(text, strategy: .iso8601) { return date }
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
         return nil
+    }
+
+    private static func isDayShape(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return false }
+        return bytes.enumerated().allSatisfy { index, byte in index == 4 || index == 7 || (byte >= 0x30 && byte <= 0x39) }
     }
 
     private static let dayFormatter: DateFormatter = {

@@ -18,7 +18,7 @@ public enum ApprovalPatch {
             guard var object = try JSONSerialization.jsonObject(with: encoded) as? [String: Any] else {
                 throw GatewayError(.internalError, "cannot re-encode the approval")
             }
-            for (key, value) in patch { object[key] = value is NSNull ? nil : value }
+            object = mergePatch(object, patch)
             let merged = try JSONSerialization.data(withJSONObject: object)
             return try PolicyJSON.decode(Approval.self, from: merged, what: what)
         } catch let error as GatewayError {
@@ -26,5 +26,20 @@ public enum ApprovalPatch {
         } catch {
             throw GatewayError(.invalidPolicy, "\(what) cannot be applied: \(error)")
         }
+    }
+
+    /// RFC 7396: objects merge recursively, `null` removes a field, anything else replaces it.
+    static func mergePatch(_ target: [String: Any], _ patch: [String: Any]) -> [String: Any] {
+        var result = target
+        for (key, value) in patch {
+            if value is NSNull {
+                result[key] = nil
+            } else if let nested = value as? [String: Any] {
+                result[key] = mergePatch(result[key] as? [String: Any] ?? [:], nested)
+            } else {
+                result[key] = value
+            }
+        }
+        return result
     }
 }

@@ -163,7 +163,7 @@ public struct PolicyImport {
             let field = YAMLLocator.describe(path)
             return try fail("\(file.name)\(line)\(field.isEmpty ? "" : ", field \(file.root)\(field.hasPrefix("[") ? "" : ".")\(field)"): \(message)")
         } catch let error as YamlError {
-            return try fail("\(file.name): not valid YAML: \("\(error)".replacingOccurrences(of: "\n", with: " "))")
+            return try fail("\(file.name)\(YAMLLocator.position(of: error)): not valid YAML: \(YAMLLocator.problem(of: error))")
         } catch {
             return try fail("\(file.name): \(error)")
         }

@@ -64,4 +64,28 @@ struct YAMLLocator {
         }
         return text
     }
+
+    /// ` line L, column C` where a YAML syntax error is, or "" when Yams does not say.
+    static func position(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return " line \(mark.line), column \(mark.column)"
+        case .duplicatedKeysInMapping(_, let context):
+            return " line \(context.mark.line)"
+        default:
+            return ""
+        }
+    }
+
+    /// What is wrong, without Yams' echo of the document.
+    static func problem(of error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
+            return problem + (context.map { " (\($0.text))" } ?? "")
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "duplicated keys \(duplicates.joined(separator: ", "))"
+        default:
+            return "\(error)".replacingOccurrences(of: "\n", with: " ")
+        }
+    }
 }
