@@ -127,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PolicyStoreTests",
-            dependencies: ["PolicyStore", "GatewayPolicy", "GatewayCore", "GatewayTestSupport"]
+            dependencies: ["PolicyStore", "GatewayPolicy", "GatewayCore", "GatewayTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "GatewayServerTests",

@@ -46,7 +46,6 @@ extension GatewayError.Code {
     // Policy: approvals, consent, scope (README "Reason codes").
     public static let noApproval: Self = "no_approval"
     public static let approvalAmbiguous: Self = "approval_ambiguous"
-    public static let notOnApproval: Self = "not_on_approval"
     public static let approvalNotYetValid: Self = "approval_not_yet_valid"
     public static let approvalExpired: Self = "approval_expired"
     public static let approvalSuspended: Self = "approval_suspended"

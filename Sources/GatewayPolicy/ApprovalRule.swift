@@ -9,7 +9,7 @@ public enum ApprovalRule {
     public static func resolve(_ query: DataQuery, member: Member, in snapshot: PolicySnapshot, at time: Date) -> RuleResult<Approval> {
         if let id = query.approvalID {
             guard let approval = snapshot.state.approvals[id] else {
-                return .deny([DenialReason(.noApproval, "there is no approval '\(id.prefix(64))'")])
+                return .deny([notYours(id, member)])
             }
             let problems = standing(of: approval, for: member, at: time)
             return problems.isEmpty ? .allow(approval) : .deny(problems)
@@ -31,7 +31,7 @@ public enum ApprovalRule {
     /// Why `approval` cannot be used by `member` at `time` (empty when it can).
     public static func standing(of approval: Approval, for member: Member, at time: Date) -> [DenialReason] {
         guard approval.members.contains(member.id), approval.organization == member.organization else {
-            return [DenialReason(.notOnApproval, "approval \(approval.id) does not name member \(member.id)")]
+            return [notYours(approval.id, member)]
         }
         var reasons: [DenialReason] = []
         switch approval.status {
@@ -45,6 +45,12 @@ public enum ApprovalRule {
             reasons.append(DenialReason(.approvalExpired, "approval \(approval.id) expired at \(approval.validUntil.formatted(.iso8601))"))
         }
         return reasons
+    }
+
+    /// An approval that does not exist and one that does not name the member get the same
+    /// answer, so a caller cannot learn which approval ids exist.
+    static func notYours(_ id: String, _ member: Member) -> DenialReason {
+        DenialReason(.noApproval, "member \(member.id) has no approval '\(id.prefix(64))'")
     }
 
     /// Why `query` is outside `approval`'s scope (empty when it is within).

@@ -48,12 +48,18 @@ public struct MemberDirectory: Sendable {
 
     /// The member a verified certificate belongs to, or why there is none that may act.
     ///
-    /// A fingerprint match wins over a subject/issuer match. Suspended and revoked
-    /// members are refused with `member_suspended` / `member_revoked`; a certificate
-    /// that maps to nobody with `unknown_member`.
+    /// A certificate may be registered by fingerprint or by subject and issuer; if the two
+    /// point at different members, it belongs to neither (`unknown_member`): one certificate
+    /// never acts for two people. Suspended and revoked members are refused with
+    /// `member_suspended` / `member_revoked`; a certificate that maps to nobody with
+    /// `unknown_member`.
     public func member(fingerprint: String, subject: String, issuer: String) -> Lookup {
-        let index = byFingerprint[fingerprint.lowercased()] ?? byName[NameKey(subject: subject, issuer: issuer)]
-        guard let index else {
+        let byPrint = byFingerprint[fingerprint.lowercased()]
+        let byDN = byName[NameKey(subject: subject, issuer: issuer)]
+        if let byPrint, let byDN, byPrint != byDN {
+            return .denied(GatewayError(.unknownMember, "this certificate is registered to two members; the secretariat must correct the registry"))
+        }
+        guard let index = byPrint ?? byDN else {
             return .denied(GatewayError(.unknownMember, "this certificate is not registered to any consortium member"))
         }
         let member = members[index]

@@ -59,21 +59,24 @@ enum PolicyCoding {
         return formatter
     }()
 
-    /// Decodes a time field given as text (see ``parseTime(_:endOfDay:)``), or as a date a
-    /// decoder already produced (YAML timestamps).
+    /// Decodes a time field given as text (see ``parseTime(_:endOfDay:)``); nothing else (a
+    /// number is not a time).
     static func decodeTime<Key: CodingKey>(
         _ container: KeyedDecodingContainer<Key>, _ key: Key, endOfDay: Bool = false
     ) throws -> Date {
-        if let text = try? container.decode(String.self, forKey: key) {
-            guard let date = parseTime(text, endOfDay: endOfDay) else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: key, in: container,
-                    debugDescription: "'\(text.prefix(40))' is not a date (2026-04-01) or an RFC 3339 time (2026-04-01T09:00:00Z)"
-                )
-            }
-            return date
+        guard let text = try? container.decode(String.self, forKey: key) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: container,
+                debugDescription: "must be a date (2026-04-01) or an RFC 3339 time (2026-04-01T09:00:00Z) as text"
+            )
         }
-        return try container.decode(Date.self, forKey: key)
+        guard let date = parseTime(text, endOfDay: endOfDay) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: container,
+                debugDescription: "'\(text.prefix(40))' is not a date (2026-04-01) or an RFC 3339 time (2026-04-01T09:00:00Z)"
+            )
+        }
+        return date
     }
 
     static func decodeTimeIfPresent<Key: CodingKey>(
@@ -102,5 +105,19 @@ public enum PolicyTime {
     /// day) or an RFC 3339 timestamp; nil when it is neither.
     public static func parse(_ text: String, endOfDay: Bool = false) -> Date? {
         PolicyCoding.parseTime(text, endOfDay: endOfDay)
+    }
+}
+
+/// Strict decoding for wrappers outside the policy model (admin request bodies).
+public enum StrictDecoding {
+    /// Throws a `dataCorrupted` error naming the first field of `decoder`'s object not in `allowed`.
+    public static func rejectUnknownKeys(_ decoder: any Decoder, allowed: [String]) throws {
+        let container = try decoder.container(keyedBy: PolicyCoding.AnyKey.self)
+        for key in container.allKeys where !allowed.contains(key.stringValue) {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath + [key],
+                debugDescription: "unknown field '\(key.stringValue)' (expected one of: \(allowed.joined(separator: ", ")))"
+            ))
+        }
     }
 }

@@ -38,7 +38,15 @@ public enum PolicyValidation {
         for withdrawal in state.withdrawals.values where before?.withdrawals[withdrawal.participantID] == nil
             && !isParticipantID(withdrawal.participantID) {
             problems.append(PolicyProblem(.withdrawal, String(withdrawal.participantID.prefix(80)), field: "participant_id",
-                                          "must be 1 to 128 printable characters without commas, quotes or spaces at either end"))
+                                          "must be 1 to 128 printable ASCII characters without commas, quotes or spaces at either end"))
+        }
+        if let before {
+            for (id, approval) in before.approvals where approval.status == .revoked && state.approvals[id]?.status != .revoked {
+                problems.append(PolicyProblem(.approval, id, field: "status", "approval \(id) is revoked; revocation is final"))
+            }
+            for (id, member) in before.members where member.status == .revoked && state.members[id]?.status != .revoked {
+                problems.append(PolicyProblem(.member, id, field: "status", "member \(id) is revoked; revocation is final"))
+            }
         }
         if let before, before.withdrawals.count > state.withdrawals.count || before.withdrawals.keys.contains(where: { state.withdrawals[$0] == nil }) {
             problems.append(PolicyProblem(.withdrawal, "*", "a recorded withdrawal cannot be removed"))
@@ -129,10 +137,12 @@ public enum PolicyValidation {
         }
     }
 
-    /// 1-128 printable characters, no commas or quotes (so CSV stays plain), no edge spaces.
+    /// 1-128 printable ASCII characters, no commas or quotes (so CSV stays plain), no edge
+    /// spaces: ids are compared exactly, so nothing that could be mis-encoded is accepted.
     public static func isParticipantID(_ text: String) -> Bool {
-        guard !text.isEmpty, text.utf8.count <= 128, text.first != " ", text.last != " " else { return false }
-        return text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && $0 != "," && $0 != "\"" }
+        let bytes = text.utf8
+        guard !bytes.isEmpty, bytes.count <= 128, bytes.first != 0x20, bytes.last != 0x20 else { return false }
+        return bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x2C && $0 != 0x22 }
     }
 
     /// `PREFIX:LOCAL`, e.g. `NCIT:C4872`.

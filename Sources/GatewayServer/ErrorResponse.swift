@@ -18,7 +18,7 @@ public enum ErrorResponse {
         case .bodyTooLarge: .contentTooLarge
         case .noPeerIdentity, .certificateRevoked, .certificateExpired, .certificateRejected: .unauthorized
         case .unknownMember, .memberSuspended, .memberRevoked, .roleForbidden, .cohortTooSmall, .organizationSuspended,
-             .noApproval, .approvalAmbiguous, .notOnApproval, .approvalNotYetValid, .approvalExpired, .approvalSuspended,
+             .noApproval, .approvalAmbiguous, .approvalNotYetValid, .approvalExpired, .approvalSuspended,
              .approvalRevoked, .outOfScopeQuery, .outOfScopeDataset, .outOfScopeCancerType, .purposeIncompatibleWithConsent: .forbidden
         case .invalidPolicy: .badRequest
         case .conflict: .conflict
@@ -38,10 +38,25 @@ public enum ErrorResponse {
         var error: Detail
     }
 
+    /// Codes whose messages are for the operator's log only: the client gets a fixed sentence
+    /// (paths, SQLite errors or registry details never leave the gateway).
+    public static let internalCodes: Set<GatewayError.Code> = [.internalError, .serviceUnavailable, .policyUnavailable, .invalidConfiguration]
+
+    /// What a client is told for `error`.
+    public static func clientMessage(_ error: GatewayError) -> String {
+        switch error.code {
+        case .serviceUnavailable: "the variant store cannot be read right now; try again later"
+        case .policyUnavailable: "the policy cannot be read right now, so nothing can be answered; try again later"
+        case _ where internalCodes.contains(error.code): "the gateway could not complete the request"
+        default: error.message
+        }
+    }
+
     /// Renders `error` for a client; `closeConnection` adds `Connection: close`.
     public static func response(_ error: GatewayError, requestID: String?, closeConnection: Bool = false) -> Response {
         let reasons = error.reasons.count > 1 ? error.reasons.map(\.rawValue) : nil
-        let body = Body(error: .init(code: error.code.rawValue, message: error.message, requestId: requestID, reasons: reasons))
+        let code = error.code == .invalidConfiguration ? GatewayError.Code.internalError : error.code
+        let body = Body(error: .init(code: code.rawValue, message: clientMessage(error), requestId: requestID, reasons: reasons))
         let data = (try? JSONEncoder.gateway.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"error"}}"#.utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let requestID { headers[.requestID] = requestID }

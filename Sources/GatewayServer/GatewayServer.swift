@@ -74,7 +74,7 @@ public final class GatewayServer: Sendable {
         InfoRoutes.register(on: router)
         BeaconRoutes.register(on: router, service: queries)
         AggregateRoutes.register(on: router, service: queries)
-        AdminRoutes.register(on: router, policy: policy)
+        AdminRoutes.register(on: router, policy: policy, queries: queries)
         return router
     }
 

@@ -20,7 +20,7 @@ public final class PolicyService: Sendable {
 
     /// The latest committed policy.
     public func current() async throws(GatewayError) -> PolicySnapshot {
-        guard try database.needsRefresh() else { return database.snapshot }
+        guard database.needsRefresh() else { return database.snapshot }
         let database = self.database
         do {
             return try await NIOThreadPool.singleton.runIfActive { try database.refreshIfChanged() }

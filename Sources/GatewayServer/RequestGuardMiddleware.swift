@@ -54,8 +54,8 @@ struct RequestGuardMiddleware: RouterMiddleware {
             return response
         } catch {
             let gatewayError = ErrorResponse.gatewayError(from: error)
-            if gatewayError.code == .internalError {
-                logger.error("request failed", metadata: ["request.id": "\(context.requestID)", "error": "\(error)"])
+            if ErrorResponse.internalCodes.contains(gatewayError.code) || gatewayError.code == .internalError {
+                logger.error("request failed", metadata: ["request.id": "\(context.requestID)", "code": "\(gatewayError.code)", "error": "\(error)"])
             }
             let close: Set<GatewayError.Code> = [.headersTooLarge, .bodyTooLarge, .certificateRevoked, .certificateExpired, .certificateRejected, .noPeerIdentity]
             var response = ErrorResponse.response(gatewayError, requestID: context.requestID, closeConnection: close.contains(gatewayError.code))

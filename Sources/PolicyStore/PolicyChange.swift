@@ -23,13 +23,27 @@ public struct PolicyChange: Sendable {
 
 extension PolicyChange {
     /// Creates or updates every record of `imported` (a bootstrap or a file-managed policy).
-    /// Nothing absent from it is removed; withdrawals are only ever added.
+    /// Nothing absent from it is removed; withdrawals are only ever added; and the status of
+    /// a record already stored (approval, member, organization) is kept: suspending,
+    /// reinstating and revoking are decisions of their own, never a side effect of a file.
     public static func importing(_ imported: PolicyState, from source: String) -> PolicyChange {
         PolicyChange(summary: "import from \(source)", action: "import") { state, now throws(GatewayError) in
-            state.organizations.merge(imported.organizations) { $1 }
-            state.members.merge(imported.members) { $1 }
+            state.organizations.merge(imported.organizations) { stored, new in
+                var kept = new
+                kept.consortiumStatus = stored.consortiumStatus
+                return kept
+            }
+            state.members.merge(imported.members) { stored, new in
+                var kept = new
+                kept.status = stored.status
+                return kept
+            }
             state.datasets.merge(imported.datasets) { $1 }
-            state.approvals.merge(imported.approvals) { $1 }
+            state.approvals.merge(imported.approvals) { stored, new in
+                var kept = new
+                kept.status = stored.status
+                return kept
+            }
             state.jurisdictions.merge(imported.jurisdictions) { $1 }
             for (id, withdrawal) in imported.withdrawals where state.withdrawals[id] == nil {
                 var recorded = withdrawal

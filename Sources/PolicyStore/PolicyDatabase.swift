@@ -41,7 +41,8 @@ public final class PolicyDatabase: Sendable {
             try Self.migrator.migrate(pool)
             var watcherConfiguration = Configuration()
             watcherConfiguration.readonly = true
-            watcherConfiguration.busyMode = .timeout(10)
+            // The check runs on the request's thread: never wait long for a lock there.
+            watcherConfiguration.busyMode = .timeout(0.05)
             watcherConfiguration.label = "PolicyStore.watcher"
             watcher = try DatabaseQueue(path: path, configuration: watcherConfiguration)
         } catch {
@@ -57,9 +58,11 @@ public final class PolicyDatabase: Sendable {
     public var snapshot: PolicySnapshot { state.withLock { $0.snapshot } }
 
     /// Whether a change was committed (by any connection or process) since the policy in
-    /// memory was loaded: one `PRAGMA data_version`, no table read.
-    public func needsRefresh() throws(GatewayError) -> Bool {
-        let seen = try Self.dataVersion(watcher)
+    /// memory was loaded: one `PRAGMA data_version`, no table read, no wait longer than
+    /// 50 ms for a lock. When it cannot tell, it says yes: ``refreshIfChanged()`` (off the
+    /// request's thread) then decides, or fails closed.
+    public func needsRefresh() -> Bool {
+        guard let seen = try? Self.dataVersion(watcher) else { return true }
         return state.withLock { $0.dataVersion != seen }
     }
 
@@ -76,10 +79,28 @@ public final class PolicyDatabase: Sendable {
             state.withLock { $0.dataVersion = max($0.dataVersion, seen) }
             return current.snapshot
         }
+        if latest < current.snapshot.version {
+            // The store went back (a backup restored in place): serve what it holds now.
+            let (version, loaded) = try Self.reading(path) { try pool.read { db in try Self.load(db) } }
+            let restored: PolicySnapshot
+            do { restored = try PolicySnapshot(version: version, state: loaded) } catch {
+                throw GatewayError(.policyUnavailable, "policy version \(version) in \(path) cannot be served: \(error.message)")
+            }
+            return state.withLock { value in
+                value.snapshot = restored
+                value.dataVersion = seen
+                return restored
+            }
+        }
         let (version, loaded) = try Self.reading(path) {
             try pool.read { db in try Self.loadChanges(db, since: current.snapshot.version, into: current.snapshot.state) }
         }
-        let fresh = try PolicySnapshot(version: version, state: loaded, previous: current.snapshot)
+        let fresh: PolicySnapshot
+        do {
+            fresh = try PolicySnapshot(version: version, state: loaded, previous: current.snapshot)
+        } catch {
+            throw GatewayError(.policyUnavailable, "policy version \(version) in \(path) cannot be served: \(error.message)")
+        }
         return state.withLock { value in
             if fresh.version > value.snapshot.version { value.snapshot = fresh }
             value.dataVersion = max(value.dataVersion, seen)

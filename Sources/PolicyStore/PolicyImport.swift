@@ -106,13 +106,12 @@ public struct PolicyImport {
     /// file, line and field where the record came from the files.
     public func problems(applyingTo current: PolicyState) -> [String] {
         var merged = current
-        merged.organizations.merge(state.organizations) { $1 }
-        merged.members.merge(state.members) { $1 }
-        merged.datasets.merge(state.datasets) { $1 }
-        merged.approvals.merge(state.approvals) { $1 }
-        merged.jurisdictions.merge(state.jurisdictions) { $1 }
-        for (id, withdrawal) in state.withdrawals where merged.withdrawals[id] == nil { merged.withdrawals[id] = withdrawal }
-        return PolicyValidation.problems(in: merged).map(describe)
+        do {
+            try PolicyChange.importing(state, from: folder).edit(&merged, Date())
+        } catch {
+            return [error.message]
+        }
+        return PolicyValidation.problems(in: merged, changedFrom: current).map(describe)
     }
 
     private func describe(_ problem: PolicyProblem) -> String {

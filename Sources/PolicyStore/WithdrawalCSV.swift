@@ -30,7 +30,7 @@ public enum WithdrawalCSV {
             }
             let id = fields[0]
             guard PolicyValidation.isParticipantID(id) else {
-                throw GatewayError(.invalidPolicy, "\(source) line \(number), field participant_id: '\(id.prefix(80))' must be 1 to 128 printable characters without commas or quotes")
+                throw GatewayError(.invalidPolicy, "\(source) line \(number), field participant_id: '\(id.prefix(80))' must be 1 to 128 printable ASCII characters without commas or quotes")
             }
             var effective = now
             if fields.count > 1, !fields[1].isEmpty {

@@ -69,7 +69,10 @@ struct WithdrawalsCommand: ParsableCommand {
         @Argument(help: "CSV file.") var file: String
         @OptionGroup var store: PolicyStoreOptions
         func run() throws {
-            let text = String(decoding: try PolicyFailure.read(file), as: UTF8.self)
+            guard let text = String(validating: try PolicyFailure.read(file), as: UTF8.self) else {
+                FileHandle.standardError.write(Data("genomegate: error: \(file) is not UTF-8 text\n".utf8))
+                throw ExitCode(65)
+            }
             let withdrawals = try PolicyFailure.run { () throws(GatewayError) in try WithdrawalCSV.parse(text, source: file, now: Date()) }
             try record(withdrawals, store)
         }
@@ -87,7 +90,7 @@ struct WithdrawalsCommand: ParsableCommand {
                 effective = parsed
             }
             guard PolicyValidation.isParticipantID(participant) else {
-                throw ValidationError("participant id '\(participant.prefix(80))' must be 1 to 128 printable characters without commas or quotes")
+                throw ValidationError("participant id '\(participant.prefix(80))' must be 1 to 128 printable ASCII characters without commas or quotes")
             }
             try record([Withdrawal(participantID: participant, effectiveAt: effective)], store)
         }

@@ -93,9 +93,9 @@ struct PolicyEngineTests {
         ("r-two", nil, "approval_ambiguous"),
         ("r-two", "A-JP-TWO", "allow:A-JP-TWO"),
         ("r-two", "A-JP-CARCINOMA", "allow:A-JP-CARCINOMA"),
-        ("r-jp", "A-JP-TWO", "not_on_approval"),     // same organization, not named
-        ("r-jp", "A-DE", "not_on_approval"),         // another organization's approval
-        ("r-jp", "A-CROSS", "not_on_approval"),      // names r-jp but belongs to de-uni
+        ("r-jp", "A-JP-TWO", "no_approval"),     // same organization, not named
+        ("r-jp", "A-DE", "no_approval"),         // another organization's approval
+        ("r-jp", "A-CROSS", "no_approval"),      // names r-jp but belongs to de-uni
         ("r-mixed", nil, "allow:A-MIXED-OK"),        // the one usable among expired and suspended ones
         ("r-mixed", "A-MIXED-EXPIRED", "approval_expired"),
         ("r-mixed", "A-MIXED-SUSPENDED", "approval_suspended"),

@@ -1,5 +1,7 @@
 import DisclosureControl
 import Foundation
+import GatewayCore
+import GatewayServer
 import GatewayTestSupport
 import Testing
 
@@ -72,6 +74,9 @@ struct PolicyAPITests {
 
             let recorded = try await Self.send(secretariat, "POST", "/api/admin/withdrawals", json: ["participant_id": "C10"])
             #expect(recorded.status == 201, "\(String(decoding: recorded.body, as: UTF8.self))")
+            #expect(((try recorded.json())["not_in_variant_store"] as? [String])?.isEmpty == true)
+            let nobody = try await Self.send(secretariat, "POST", "/api/admin/withdrawals", json: ["withdrawals": [["participant_id": "C99"]]])
+            #expect(((try nobody.json())["not_in_variant_store"] as? [String]) == ["C99"], "a mistyped id is reported")
             #expect(try Self.count(try await Self.send(researcher, "GET", Self.everyone)) == 56, "C10's tumour and normal")
             let individuals = try await Self.send(researcher, "GET", Self.everyone.replacingOccurrences(of: "biosamples", with: "individuals"))
             #expect(try Self.count(individuals) == 28)
@@ -88,7 +93,7 @@ struct PolicyAPITests {
             #expect((try repeated.json())["recorded"] as? Int == 0)
 
             let status = try await Self.send(secretariat, "GET", "/api/admin/withdrawals?participant_id=C11")
-            #expect((try status.json())["withdrawn_total"] as? Int == 2)
+            #expect((try status.json())["withdrawn_total"] as? Int == 3)
             #expect(((try status.json())["participant"] as? [String: Any])?["participant_id"] as? String == "C11")
 
             // Every answer honours it, aggregates too.
@@ -136,7 +141,7 @@ struct PolicyAPITests {
             let outOfScope = try await Self.send(us, "GET", "/api/aggregate/cohort-summary?approval=A-2026-010")
             #expect(Self.errorCode(outOfScope) == "out_of_scope_query")
             // An approval of another member is not the caller's to use.
-            #expect(Self.errorCode(try await Self.send(us, "GET", Self.everyone + "&approval=A-2026-001")) == "not_on_approval")
+            #expect(Self.errorCode(try await Self.send(us, "GET", Self.everyone + "&approval=A-2026-001")) == "no_approval")
             #expect(Self.errorCode(try await Self.send(us, "GET", Self.everyone + "&approval=NOPE")) == "no_approval")
         }
     }
@@ -264,5 +269,22 @@ struct PolicyAPITests {
             ])
             #expect(shared.status == 400, "one certificate, two members (two roles)")
         }
+    }
+
+    @Test("internal errors reach the client as a fixed sentence; the detail stays in the log", arguments: [
+        GatewayError(.policyUnavailable, "the policy store /var/lib/genomegate/policy.sqlite cannot be read: SQLite error 11"),
+        GatewayError(.serviceUnavailable, "the variant store cannot be read: SQLite error 10: disk I/O error"),
+        GatewayError(.invalidConfiguration, "certificate abc is claimed by both x and y"),
+        GatewayError(.internalError, "Swift.DecodingError at /work/main/Sources"),
+    ])
+    func internalDetailStaysInside(error: GatewayError) {
+        let message = ErrorResponse.clientMessage(error)
+        #expect(!message.contains("SQLite") && !message.contains("/") && !message.contains("abc"), "\(message)")
+        #expect(ErrorResponse.response(error, requestID: "r").status.code >= 500)
+    }
+
+    @Test("policy denials keep their message: it names what the caller can act on")
+    func denialMessages() {
+        #expect(ErrorResponse.clientMessage(GatewayError(.noApproval, "member m has no approval 'A'")) == "member m has no approval 'A'")
     }
 }

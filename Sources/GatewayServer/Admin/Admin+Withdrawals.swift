@@ -13,31 +13,41 @@ extension Admin {
         let now = context.arrival
         let withdrawals: [Withdrawal]
         if request.headers[.contentType]?.lowercased().hasPrefix("text/csv") == true {
-            withdrawals = try WithdrawalCSV.parse(String(decoding: data, as: UTF8.self), source: "CSV body", now: now)
+            guard let text = String(validating: data, as: UTF8.self) else {
+                throw GatewayError(.invalidPolicy, "the CSV body is not UTF-8 text")
+            }
+            withdrawals = try WithdrawalCSV.parse(text, source: "CSV body", now: now)
         } else {
             withdrawals = try Self.parseWithdrawalJSON(data, now: now)
         }
         guard !withdrawals.isEmpty else { throw GatewayError(.invalidPolicy, "no withdrawals in the request") }
         let snapshot = try await policy.current()
-        let already = Set(withdrawals.map(\.participantID)).filter { snapshot.withdrawnParticipants.contains($0) }.count
+        let unique = Set(withdrawals.map(\.participantID))
+        let already = unique.filter { snapshot.withdrawnParticipants.contains($0) }.count
+        // Ids matching no stored sample are recorded too (the case may be ingested later) but
+        // reported, so a mistyped id is noticed rather than silently withdrawing nobody.
+        let stored = Set(try await queries.currentCatalog().samples.map(\.participantID))
+        let unknown = unique.filter { !stored.contains($0) }.sorted()
         struct Answer: Encodable, Sendable {
             var policyVersion: Int
             var recorded: Int
             var alreadyWithdrawn: Int
             var withdrawnTotal: Int
+            var notInVariantStore: [String]
             enum CodingKeys: String, CodingKey {
                 case policyVersion = "policy_version", recorded, alreadyWithdrawn = "already_withdrawn", withdrawnTotal = "withdrawn_total"
+                case notInVariantStore = "not_in_variant_store"
             }
         }
-        let unique = Set(withdrawals.map(\.participantID)).count
-        guard already < unique else {
+        guard already < unique.count else {
             return try Self.json(Answer(policyVersion: snapshot.version, recorded: 0, alreadyWithdrawn: already,
-                                        withdrawnTotal: snapshot.withdrawnParticipants.count))
+                                        withdrawnTotal: snapshot.withdrawnParticipants.count, notInVariantStore: Array(unknown.prefix(100))))
         }
         let receipt = try await policy.apply(.recordWithdrawals(withdrawals), actor: Self.actor(context), channel: "api")
         let total = receipt.snapshot.withdrawnParticipants.count
-        return try Self.json(Answer(policyVersion: receipt.version, recorded: total - snapshot.withdrawnParticipants.count,
-                                    alreadyWithdrawn: unique - (total - snapshot.withdrawnParticipants.count), withdrawnTotal: total),
+        let recorded = total - snapshot.withdrawnParticipants.count
+        return try Self.json(Answer(policyVersion: receipt.version, recorded: recorded, alreadyWithdrawn: unique.count - recorded,
+                                    withdrawnTotal: total, notInVariantStore: Array(unknown.prefix(100))),
                              status: .created)
     }
 
@@ -47,16 +57,20 @@ extension Admin {
             var effectiveAt: String?
             enum CodingKeys: String, CodingKey, CaseIterable { case participantID = "participant_id", effectiveAt = "effective_at" }
             init(from decoder: any Decoder) throws {
+                try StrictDecoding.rejectUnknownKeys(decoder, allowed: ["participant_id", "effective_at"])
                 let container = try decoder.container(keyedBy: CodingKeys.self)
-                let all = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
-                if let unknown = all.first(where: { name in !CodingKeys.allCases.contains { $0.stringValue == name } }) {
-                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown field '\(unknown)' (expected participant_id, effective_at)"))
-                }
                 participantID = try container.decode(String.self, forKey: .participantID)
                 effectiveAt = try container.decodeIfPresent(String.self, forKey: .effectiveAt)
             }
         }
-        struct List: Decodable { var withdrawals: [Entry] }
+        struct List: Decodable {
+            var withdrawals: [Entry]
+            enum CodingKeys: String, CodingKey { case withdrawals }
+            init(from decoder: any Decoder) throws {
+                try StrictDecoding.rejectUnknownKeys(decoder, allowed: ["withdrawals"])
+                withdrawals = try decoder.container(keyedBy: CodingKeys.self).decode([Entry].self, forKey: .withdrawals)
+            }
+        }
         let entries: [Entry]
         if (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["withdrawals"] != nil {
             entries = try PolicyJSON.decode(List.self, from: data, what: "withdrawals").withdrawals
@@ -66,7 +80,7 @@ extension Admin {
         var withdrawals: [Withdrawal] = []
         for (index, entry) in entries.enumerated() {
             guard PolicyValidation.isParticipantID(entry.participantID) else {
-                throw GatewayError(.invalidPolicy, "withdrawals[\(index)], field participant_id: '\(entry.participantID.prefix(80))' must be 1 to 128 printable characters without commas or quotes")
+                throw GatewayError(.invalidPolicy, "withdrawals[\(index)], field participant_id: '\(entry.participantID.prefix(80))' must be 1 to 128 printable ASCII characters without commas or quotes")
             }
             var effective = now
             if let text = entry.effectiveAt {
@@ -122,12 +136,4 @@ extension Admin {
         struct Answer: Encodable, Sendable { var entries: [PolicyDatabase.HistoryEntry] }
         return try Self.json(Answer(entries: try await policy.history(query)))
     }
-}
-
-/// A coding key for any name, to list the fields a JSON object has.
-struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }

@@ -8,6 +8,8 @@ import PolicyStore
 /// The admin API's handlers (routes in ``AdminRoutes``).
 struct Admin: Sendable {
     let policy: PolicyService
+    /// The variant store's catalogue, to tell the secretariat about withdrawals of nobody stored.
+    let queries: VariantQueryService
 
     /// What a change answers: the new policy version and the record as it now is.
     struct ChangeAnswer<Value: Encodable & Sendable>: Encodable, Sendable {
@@ -73,7 +75,14 @@ struct Admin: Sendable {
     func reason(_ request: Request, _ context: GatewayRequestContext) async throws -> String {
         let data = try await data(request, context)
         guard !data.isEmpty else { return "" }
-        struct Reason: Decodable { var reason: String }
+        struct Reason: Decodable {
+            var reason: String
+            enum CodingKeys: String, CodingKey { case reason }
+            init(from decoder: any Decoder) throws {
+                try StrictDecoding.rejectUnknownKeys(decoder, allowed: ["reason"])
+                reason = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .reason)
+            }
+        }
         let reason = try PolicyJSON.decode(Reason.self, from: data, what: "status change")
         return ": " + reason.reason.prefix(500)
     }

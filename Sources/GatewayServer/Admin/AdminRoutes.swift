@@ -12,8 +12,8 @@ import PolicyStore
 /// JSON with the policy files' snake_case fields (withdrawals may also be CSV); a bad body is
 /// `400 invalid_policy` naming the field, and nothing is applied.
 enum AdminRoutes {
-    static func register(on router: Router<GatewayRequestContext>, policy: PolicyService) {
-        let admin = Admin(policy: policy)
+    static func register(on router: Router<GatewayRequestContext>, policy: PolicyService, queries: VariantQueryService) {
+        let admin = Admin(policy: policy, queries: queries)
         // Approvals.
         router.get("/api/admin/approvals", access: .administration) { _, context in
             try admin.list(context, \.approvals)
@@ -95,7 +95,14 @@ enum AdminRoutes {
             try admin.list(context, \.jurisdictions)
         }
         router.on("/api/admin/jurisdictions", method: .put, access: .administration) { request, context in
-            struct List: Decodable { var equivalent: [EquivalentJurisdiction] }
+            struct List: Decodable {
+                var equivalent: [EquivalentJurisdiction]
+                enum CodingKeys: String, CodingKey { case equivalent }
+                init(from decoder: any Decoder) throws {
+                    try StrictDecoding.rejectUnknownKeys(decoder, allowed: ["equivalent"])
+                    equivalent = try decoder.container(keyedBy: CodingKeys.self).decode([EquivalentJurisdiction].self, forKey: .equivalent)
+                }
+            }
             let list = try PolicyJSON.decode(List.self, from: try await admin.data(request, context), what: "equivalence list")
             let change: PolicyChange = .replaceJurisdictions(list.equivalent)
             let receipt = try await admin.commit(change, context)

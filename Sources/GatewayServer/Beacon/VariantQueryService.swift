@@ -109,10 +109,10 @@ public final class VariantQueryService: Sendable {
 
     static let knownAssemblies: Set<String> = ["grch38", "hg38", "grch38.p13", "grch38.p14", "gcf_000001405.39", "gcf_000001405.40"]
 
-    /// The store failed: the caller gets 503 without detail, never data. (The cause is not logged
-    /// yet: the service has no logger; the audit issue brings one to this path.)
+    /// The store failed: the caller gets 503 without detail, never data; the cause is in the
+    /// message, which only the gateway's log sees (``ErrorResponse`` sends a fixed sentence).
     static func unavailable(_ error: any Error) -> GatewayError {
-        GatewayError(.serviceUnavailable, "the variant store cannot be read right now")
+        GatewayError(.serviceUnavailable, "the variant store cannot be read: \(error)")
     }
 }
 
