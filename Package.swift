@@ -68,11 +68,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The audit log: records, hash chain, signed checkpoints, group-commit writer, export, verify.
+        .target(
+            name: "AuditLog",
+            dependencies: ["GatewayCore", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         // Routes, request context, the request pipeline and the services.
         .target(
             name: "GatewayServer",
             dependencies: [
-                "GatewayCore", "GatewayTLS", "GatewayPolicy", "PolicyStore", "VariantStore", "DisclosureControl", "COpenSSL",
+                "GatewayCore", "GatewayTLS", "GatewayPolicy", "PolicyStore", "VariantStore", "DisclosureControl", "AuditLog", "COpenSSL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -88,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "genomegate",
             dependencies: [
-                "GatewayServer", "GatewayCore", "GatewayPolicy", "PolicyStore", "DemoCohort", "VariantStore",
+                "GatewayServer", "GatewayCore", "GatewayPolicy", "PolicyStore", "AuditLog", "DemoCohort", "VariantStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -132,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "GatewayTestSupport", "genomegate", "DisclosureControl", "VariantStore", "GatewayPolicy", "PolicyStore",
+                "GatewayServer", "GatewayTestSupport", "genomegate", "DisclosureControl", "VariantStore", "GatewayPolicy", "PolicyStore", "AuditLog",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Fixtures")]

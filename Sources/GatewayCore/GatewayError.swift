@@ -60,6 +60,7 @@ extension GatewayError.Code {
     public static let internalError: Self = "internal_error"
     public static let serviceUnavailable: Self = "service_unavailable"
     public static let policyUnavailable: Self = "policy_unavailable"
+    public static let auditUnavailable: Self = "audit_unavailable"
     // Policy changes.
     public static let invalidPolicy: Self = "invalid_policy"
     public static let conflict: Self = "conflict"

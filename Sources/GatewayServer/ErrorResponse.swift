@@ -22,7 +22,7 @@ public enum ErrorResponse {
              .approvalRevoked, .outOfScopeQuery, .outOfScopeDataset, .outOfScopeCancerType, .purposeIncompatibleWithConsent: .forbidden
         case .invalidPolicy: .badRequest
         case .conflict: .conflict
-        case .serviceUnavailable, .policyUnavailable: .serviceUnavailable
+        case .serviceUnavailable, .policyUnavailable, .auditUnavailable: .serviceUnavailable
         default: .internalServerError
         }
     }
@@ -40,13 +40,14 @@ public enum ErrorResponse {
 
     /// Codes whose messages are for the operator's log only: the client gets a fixed sentence
     /// (paths, SQLite errors or registry details never leave the gateway).
-    public static let internalCodes: Set<GatewayError.Code> = [.internalError, .serviceUnavailable, .policyUnavailable, .invalidConfiguration]
+    public static let internalCodes: Set<GatewayError.Code> = [.internalError, .serviceUnavailable, .policyUnavailable, .auditUnavailable, .invalidConfiguration]
 
     /// What a client is told for `error`.
     public static func clientMessage(_ error: GatewayError) -> String {
         switch error.code {
         case .serviceUnavailable: "the variant store cannot be read right now; try again later"
         case .policyUnavailable: "the policy cannot be read right now, so nothing can be answered; try again later"
+        case .auditUnavailable: "the audit log cannot be written right now, so nothing can be answered; try again later"
         case _ where internalCodes.contains(error.code): "the gateway could not complete the request"
         default: error.message
         }

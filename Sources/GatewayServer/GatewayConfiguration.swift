@@ -21,6 +21,20 @@ public struct GatewayConfiguration: Sendable {
     public var disclosure: DisclosurePolicy = .standard
     /// Which samples pass QC (the `genomegate:qc-pass` filter); defaults are the data centre's targets.
     public var qcThresholds: QCThresholds = .standard
+    /// The audit log: the key that signs checkpoints, and how often.
+    public var audit: Audit
+
+    /// Audit log settings (`audit.*`).
+    public struct Audit: Sendable, Hashable {
+        /// Private key (PEM, Ed25519 or ECDSA P-256) that signs checkpoints. Required.
+        public var signingKeyPath: String
+        public var checkpointEveryRecords: Int = 1000
+        public var checkpointEvery: Duration = .seconds(60)
+        /// false commits every record on its own (benchmark comparison only).
+        public var groupCommit: Bool = true
+
+        public init(signingKeyPath: String) { self.signingKeyPath = signingKeyPath }
+    }
 
     /// Bounds on what one client may ask of the gateway.
     public struct Limits: Sendable, Hashable {
@@ -33,7 +47,8 @@ public struct GatewayConfiguration: Sendable {
         public init() {}
     }
 
-    public init(host: String, port: Int, tls: TLSServerConfiguration, dataDirectory: String, limits: Limits = Limits()) {
+    public init(host: String, port: Int, tls: TLSServerConfiguration, dataDirectory: String, audit: Audit, limits: Limits = Limits()) {
+        self.audit = audit
         self.host = host
         self.port = port
         self.tls = tls

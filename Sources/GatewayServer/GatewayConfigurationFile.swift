@@ -18,6 +18,20 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     public var limits: Limits?
     public var disclosure: Disclosure?
     public var qc: QC?
+    public var audit: Audit?
+
+    /// `audit:` the checkpoint signing key and how often checkpoints are signed.
+    public struct Audit: Sendable, Decodable, Equatable {
+        public var signingKey: String?
+        public var checkpointEveryRecords: Int?
+        public var checkpointEverySeconds: Double?
+        enum CodingKeys: String, CodingKey {
+            case signingKey = "signing_key"
+            case checkpointEveryRecords = "checkpoint_every_records"
+            case checkpointEverySeconds = "checkpoint_every_seconds"
+        }
+        public init() {}
+    }
 
     public struct TLS: Sendable, Decodable, Equatable {
         public var certificate: String?
@@ -75,7 +89,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case listen, tls, limits, disclosure, qc
+        case listen, tls, limits, disclosure, qc, audit
         case dataDirectory = "data_dir"
     }
 
@@ -101,7 +115,8 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     }
 
     private static let knownKeys: [String: Set<String>] = [
-        "": ["listen", "tls", "data_dir", "limits", "disclosure", "qc"],
+        "": ["listen", "tls", "data_dir", "limits", "disclosure", "qc", "audit"],
+        "audit": ["signing_key", "checkpoint_every_records", "checkpoint_every_seconds"],
         "qc": ["minimum_mapping_rate", "maximum_duplicate_rate", "minimum_depth_normal", "minimum_depth_tumour"],
         "disclosure": ["minimum_cell_count", "minimum_allele_number_for_frequency", "minimum_cohort_size"],
         "tls": ["certificate", "private_key", "client_ca", "crl", "verify_depth", "handshake_timeout_seconds"],
@@ -135,6 +150,10 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
             return URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: base, isDirectory: true)).standardizedFileURL.path
         }
         dataDirectory = absolute(dataDirectory)
+        if var section = audit {
+            section.signingKey = absolute(section.signingKey)
+            audit = section
+        }
         if var section = tls {
             section.certificate = absolute(section.certificate)
             section.privateKey = absolute(section.privateKey)
@@ -212,10 +231,23 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
             }
             policy.minimumCohortSize = value
         }
+        var resolvedAudit = GatewayConfiguration.Audit(signingKeyPath: try required(audit?.signingKey, "audit.signing_key", "--audit-key PEM"))
+        if let value = audit?.checkpointEveryRecords {
+            guard (1...1_000_000).contains(value) else {
+                throw GatewayError(.invalidConfiguration, "audit.checkpoint_every_records \(value) is not between 1 and 1000000")
+            }
+            resolvedAudit.checkpointEveryRecords = value
+        }
+        if let value = audit?.checkpointEverySeconds {
+            guard value > 0, value <= 86_400 else {
+                throw GatewayError(.invalidConfiguration, "audit.checkpoint_every_seconds \(value) is not in (0, 86400]")
+            }
+            resolvedAudit.checkpointEvery = .milliseconds(Int64(value * 1000))
+        }
         var configuration = GatewayConfiguration(
             host: address.host, port: address.port, tls: tlsConfiguration,
             dataDirectory: try required(dataDirectory, "data_dir", "--data-dir DIR"),
-            limits: resolvedLimits
+            audit: resolvedAudit, limits: resolvedLimits
         )
         configuration.disclosure = policy
         configuration.qcThresholds = try resolvedQC()

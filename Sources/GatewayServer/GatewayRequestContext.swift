@@ -1,3 +1,4 @@
+import AuditLog
 import Foundation
 import GatewayCore
 import GatewayPolicy
@@ -45,4 +46,8 @@ public struct GatewayRequestContext: RequestContext {
 public struct RequestRecord: Sendable {
     /// The policy decision, once one was made.
     public var decision: AccessDecision?
+    /// What the answer was, when a handler says (data answers).
+    public var returned: AuditRecord.Returned?
+    /// The error an answer carries when the handler rendered it itself (Beacon errors).
+    public var errorCode: GatewayError.Code?
 }

@@ -1,3 +1,4 @@
+import AuditLog
 import DisclosureControl
 import Foundation
 import GatewayCore
@@ -29,6 +30,9 @@ public final class GatewayServer: Sendable {
     public let dataDirectory: GatewayDataDirectory
     /// Aggregate answers from the variant store (variants.sqlite in the data folder).
     public let queries: VariantQueryService
+    /// The audit log (audit.sqlite in the data folder): every request's record is committed here
+    /// before its answer leaves.
+    public let audit: AuditLog
     let logger: Logger
 
     /// Loads every file the configuration names; the first bad one is reported.
@@ -59,6 +63,16 @@ public final class GatewayServer: Sendable {
         }
         self.queries = VariantQueryService(store: store, disclosure: DisclosureControl(policy: configuration.disclosure),
                                            qcThresholds: configuration.qcThresholds)
+        let signer = try AuditSigner(privateKeyPath: configuration.audit.signingKeyPath)
+        var auditSettings = AuditLog.Settings()
+        auditSettings.checkpointEveryRecords = configuration.audit.checkpointEveryRecords
+        auditSettings.checkpointEvery = configuration.audit.checkpointEvery
+        auditSettings.groupCommit = configuration.audit.groupCommit
+        do {
+            self.audit = try AuditLog(folder: configuration.dataDirectory, signer: signer, settings: auditSettings)
+        } catch {
+            throw GatewayError(.invalidConfiguration, error.message)
+        }
         self.reloader = GatewayReloader(configuration: configuration, contexts: contexts, policy: policy, logger: logger)
     }
 
@@ -68,6 +82,7 @@ public final class GatewayServer: Sendable {
         router.add(middleware: RequestGuardMiddleware(
             identification: CallerIdentification(connections: connections, contexts: contexts),
             policy: policy,
+            audit: AuditRecorder(log: audit),
             limits: configuration.limits,
             logger: logger
         ))
@@ -75,6 +90,7 @@ public final class GatewayServer: Sendable {
         BeaconRoutes.register(on: router, service: queries)
         AggregateRoutes.register(on: router, service: queries)
         AdminRoutes.register(on: router, policy: policy, queries: queries)
+        AuditRoutes.register(on: router, log: audit)
         return router
     }
 
@@ -89,7 +105,7 @@ public final class GatewayServer: Sendable {
         let limits = configuration.limits
         let contexts = self.contexts
         let connections = self.connections
-        let observer = handshakeObserver ?? TLSConnectionObserver.logging(logger)
+        let observer = (handshakeObserver ?? TLSConnectionObserver.logging(logger)).auditing(AuditRecorder(log: audit))
         // NIO's decoder refuses heads past this with 400; the guard answers 431 below it.
         let decoderLimit = max(limits.maxHeaderBytes * 4, 256 * 1024)
         let idleTimeout = TimeAmount.nanoseconds(
@@ -107,7 +123,7 @@ public final class GatewayServer: Sendable {
             router: router,
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GenomeGate"),
-            services: [ReloadSignalService(reloader: reloader)],
+            services: [AuditService(log: audit, logger: logger), ReloadSignalService(reloader: reloader)],
             onServerRunning: { channel in
                 if let address = channel.localAddress { await onReady(address) }
             },

@@ -1,9 +1,11 @@
+import AuditLog
 import COpenSSL
 import Foundation
 import GatewayCore
 import GatewayPolicy
-import Hummingbird
+import GatewayTLS
 import HTTPTypes
+import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
 
@@ -20,6 +22,7 @@ struct RequestGuardMiddleware: RouterMiddleware {
 
     let identification: CallerIdentification
     let policy: PolicyService
+    let audit: AuditRecorder
     let limits: GatewayConfiguration.Limits
     let logger: Logger
 
@@ -39,6 +42,8 @@ struct RequestGuardMiddleware: RouterMiddleware {
         context.requestID = RequestIdentifier.make()
         context.arrival = Date()
         context.bodyLimit = limits.maxBodyBytes
+        var response: Response
+        var failure: GatewayError?
         do {
             try checkLimits(request)
             request = Self.strippingImpersonation(request)
@@ -48,20 +53,27 @@ struct RequestGuardMiddleware: RouterMiddleware {
             context.connection = connection
             context.member = member
             context.logger[metadataKey: "member"] = .string(member.id)
-            var response = try await next(request, context)
-            response.headers[.requestID] = context.requestID
-            Self.describeDecision(context, in: &response)
-            return response
+            response = try await next(request, context)
         } catch {
             let gatewayError = ErrorResponse.gatewayError(from: error)
             if ErrorResponse.internalCodes.contains(gatewayError.code) || gatewayError.code == .internalError {
                 logger.error("request failed", metadata: ["request.id": "\(context.requestID)", "code": "\(gatewayError.code)", "error": "\(error)"])
             }
             let close: Set<GatewayError.Code> = [.headersTooLarge, .bodyTooLarge, .certificateRevoked, .certificateExpired, .certificateRejected, .noPeerIdentity]
-            var response = ErrorResponse.response(gatewayError, requestID: context.requestID, closeConnection: close.contains(gatewayError.code))
-            Self.describeDecision(context, in: &response)
-            return response
+            failure = gatewayError
+            response = ErrorResponse.response(gatewayError, requestID: context.requestID, closeConnection: close.contains(gatewayError.code))
         }
+        if context.connection == nil { context.connection = identification.connections.info(for: context.channel) }
+        response.headers[.requestID] = context.requestID
+        Self.describeDecision(context, in: &response)
+        // No answer without its record: the record is committed before the first byte leaves.
+        do {
+            _ = try await audit.log.append(audit.record(of: request, context, response: response, errorCode: failure?.code))
+        } catch {
+            logger.error("audit record not written; the answer is withheld", metadata: ["request.id": "\(context.requestID)", "error": "\(error)"])
+            return ErrorResponse.response(GatewayError(.auditUnavailable, error.message), requestID: context.requestID)
+        }
+        return response
     }
 
     /// `X-Policy-Version` (and `X-Approval-Id` for a data query) of the decision the request got.

@@ -1,7 +1,9 @@
+import AuditLog
 import Foundation
 import GatewayCore
 import GatewayPolicy
 import Hummingbird
+import NIOConcurrencyHelpers
 
 /// Who may call a route: every route names one, and the policy engine decides it
 /// (``AccessControl``). Anyone else gets `403 role_forbidden` (or the identity reason).
@@ -81,6 +83,24 @@ public enum JSONResponse {
         }
 
         public func response() throws(GatewayError) -> Response { JSONResponse.response(try body.get(), status: .ok) }
+    }
+
+    /// A data answer: encoded like ``make(_:status:)``, and summarised for the audit record
+    /// (its kind, the samples it was computed over, and how many cells read "<k").
+    public static func answer<T: Encodable>(
+        _ value: T, kind: String, contributingSamples: Int?, context: GatewayRequestContext
+    ) throws -> Response {
+        let data = try JSONEncoder.gateway.encode(value)
+        var suppressed = 0
+        var previous: UInt8 = 0
+        for byte in data {
+            if previous == UInt8(ascii: "\""), byte == UInt8(ascii: "<") { suppressed += 1 }
+            previous = byte
+        }
+        context.record.withLockedValue {
+            $0.returned = .init(kind: kind, contributingSamples: contributingSamples, suppressedCells: suppressed)
+        }
+        return response(ByteBuffer(bytes: data), status: .ok)
     }
 
     static func response(_ body: ByteBuffer, status: HTTPResponse.Status) -> Response {

@@ -12,7 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Reads the YAML config file if given; every flag overrides the matching key. \
             Runs with flags alone: --listen HOST:PORT --cert PEM --key PEM --client-ca PEM \
-            [--crl PEM] --data-dir DIR. The policy (members, approvals, datasets, ...) is the \
+            [--crl PEM] --data-dir DIR --audit-key PEM. The policy (members, approvals, datasets, ...) is the \
             one in DIR/policy.sqlite: bootstrap it with `genomegate policy import`; changes made \
             through the admin API or the CLI count from the next request. Prints one line with \
             the bound address when ready. SIGHUP (or `genomegate reload`) re-reads certificate, \
@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("client-ca"), help: "Consortium CA bundle client certificates must chain to, PEM.") var clientCA: String?
     @Option(help: "Certificate revocation list(s), PEM.") var crl: String?
     @Option(name: .customLong("data-dir"), help: "Data folder (pid file, reload status, databases).") var dataDir: String?
+    @Option(name: .customLong("audit-key"), help: "Private key (PEM, Ed25519 or ECDSA P-256) that signs audit checkpoints.") var auditKey: String?
     @Option(name: .customLong("handshake-timeout"), help: "Seconds a client has to complete the TLS handshake.") var handshakeTimeout: Double?
     @Option(name: .customLong("idle-timeout"), help: "Seconds an idle keep-alive connection stays open.") var idleTimeout: Double?
     @Option(name: .customLong("max-header-bytes"), help: "Largest request head; larger gets 431.") var maxHeaderBytes: Int?
@@ -75,6 +76,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let handshakeTimeout { tls.handshakeTimeoutSeconds = handshakeTimeout }
         file.tls = tls
         if let dataDir { file.dataDirectory = absolute(dataDir) }
+        if let auditKey {
+            var audit = file.audit ?? .init()
+            audit.signingKey = absolute(auditKey)
+            file.audit = audit
+        }
         var limits = file.limits ?? .init()
         if let idleTimeout { limits.idleTimeoutSeconds = idleTimeout }
         if let maxHeaderBytes { limits.maxHeaderBytes = maxHeaderBytes }

@@ -13,7 +13,7 @@ struct CommandLineTests {
 
     static func flags(_ pki: String, data: String, listen: String = "127.0.0.1:0") -> [String] {
         ["--listen", listen, "--cert", pki + "/server.pem", "--key", pki + "/server.key", "--client-ca", pki + "/ca.pem",
-         "--crl", pki + "/crl.pem", "--data-dir", data]
+         "--crl", pki + "/crl.pem", "--data-dir", data, "--audit-key", pki + "/audit-signing.key"]
     }
 
     /// A fresh data folder whose policy store holds the example policy (policy/).
@@ -135,7 +135,7 @@ extension CommandLineTests {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["serve", "--config", DevPKI.repositoryRoot + "/policy/gateway.yaml", "--listen", "127.0.0.1:0",
                              "--cert", pki + "/server.pem", "--key", pki + "/server.key", "--client-ca", pki + "/ca.pem",
-                             "--crl", pki + "/crl.pem", "--data-dir", data]
+                             "--crl", pki + "/crl.pem", "--data-dir", data, "--audit-key", pki + "/audit-signing.key"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

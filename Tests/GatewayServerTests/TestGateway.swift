@@ -65,7 +65,8 @@ struct TestGateway: Sendable {
         let data = dataDirectory ?? DevPKI.temporaryFolder("data")
         if let policyFolder { try PolicyFixture.importFolder(policyFolder, into: data) }
         var configuration = GatewayConfiguration(
-            host: "127.0.0.1", port: 0, tls: tls, dataDirectory: data, limits: limits
+            host: "127.0.0.1", port: 0, tls: tls, dataDirectory: data,
+            audit: .init(signingKeyPath: pki + "/audit-signing.key"), limits: limits
         )
         configuration.disclosure = disclosure
         configure(&configuration)

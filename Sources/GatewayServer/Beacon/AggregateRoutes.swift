@@ -97,9 +97,10 @@ enum AggregateRoutes {
                               alleleFrequency: control.frequency(alleleCount: totals[2], alleleNumber: totals[4]), homozygous: totals[3]),
                 strata: shownStrata))
         }
-        return try JSONResponse.make(FrequencyAnswer(
+        return try JSONResponse.answer(FrequencyAnswer(
             cohortSamples: control.count(cohort.count), cohortRestriction: selection.restriction,
-            variants: answers, truncated: truncated, disclosure: disclosureNote(control)))
+            variants: answers, truncated: truncated, disclosure: disclosureNote(control)),
+            kind: QueryKind.alleleFrequency.rawValue, contributingSamples: cohort.count, context: context)
     }
 
     static func disclosureNote(_ control: DisclosureControl) -> String {
@@ -179,9 +180,10 @@ enum AggregateRoutes {
         let participants = catalog.participantCount(in: cohort)
         let paired = cohort.count - participants  // cases with both samples in the cohort
         let participantsShown = control.isShowable(paired) ? control.count(participants) : .suppressed(threshold: k)
-        return try JSONResponse.make(CohortSummaryAnswer(
+        return try JSONResponse.answer(CohortSummaryAnswer(
             cohortSamples: protected.totals[0], cohortParticipants: participantsShown,
             cohortRestriction: selection.restriction, strata: rows, qualityControl: qualityControl,
-            disclosure: disclosureNote(control)))
+            disclosure: disclosureNote(control)),
+            kind: QueryKind.cohortSummary.rawValue, contributingSamples: cohort.count, context: context)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import GatewayCore
 import GatewayPolicy
 import Hummingbird
+import NIOConcurrencyHelpers
 import HummingbirdCore
 import VariantStore
 
@@ -74,8 +75,10 @@ enum BeaconRoutes {
                 count = control.count(entity == "individuals" ? catalog.participantCount(in: selected) : selected.count)
             }
             if let restriction = selection.restriction { info["cohortRestriction"] = AnyEncodable(restriction) }
-            return try JSONResponse.make(summaryResponse(beaconRequest, schema: schema, count: count, info: info))
+            return try JSONResponse.answer(summaryResponse(beaconRequest, schema: schema, count: count, info: info),
+                                           kind: beaconRequest.beaconKind.rawValue, contributingSamples: cohort.count, context: context)
         } catch let error as GatewayError where error.code == .badRequest || error.code == .cohortTooSmall {
+            context.record.withLockedValue { $0.errorCode = error.code }
             return try errorResponse(error, request: parsed, status: error.code == .badRequest ? .badRequest : .forbidden)
         }
     }

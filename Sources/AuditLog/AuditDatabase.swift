@@ -1,0 +1,123 @@
+import Foundation
+import GatewayCore
+import GRDB
+
+/// The audit store: one SQLite file (``fileName``) in the data folder, WAL with
+/// `synchronous = FULL` (a commit is on disk when it returns), holding the records and the
+/// signed checkpoints. Triggers refuse any UPDATE or DELETE: nothing here is ever changed.
+public struct AuditDatabase: Sendable {
+    public static let fileName = "audit.sqlite"
+    public let path: String
+    let pool: DatabasePool
+
+    /// The chain's head as stored: the last sequence and its hash.
+    public struct Head: Sendable, Equatable {
+        public var sequence: Int
+        public var hash: [UInt8]
+    }
+
+    public init(folder: String) throws(GatewayError) {
+        path = (folder as NSString).appendingPathComponent(Self.fileName)
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.label = "AuditLog"
+            configuration.busyMode = .timeout(5)
+            configuration.prepareDatabase { db in
+                if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw GatewayError(.auditUnavailable, "the audit store \(path) cannot be opened: \(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit_record (
+                    sequence INTEGER PRIMARY KEY, time TEXT NOT NULL, member TEXT, organization TEXT,
+                    approval TEXT, decision TEXT NOT NULL, record TEXT NOT NULL,
+                    prev_hash BLOB NOT NULL, hash BLOB NOT NULL);
+                CREATE INDEX audit_record_time ON audit_record (time);
+                CREATE INDEX audit_record_member ON audit_record (member, sequence);
+                CREATE INDEX audit_record_organization ON audit_record (organization, sequence);
+                CREATE INDEX audit_record_approval ON audit_record (approval, sequence);
+                CREATE TABLE audit_checkpoint (
+                    sequence INTEGER PRIMARY KEY, checkpoint TEXT NOT NULL, signature TEXT NOT NULL);
+                CREATE TRIGGER audit_record_immutable BEFORE UPDATE ON audit_record
+                    BEGIN SELECT RAISE(ABORT, 'audit records are never changed'); END;
+                CREATE TRIGGER audit_record_permanent BEFORE DELETE ON audit_record
+                    BEGIN SELECT RAISE(ABORT, 'audit records are never deleted'); END;
+                CREATE TRIGGER audit_checkpoint_immutable BEFORE UPDATE ON audit_checkpoint
+                    BEGIN SELECT RAISE(ABORT, 'checkpoints are never changed'); END;
+                CREATE TRIGGER audit_checkpoint_permanent BEFORE DELETE ON audit_checkpoint
+                    BEGIN SELECT RAISE(ABORT, 'checkpoints are never deleted'); END;
+                """)
+        }
+        return migrator
+    }
+
+    /// The last record's sequence and hash (0 and the genesis hash when empty), after checking
+    /// that the last record's hash follows from its text and predecessor.
+    public func head() throws(GatewayError) -> Head {
+        do {
+            return try pool.read { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT sequence, record, prev_hash, hash FROM audit_record ORDER BY sequence DESC LIMIT 1") else {
+                    return Head(sequence: 0, hash: AuditChain.genesis)
+                }
+                let sequence: Int = row[0], record: String = row[1]
+                let previous = [UInt8](row[2] as Data), hash = [UInt8](row[3] as Data)
+                guard AuditChain.hash(previous: previous, canonical: record) == hash else {
+                    throw GatewayError(.auditUnavailable, "the audit log is damaged: record \(sequence)'s hash does not match its text; run `genomegate audit verify`")
+                }
+                return Head(sequence: sequence, hash: hash)
+            }
+        } catch let error as GatewayError {
+            throw error
+        } catch {
+            throw GatewayError(.auditUnavailable, "the audit store \(path) cannot be read: \(error)")
+        }
+    }
+
+    /// The last checkpoint's sequence and signature, if any.
+    public func lastCheckpoint() throws(GatewayError) -> (sequence: Int, signature: String)? {
+        do {
+            return try pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT sequence, signature FROM audit_checkpoint ORDER BY sequence DESC LIMIT 1")
+                    .map { (sequence: $0[0], signature: $0[1]) }
+            }
+        } catch {
+            throw GatewayError(.auditUnavailable, "the audit store \(path) cannot be read: \(error)")
+        }
+    }
+
+    /// A record ready to store: its sequence, canonical text and chain hashes.
+    struct Sealed: Sendable {
+        var record: AuditRecord
+        var canonical: String
+        var previousHash: [UInt8]
+        var hash: [UInt8]
+    }
+
+    /// Writes `records` (and a checkpoint, if given) in one transaction; committed (fsync) when it returns.
+    func write(_ records: [Sealed], checkpoint: (sequence: Int, text: String, signature: String)?) async throws {
+        try await pool.write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO audit_record (sequence, time, member, organization, approval, decision, record, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for sealed in records {
+                let record = sealed.record
+                try insert.execute(arguments: [record.sequence, record.time, record.member, record.organization, record.approval,
+                                               record.decision, sealed.canonical, Data(sealed.previousHash), Data(sealed.hash)])
+            }
+            if let checkpoint {
+                try db.execute(sql: "INSERT INTO audit_checkpoint (sequence, checkpoint, signature) VALUES (?, ?, ?)",
+                               arguments: [checkpoint.sequence, checkpoint.text, checkpoint.signature])
+            }
+        }
+    }
+}

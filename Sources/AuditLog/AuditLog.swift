@@ -1,0 +1,197 @@
+import Foundation
+import GatewayCore
+import Synchronization
+
+/// The audit log's writer: requests hand it their record and wait until it is committed;
+/// one writer seals records into the hash chain and commits them in batches (group commit),
+/// so concurrent requests share one fsync.
+///
+/// The caller drives it (``AuditService`` in the server) from one task: ``writePending()``
+/// whenever ``wakeups`` yields, ``tick()`` now and then so time-based checkpoints are
+/// signed, ``close()`` at shutdown.
+/// If a commit fails every waiting request gets `audit_unavailable` (its answer must not
+/// leave); the chain is not advanced, and the next records try again, so the log recovers
+/// by itself once the store can be written.
+public final class AuditLog: Sendable {
+    /// When checkpoints are signed, and how records are committed.
+    public struct Settings: Sendable {
+        public var checkpointEveryRecords: Int = 1000
+        public var checkpointEvery: Duration = .seconds(60)
+        /// false: one commit (one fsync) per record (for comparison in scripts/bench-audit).
+        public var groupCommit: Bool = true
+        /// Most records in one commit.
+        public var maximumBatch: Int = 4096
+
+        public init() {}
+    }
+
+    public let database: AuditDatabase
+    public let signer: AuditSigner
+    public let settings: Settings
+    /// Signals that records are waiting; the driver calls ``writePending()`` for each.
+    public let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    private let state: Mutex<State>
+
+    private struct Pending: Sendable {
+        var record: AuditRecord
+        var waiter: CheckedContinuation<Int, any Error>?
+    }
+
+    private struct State: Sendable {
+        var pending: [Pending] = []
+        var head: AuditDatabase.Head
+        var checkpointSequence: Int
+        var checkpointSignature: String
+        var checkpointTime: ContinuousClock.Instant
+        /// Whether the last commit failed (for the log and health).
+        var failing = false
+        /// After ``close()``: nothing more is accepted.
+        var closed = false
+    }
+
+    /// Opens the audit store in `folder` and checks its head.
+    public init(folder: String, signer: AuditSigner, settings: Settings = Settings()) throws(GatewayError) {
+        self.database = try AuditDatabase(folder: folder)
+        self.signer = signer
+        self.settings = settings
+        let head = try database.head()
+        let checkpoint = try database.lastCheckpoint()
+        self.state = Mutex(State(head: head, checkpointSequence: checkpoint?.sequence ?? 0,
+                                 checkpointSignature: checkpoint?.signature ?? "", checkpointTime: .now))
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// The last committed sequence.
+    public var headSequence: Int { state.withLock { $0.head.sequence } }
+
+    /// Whether the last attempt to commit failed.
+    public var isFailing: Bool { state.withLock { $0.failing } }
+
+    /// Appends `record` and returns its sequence once it is committed to disk; throws
+    /// `audit_unavailable` if it could not be.
+    public func append(_ record: AuditRecord) async throws(GatewayError) -> Int {
+        do {
+            return try await withCheckedThrowingContinuation { waiter in
+                let accepted = state.withLock { value -> Bool in
+                    guard !value.closed else { return false }
+                    value.pending.append(Pending(record: record, waiter: waiter))
+                    return true
+                }
+                if accepted { wake.yield(()) } else {
+                    waiter.resume(throwing: GatewayError(.auditUnavailable, "the audit log is closed (the gateway is shutting down)"))
+                }
+            }
+        } catch let error as GatewayError {
+            throw error
+        } catch {
+            throw GatewayError(.auditUnavailable, "the audit record could not be written: \(error)")
+        }
+    }
+
+    /// Appends `record` without waiting (a refused TLS handshake has no answer to hold back).
+    /// Kept and retried if the store cannot be written.
+    public func appendDetached(_ record: AuditRecord) {
+        state.withLock { $0.pending.append(Pending(record: record, waiter: nil)) }
+        wake.yield(())
+    }
+
+    /// Wakes the writer without a record, so it can sign a checkpoint that is due by time.
+    public func tick() {
+        wake.yield(())
+    }
+
+    /// Commits everything waiting, in batches (one per commit without group commit), then
+    /// signs a checkpoint if one is due by time. Only the writer calls this, never twice at once.
+    public func writePending() async {
+        await commitPending()
+        await writeCheckpointIfDue()
+    }
+
+    private func commitPending() async {
+        while true {
+            let limit = settings.groupCommit ? settings.maximumBatch : 1
+            let (batch, head, checkpoint) = state.withLock { value in
+                let count = min(limit, value.pending.count)
+                let batch = Array(value.pending.prefix(count))
+                value.pending.removeFirst(count)
+                return (batch, value.head, (value.checkpointSequence, value.checkpointSignature))
+            }
+            guard !batch.isEmpty else { return }
+            var sealed: [AuditDatabase.Sealed] = []
+            sealed.reserveCapacity(batch.count)
+            var previous = head.hash, sequence = head.sequence
+            var waiters: [(CheckedContinuation<Int, any Error>, Int)] = []
+            for pending in batch {
+                var record = pending.record
+                record.sequence = sequence + 1
+                guard let canonical = try? record.canonicalJSON() else {
+                    pending.waiter?.resume(throwing: GatewayError(.auditUnavailable, "an audit record could not be encoded"))
+                    continue
+                }
+                sequence += 1
+                let hash = AuditChain.hash(previous: previous, canonical: canonical)
+                sealed.append(.init(record: record, canonical: canonical, previousHash: previous, hash: hash))
+                previous = hash
+                if let waiter = pending.waiter { waiters.append((waiter, sequence)) }
+            }
+            let signed: (sequence: Int, text: String, signature: String)?
+            signed = sequence - checkpoint.0 >= settings.checkpointEveryRecords
+                ? try? makeCheckpoint(sequence: sequence, headHash: previous, previousSignature: checkpoint.1) : nil
+            do {
+                try await database.write(sealed, checkpoint: signed)
+            } catch {
+                let failure = GatewayError(.auditUnavailable, "the audit store cannot be written: \(error)")
+                state.withLock { value in
+                    value.failing = true
+                    // Detached records wait for the next attempt; answers waiting are refused.
+                    value.pending.insert(contentsOf: batch.filter { $0.waiter == nil }, at: 0)
+                }
+                for (waiter, _) in waiters { waiter.resume(throwing: failure) }
+                return
+            }
+            state.withLock { value in
+                value.head = AuditDatabase.Head(sequence: sequence, hash: previous)
+                value.failing = false
+                if let signed {
+                    value.checkpointSequence = signed.sequence
+                    value.checkpointSignature = signed.signature
+                    value.checkpointTime = .now
+                }
+            }
+            for (waiter, sequence) in waiters { waiter.resume(returning: sequence) }
+        }
+    }
+
+    /// Signs a checkpoint of the head if records came after the last one and `checkpointEvery` has passed.
+    func writeCheckpointIfDue(force: Bool = false) async {
+        let (head, sequence, signature, time) = state.withLock { ($0.head, $0.checkpointSequence, $0.checkpointSignature, $0.checkpointTime) }
+        guard head.sequence > sequence, force || ContinuousClock.now - time >= settings.checkpointEvery else { return }
+        guard let signed = try? makeCheckpoint(sequence: head.sequence, headHash: head.hash, previousSignature: signature) else { return }
+        do {
+            try await database.write([], checkpoint: signed)
+            state.withLock { value in
+                value.checkpointSequence = signed.sequence
+                value.checkpointSignature = signed.signature
+                value.checkpointTime = .now
+            }
+        } catch {
+            state.withLock { $0.failing = true }
+        }
+    }
+
+    /// Writes what is waiting and a final checkpoint (graceful shutdown).
+    public func close() async {
+        state.withLock { $0.closed = true }
+        wake.finish()
+        await commitPending()
+        await writeCheckpointIfDue(force: true)
+    }
+
+    private func makeCheckpoint(sequence: Int, headHash: [UInt8], previousSignature: String) throws -> (sequence: Int, text: String, signature: String) {
+        let checkpoint = AuditCheckpoint(sequence: sequence, headHash: AuditChain.hex(headHash), time: Date(),
+                                         previousSignature: previousSignature, keyID: signer.keyID)
+        let text = try checkpoint.canonicalJSON()
+        return (sequence, text, AuditChain.hex(try signer.sign(text)))
+    }
+}

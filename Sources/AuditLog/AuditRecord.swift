@@ -1,0 +1,151 @@
+import Foundation
+
+/// One access to the gateway, allowed or denied: who, what, under which approval and policy,
+/// what was decided and what kind of answer left. Never the data itself.
+///
+/// Its canonical form (``canonicalJSON()``: sorted keys, no whitespace, absent fields
+/// omitted) is what the hash chain covers; exports carry that text verbatim.
+public struct AuditRecord: Sendable, Hashable, Codable {
+    /// What left, in summary: the kind of answer and its size in people and hidden cells.
+    public struct Returned: Sendable, Hashable, Codable {
+        /// `beacon-count`, `allele-frequency`, `policy-change`, `audit-export`, `error`, ...
+        public var kind: String
+        /// Samples the answer was computed over (after every restriction).
+        public var contributingSamples: Int?
+        /// Cells shown as "<k" or withheld.
+        public var suppressedCells: Int?
+
+        public init(kind: String, contributingSamples: Int? = nil, suppressedCells: Int? = nil) {
+            self.kind = kind
+            self.contributingSamples = contributingSamples
+            self.suppressedCells = suppressedCells
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case kind
+            case contributingSamples = "contributing_samples"
+            case suppressedCells = "suppressed_cells"
+        }
+    }
+
+    /// Contiguous from 1; assigned by the writer.
+    public var sequence: Int = 0
+    /// UTC, milliseconds: `2026-11-27T16:01:46.123Z`.
+    public var time: String
+    /// Also returned to the client as `X-Request-Id`; nil for a refused TLS handshake.
+    public var requestID: String?
+    public var certificateFingerprint: String?
+    public var certificateSubject: String?
+    public var member: String?
+    public var organization: String?
+    public var country: String?
+    public var role: String?
+    public var remoteAddress: String?
+    /// HTTP method, or `TLS` for a refused handshake.
+    public var method: String
+    /// The path without the query.
+    public var path: String
+    /// Query parameters sorted by name, percent-decoded: `a=1&b=2`.
+    public var query: String?
+    public var approval: String?
+    public var policyVersion: Int?
+    /// `allow` or `deny`.
+    public var decision: String
+    public var reasons: [String]
+    public var cohortRestriction: String?
+    public var returned: Returned?
+    /// HTTP status; 0 for a refused handshake.
+    public var status: Int
+    /// Body bytes, nil when streamed.
+    public var bytes: Int?
+    public var durationMicroseconds: Int
+
+    public init(
+        time: Date, requestID: String?, certificateFingerprint: String?, certificateSubject: String?,
+        member: String?, organization: String?, country: String?, role: String?, remoteAddress: String?,
+        method: String, path: String, query: String?, approval: String?, policyVersion: Int?,
+        decision: String, reasons: [String], cohortRestriction: String?, returned: Returned?,
+        status: Int, bytes: Int?, durationMicroseconds: Int
+    ) {
+        self.time = AuditTime.format(time)
+        self.requestID = requestID
+        self.certificateFingerprint = certificateFingerprint
+        self.certificateSubject = certificateSubject
+        self.member = member
+        self.organization = organization
+        self.country = country
+        self.role = role
+        self.remoteAddress = remoteAddress
+        self.method = method
+        self.path = path
+        self.query = query
+        self.approval = approval
+        self.policyVersion = policyVersion
+        self.decision = decision
+        self.reasons = reasons
+        self.cohortRestriction = cohortRestriction
+        self.returned = returned
+        self.status = status
+        self.bytes = bytes
+        self.durationMicroseconds = durationMicroseconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sequence, time, member, organization, country, role, method, path, query, approval, decision, reasons, returned, status, bytes
+        case requestID = "request_id"
+        case certificateFingerprint = "certificate_fingerprint"
+        case certificateSubject = "certificate_subject"
+        case remoteAddress = "remote_address"
+        case policyVersion = "policy_version"
+        case cohortRestriction = "cohort_restriction"
+        case durationMicroseconds = "duration_us"
+    }
+
+    /// The canonical text the chain hashes: JSON, keys sorted, no whitespace, absent fields omitted.
+    public func canonicalJSON() throws -> String {
+        String(decoding: try Self.encoder.encode(self), as: UTF8.self)
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// Field names in the order of the CSV export.
+    public static let csvColumns = [
+        "sequence", "time", "request_id", "member", "organization", "country", "role", "certificate_fingerprint",
+        "certificate_subject", "remote_address", "method", "path", "query", "approval", "policy_version", "decision",
+        "reasons", "cohort_restriction", "returned_kind", "contributing_samples", "suppressed_cells", "status", "bytes", "duration_us",
+    ]
+
+    /// The record's CSV row (RFC 4180 quoting).
+    public var csvRow: String {
+        let fields: [String?] = [
+            String(sequence), time, requestID, member, organization, country, role, certificateFingerprint,
+            certificateSubject, remoteAddress, method, path, query, approval, policyVersion.map(String.init), decision,
+            reasons.joined(separator: " "), cohortRestriction, returned?.kind, returned?.contributingSamples.map(String.init),
+            returned?.suppressedCells.map(String.init), String(status), bytes.map(String.init), String(durationMicroseconds),
+        ]
+        return fields.map { AuditCSV.quote($0 ?? "") }.joined(separator: ",")
+    }
+}
+
+/// Times as the audit log writes them: UTC with milliseconds.
+public enum AuditTime {
+    public static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        return try? Date(text, strategy: .iso8601)
+    }
+}
+
+enum AuditCSV {
+    static func quote(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
