@@ -132,6 +132,10 @@ let package = Package(
             dependencies: ["GatewayPolicy", "PolicyStore"]
         ),
         .testTarget(
+            name: "AuditLogTests",
+            dependencies: ["AuditLog", "GatewayCore", "GatewayTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
             name: "PolicyStoreTests",
             dependencies: ["PolicyStore", "GatewayPolicy", "GatewayCore", "GatewayTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
