@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -8,6 +9,9 @@ import NIOPosix
 @main
 enum GenomeGateMain {
     static func main() async {
+        // A file-size limit (RLIMIT_FSIZE) must fail the write (EFBIG, handled: the audit log
+        // withholds answers until it can write), not kill the gateway.
+        signal(SIGXFSZ, SIG_IGN)
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         await GenomeGateCommand.main()
     }
