@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "GatewayPolicy", "GatewayCore",
                 .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

@@ -101,9 +101,40 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         case durationMicroseconds = "duration_us"
     }
 
-    /// The canonical text the chain hashes: JSON, keys sorted, no whitespace, absent fields omitted.
+    /// The canonical text the chain hashes: JSON, keys sorted, no whitespace, absent fields
+    /// omitted, strings escaped minimally (`"`, `\`, control characters). Written by hand: it
+    /// runs once per request on the answer's path.
     public func canonicalJSON() throws -> String {
-        String(decoding: try Self.encoder.encode(self), as: UTF8.self)
+        var json = CanonicalJSON()
+        json.field("approval", approval)
+        json.field("bytes", bytes)
+        json.field("certificate_fingerprint", certificateFingerprint)
+        json.field("certificate_subject", certificateSubject)
+        json.field("cohort_restriction", cohortRestriction)
+        json.field("country", country)
+        json.field("decision", decision)
+        json.field("duration_us", durationMicroseconds)
+        json.field("member", member)
+        json.field("method", method)
+        json.field("organization", organization)
+        json.field("path", path)
+        json.field("policy_version", policyVersion)
+        json.field("query", query)
+        json.field("reasons", reasons)
+        json.field("remote_address", remoteAddress)
+        json.field("request_id", requestID)
+        json.field("role", role)
+        if let returned {
+            var inner = CanonicalJSON()
+            inner.field("contributing_samples", returned.contributingSamples)
+            inner.field("kind", returned.kind)
+            inner.field("suppressed_cells", returned.suppressedCells)
+            json.raw("returned", inner.finished())
+        }
+        json.field("sequence", sequence)
+        json.field("status", status)
+        json.field("time", time)
+        return json.finished()
     }
 
     static let encoder: JSONEncoder = {
@@ -131,15 +162,88 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     }
 }
 
-/// Times as the audit log writes them: UTC with milliseconds.
+/// Times as the audit log writes them: UTC with milliseconds, `2026-11-27T16:01:46.123Z`.
 public enum AuditTime {
     public static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = time_t(milliseconds / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return pad(parts.tm_year + 1900, 4) + "-" + pad(parts.tm_mon + 1, 2) + "-" + pad(parts.tm_mday, 2) + "T"
+            + pad(parts.tm_hour, 2) + ":" + pad(parts.tm_min, 2) + ":" + pad(parts.tm_sec, 2) + "."
+            + pad(Int32(milliseconds % 1000), 3) + "Z"
     }
 
     public static func parse(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
         return try? Date(text, strategy: .iso8601)
+    }
+}
+
+/// A JSON object written field by field, in the order given (callers give sorted keys).
+struct CanonicalJSON {
+    private var text = "{"
+    private var first = true
+
+    private mutating func key(_ name: String) {
+        if !first { text += "," }
+        first = false
+        text += "\"" + name + "\":"
+    }
+
+    mutating func field(_ name: String, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        Self.appendString(value, to: &text)
+    }
+
+    mutating func field(_ name: String, _ value: Int?) {
+        guard let value else { return }
+        key(name)
+        text += String(value)
+    }
+
+    mutating func field(_ name: String, _ values: [String]) {
+        key(name)
+        text += "["
+        for (index, value) in values.enumerated() {
+            if index > 0 { text += "," }
+            Self.appendString(value, to: &text)
+        }
+        text += "]"
+    }
+
+    mutating func raw(_ name: String, _ json: String) {
+        key(name)
+        text += json
+    }
+
+    func finished() -> String { text + "}" }
+
+    static func appendString(_ value: String, to text: inout String) {
+        text += "\""
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            text += value
+        } else {
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\"": text += "\\\""
+                case "\\": text += "\\\\"
+                case "\n": text += "\\n"
+                case "\r": text += "\\r"
+                case "\t": text += "\\t"
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: text.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        text += "\""
     }
 }
 

@@ -18,7 +18,7 @@ public final class PolicyDatabase: Sendable {
     public let path: String
     let pool: DatabasePool
     /// A connection of its own for `PRAGMA data_version`, which is per connection.
-    let watcher: DatabaseQueue
+    let watcher: DataVersionWatcher
     private let state: Mutex<Current>
 
     private struct Current: Sendable {
@@ -39,15 +39,10 @@ public final class PolicyDatabase: Sendable {
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
-            var watcherConfiguration = Configuration()
-            watcherConfiguration.readonly = true
-            // The check runs on the request's thread: never wait long for a lock there.
-            watcherConfiguration.busyMode = .timeout(0.05)
-            watcherConfiguration.label = "PolicyStore.watcher"
-            watcher = try DatabaseQueue(path: path, configuration: watcherConfiguration)
         } catch {
             throw GatewayError(.policyUnavailable, "the policy store \(path) cannot be opened: \(error)")
         }
+        watcher = try DataVersionWatcher(path: path)
         let dataVersion = try Self.dataVersion(watcher)
         let reader = pool
         let (version, loaded) = try Self.reading(path) { try reader.read { db in try Self.load(db) } }
@@ -170,12 +165,11 @@ public final class PolicyDatabase: Sendable {
         var problems: [PolicyProblem]
     }
 
-    static func dataVersion(_ queue: DatabaseQueue) throws(GatewayError) -> Int64 {
-        do {
-            return try queue.inDatabase { db in try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
-        } catch {
-            throw GatewayError(.policyUnavailable, "the policy store cannot be read: \(error)")
+    static func dataVersion(_ watcher: DataVersionWatcher) throws(GatewayError) -> Int64 {
+        guard let version = watcher.current() else {
+            throw GatewayError(.policyUnavailable, "the policy store cannot be read (data_version)")
         }
+        return version
     }
 
     static func reading<T>(_ path: String, _ body: () throws -> T) throws(GatewayError) -> T {

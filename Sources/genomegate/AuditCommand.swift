@@ -9,7 +9,7 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Export the audit log and its signed checkpoints; verify an export.",
-        subcommands: [Export.self, Checkpoints.self, Verify.self]
+        subcommands: [Export.self, Checkpoints.self, Verify.self, Bench.self]
     )
 
     struct Export: AsyncParsableCommand {
@@ -122,6 +122,72 @@ struct AuditCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+    }
+}
+
+/// `genomegate audit bench` (hidden; used by scripts/bench-audit): durable records per second
+/// at the store, appended by many concurrent writers, with group commit or one commit each.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Time durable audit appends (for scripts/bench-audit).", shouldDisplay: false)
+    @Option(name: .customLong("data-dir"), help: "An empty folder for the benchmark's audit.sqlite.") var dataDir: String
+    @Option(name: .customLong("signing-key")) var signingKey: String
+    @Option var records: Int = 100_000
+    @Option var concurrency: Int = 256
+    @Flag(name: .customLong("commit-per-record")) var commitPerRecord = false
+
+    func run() async throws {
+        let signer = try AuditFailure.run { () throws(GatewayError) in try AuditSigner(privateKeyPath: signingKey) }
+        var settings = AuditLog.Settings()
+        settings.groupCommit = !commitPerRecord
+        let log = try AuditFailure.run { () throws(GatewayError) in try AuditLog(folder: dataDir, signer: signer, settings: settings) }
+        let template = AuditRecord(
+            time: Date(), requestID: String(repeating: "a", count: 32), certificateFingerprint: String(repeating: "b", count: 64),
+            certificateSubject: "CN=researcher-jp,O=Kyoto University,C=JP", member: "researcher-jp", organization: "kyoto-u", country: "JP",
+            role: "researcher", remoteAddress: "127.0.0.1:50000", method: "GET", path: "/api/biosamples",
+            query: "referenceName=1&requestedGranularity=count&start=2999", approval: "A-2026-001", policyVersion: 1, decision: "allow",
+            reasons: [], cohortRestriction: nil, returned: .init(kind: "beacon-count", contributingSamples: 58, suppressedCells: 0),
+            status: 200, bytes: 577, durationMicroseconds: 800
+        )
+        let total = records, writers = concurrency
+        let started = ContinuousClock.now
+        var latencies: [Duration] = []
+        await withTaskGroup(of: [Duration].self) { group in
+            group.addTask {
+                for await _ in log.wakeups { await log.writePending() }
+                return []
+            }
+            for writer in 0..<writers {
+                group.addTask {
+                    var own: [Duration] = []
+                    var index = writer
+                    while index < total {
+                        var record = template
+                        record.requestID = String(format: "%032x", index)
+                        let begin = ContinuousClock.now
+                        _ = try? await log.append(record)
+                        own.append(ContinuousClock.now - begin)
+                        index += writers
+                    }
+                    return own
+                }
+            }
+            var finished = 0
+            for await own in group {
+                latencies += own
+                finished += 1
+                if finished == writers { await log.close() }
+            }
+        }
+        let elapsed = (ContinuousClock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        latencies.sort()
+        func milliseconds(_ p: Double) -> Double {
+            let value = latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))].components
+            return Double(value.seconds) * 1000 + Double(value.attoseconds) / 1e15
+        }
+        print(String(format: "%@: %d records, %d writers, %.2f s, %.0f durable records/s; append latency p50 %.2f ms, p99 %.2f ms; head %d",
+                     commitPerRecord ? "one commit per record" : "group commit", total, writers, seconds, Double(total) / seconds,
+                     milliseconds(0.5), milliseconds(0.99), log.headSequence))
     }
 }
 

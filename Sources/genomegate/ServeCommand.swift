@@ -32,6 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Seconds an idle keep-alive connection stays open.") var idleTimeout: Double?
     @Option(name: .customLong("max-header-bytes"), help: "Largest request head; larger gets 431.") var maxHeaderBytes: Int?
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body; larger gets 413.") var maxBodyBytes: Int?
+    @Flag(name: .customLong("audit-commit-per-record"), help: .hidden) var auditCommitPerRecord = false
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
 
     func run() async throws {
@@ -46,7 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "genomegate")
         let gateway: GatewayServer
         do {
-            let configuration = try mergedFile().resolve()
+            var configuration = try mergedFile().resolve()
+            // scripts/bench-audit compares group commit with one commit per record.
+            if auditCommitPerRecord { configuration.audit.groupCommit = false }
             gateway = try GatewayServer(configuration: configuration, logger: logger)
         } catch let error as GatewayError {
             FileHandle.standardError.write(Data("genomegate: error: \(error.message)\n".utf8))
