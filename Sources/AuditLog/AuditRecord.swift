@@ -123,7 +123,6 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         json.field("reasons", reasons)
         json.field("remote_address", remoteAddress)
         json.field("request_id", requestID)
-        json.field("role", role)
         if let returned {
             var inner = CanonicalJSON()
             inner.field("contributing_samples", returned.contributingSamples)
@@ -131,6 +130,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
             inner.field("suppressed_cells", returned.suppressedCells)
             json.raw("returned", inner.finished())
         }
+        json.field("role", role)
         json.field("sequence", sequence)
         json.field("status", status)
         json.field("time", time)

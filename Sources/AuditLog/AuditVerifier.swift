@@ -62,8 +62,10 @@ public struct AuditVerifier {
         // Records: contiguous, hashes chained.
         var report = Report(records: 0, firstSequence: nil, lastSequence: nil, checkpoints: checkpointCount, lastCheckpointedSequence: nil)
         var previous: (sequence: Int, hash: String)?
+        var lastLine = 0
         for (index, line) in records.enumerated() where !line.isEmpty {
             let number = index + 1
+            lastLine = number
             guard let outer = Self.object(line), let sequence = outer["sequence"] as? Int,
                   let previousHash = outer["prev_hash"] as? String, let hash = outer["hash"] as? String,
                   let canonical = AuditLine.embedded("record", in: line) else {
@@ -101,11 +103,16 @@ public struct AuditVerifier {
             previous = (sequence, hash)
         }
         // The tail: a checkpoint beyond the export's end, within its range, means records were dropped.
-        if let lastCheckpoint, let first = report.firstSequence, let last = report.lastSequence, lastCheckpoint > last, lastCheckpoint >= first,
-           checkpoints.count > 0 {
+        if let lastCheckpoint {
             let line = signedHeads[lastCheckpoint]?.line ?? 0
-            throw Failure(file: recordsFile, line: records.count, sequence: last,
-                          message: "the records end at sequence \(last) but checkpoint line \(line) signs the log up to \(lastCheckpoint): records \(last + 1)...\(lastCheckpoint) were dropped (or export up to a checkpoint)")
+            if let first = report.firstSequence, let last = report.lastSequence, lastCheckpoint > last, lastCheckpoint >= first {
+                throw Failure(file: recordsFile, line: lastLine, sequence: last,
+                              message: "the records end at sequence \(last) but checkpoint line \(line) signs the log up to \(lastCheckpoint): records \(last + 1)...\(lastCheckpoint) were dropped (or export up to a checkpoint)")
+            }
+            if report.records == 0 {
+                throw Failure(file: recordsFile, line: 1, sequence: nil,
+                              message: "the export holds no records but checkpoint line \(line) signs the log up to \(lastCheckpoint): records were dropped")
+            }
         }
         return report
     }

@@ -29,7 +29,7 @@ struct AuditRecorder: Sendable {
             time: context.arrival, requestID: context.requestID,
             certificateFingerprint: context.connection?.peer.fingerprintSHA256, certificateSubject: context.connection?.peer.subject,
             member: member?.id, organization: member?.organization, country: organization?.country, role: member?.role.rawValue,
-            remoteAddress: context.channel.remoteAddress.map(Self.describe), method: request.method.rawValue, path: request.uri.path,
+            remoteAddress: context.channel.remoteAddress.map(PeerAddressText.describe), method: request.method.rawValue, path: request.uri.path,
             query: Self.normalisedQuery(request.uri), approval: decision?.approvalID, policyVersion: decision?.policyVersion ?? context.policy?.version,
             decision: allowed && status < 400 ? "allow" : "deny", reasons: reasons,
             cohortRestriction: notes.isEmpty ? nil : notes.joined(separator: " "), returned: returned,
@@ -57,11 +57,6 @@ struct AuditRecorder: Sendable {
         guard !pairs.isEmpty else { return nil }
         pairs.sort()
         return pairs.joined(separator: "&")
-    }
-
-    static func describe(_ address: SocketAddress) -> String {
-        guard let ip = address.ipAddress else { return "\(address)" }
-        return ip.contains(":") ? "[\(ip)]:\(address.port ?? 0)" : "\(ip):\(address.port ?? 0)"
     }
 
     /// What kind of answer a route gives when its handler did not say.

@@ -79,7 +79,7 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private func start(context: ChannelHandlerContext) {
         guard handshakeTimer == nil, state == .handshaking else { return }
-        remoteAddress = context.channel.remoteAddress.map { "\($0)" } ?? "unknown"
+        remoteAddress = context.channel.remoteAddress.map(PeerAddressText.describe) ?? "unknown"
         let timeout = tlsContext.configuration.handshakeTimeout
         let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -394,5 +394,14 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
         observer.handshakeFailed(error, peer, remoteAddress)
         context.fireErrorCaught(error)
         context.close(promise: nil)
+    }
+}
+
+/// Peer addresses as logs and the audit log write them.
+public enum PeerAddressText {
+    /// `127.0.0.1:50000` or `[::1]:50000`.
+    public static func describe(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress else { return "\(address)" }
+        return ip.contains(":") ? "[\(ip)]:\(address.port ?? 0)" : "\(ip):\(address.port ?? 0)"
     }
 }
