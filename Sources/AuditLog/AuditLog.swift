@@ -48,6 +48,8 @@ public final class AuditLog: Sendable {
         var failing = false
         /// After ``close()``: nothing more is accepted.
         var closed = false
+        /// Callers of ``signHead()`` waiting for the next checkpoint.
+        var headWaiters: [CheckedContinuation<Int, Never>] = []
     }
 
     /// Opens the audit store in `folder` and checks its head.
@@ -105,7 +107,26 @@ public final class AuditLog: Sendable {
     /// signs a checkpoint if one is due by time. Only the writer calls this, never twice at once.
     public func writePending() async {
         await commitPending()
-        await writeCheckpointIfDue()
+        let waiters = state.withLock { value in
+            defer { value.headWaiters = [] }
+            return value.headWaiters
+        }
+        await writeCheckpointIfDue(force: !waiters.isEmpty)
+        let signed = state.withLock { $0.checkpointSequence }
+        for waiter in waiters { waiter.resume(returning: signed) }
+    }
+
+    /// Has the writer sign a checkpoint of everything committed so far (if not signed yet) and
+    /// returns the sequence the latest checkpoint covers: an export up to it verifies end to end.
+    public func signHead() async -> Int {
+        await withCheckedContinuation { waiter in
+            let closed = state.withLock { value -> Bool in
+                guard !value.closed else { return true }
+                value.headWaiters.append(waiter)
+                return false
+            }
+            if closed { waiter.resume(returning: state.withLock { $0.checkpointSequence }) } else { wake.yield(()) }
+        }
     }
 
     private func commitPending() async {
@@ -186,6 +207,11 @@ public final class AuditLog: Sendable {
         wake.finish()
         await commitPending()
         await writeCheckpointIfDue(force: true)
+        let (waiters, signed) = state.withLock { value in
+            defer { value.headWaiters = [] }
+            return (value.headWaiters, value.checkpointSequence)
+        }
+        for waiter in waiters { waiter.resume(returning: signed) }
     }
 
     private func makeCheckpoint(sequence: Int, headHash: [UInt8], previousSignature: String) throws -> (sequence: Int, text: String, signature: String) {

@@ -34,8 +34,18 @@ public struct AuditVerifier {
         self.verifier = publicKey
     }
 
-    /// Verifies `records` (export lines) with `checkpoints` (checkpoint lines, may be empty).
-    public func verify(records: [Substring], recordsFile: String, checkpoints: [Substring], checkpointsFile: String) throws(Failure) -> Report {
+    /// Verifies `records` (export lines) with `checkpoints` (checkpoint lines).
+    ///
+    /// - `toSequence`: the export's declared end; checkpoints after it are not expected to be
+    ///   reached (a range export). Without it, the export must reach the last checkpoint.
+    /// - `requireSignedEnd`: the export's last record must be one a checkpoint signs, and a
+    ///   range starting after sequence 1 must start right after a signed checkpoint; otherwise
+    ///   records outside any signature could have been rewritten with recomputed hashes.
+    ///   `genomegate audit verify` always requires it.
+    public func verify(
+        records: [Substring], recordsFile: String, checkpoints: [Substring], checkpointsFile: String,
+        toSequence: Int? = nil, requireSignedEnd: Bool = false
+    ) throws(Failure) -> Report {
         // Checkpoints first: each signed, each linked to its predecessor.
         var signedHeads: [Int: (hash: String, line: Int)] = [:]
         var previousSignature = ""
@@ -55,6 +65,7 @@ public struct AuditVerifier {
                 throw Failure(file: checkpointsFile, line: number, sequence: checkpoint.sequence, message: "the checkpoint does not follow the previous one (a checkpoint is missing or out of order)")
             }
             previousSignature = signature
+            if let toSequence, checkpoint.sequence > toSequence { continue }
             signedHeads[checkpoint.sequence] = (checkpoint.headHash, number)
             checkpointCount += 1
         }
@@ -83,6 +94,12 @@ public struct AuditVerifier {
                 }
             } else if sequence == 1, previousHash != AuditChain.hex(AuditChain.genesis) {
                 throw Failure(file: recordsFile, line: number, sequence: sequence, message: "the first record's prev_hash is not the genesis hash")
+            } else if sequence > 1, let anchor = signedHeads[sequence - 1] {
+                guard anchor.hash == previousHash else {
+                    throw Failure(file: recordsFile, line: number, sequence: sequence, message: "prev_hash differs from the head signed in checkpoint line \(anchor.line) for sequence \(sequence - 1): the log was rewritten")
+                }
+            } else if sequence > 1, requireSignedEnd {
+                throw Failure(file: recordsFile, line: number, sequence: sequence, message: "the export starts at sequence \(sequence), which does not follow a signed checkpoint: export from sequence 1 or from just after a checkpoint")
             }
             guard let previousBytes = AuditChain.bytes(hex: previousHash),
                   AuditChain.hex(AuditChain.hash(previous: previousBytes, canonical: String(canonical))) == hash else {
@@ -113,6 +130,11 @@ public struct AuditVerifier {
                 throw Failure(file: recordsFile, line: 1, sequence: nil,
                               message: "the export holds no records but checkpoint line \(line) signs the log up to \(lastCheckpoint): records were dropped")
             }
+        }
+        if requireSignedEnd, let last = report.lastSequence, report.lastCheckpointedSequence != last {
+            let signed = report.lastCheckpointedSequence.map { "the last signed one is \($0)" } ?? "no checkpoint signs any of them"
+            throw Failure(file: recordsFile, line: lastLine, sequence: last,
+                          message: "records up to sequence \(last) are not covered by a signed checkpoint (\(signed)): they could have been rewritten; export through the API (it signs the head first) or from a stopped gateway")
         }
         return report
     }

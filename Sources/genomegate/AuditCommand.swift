@@ -94,7 +94,8 @@ struct AuditCommand: AsyncParsableCommand {
             discussion: "Exits 0 and prints a summary when the export verifies; exits 1 naming the first bad line otherwise."
         )
         @Argument(help: "Records exported as JSON Lines.") var file: String
-        @Option(help: "Checkpoints exported as JSON Lines.") var checkpoints: String?
+        @Option(help: "Checkpoints exported as JSON Lines (required: without them nothing is signed).") var checkpoints: String
+        @Option(name: .customLong("to-sequence"), help: "The end of a range export (at a checkpoint); later checkpoints are not expected.") var toSequence: Int?
         @Option(name: .customLong("public-key"), help: "The audit public key, PEM.") var publicKey: String
 
         func run() throws {
@@ -113,7 +114,8 @@ struct AuditCommand: AsyncParsableCommand {
             let verifier = AuditVerifier(publicKey: key)
             do {
                 let report = try verifier.verify(records: try lines(file), recordsFile: file,
-                                                 checkpoints: try checkpoints.map(lines) ?? [], checkpointsFile: checkpoints ?? "-")
+                                                 checkpoints: try lines(checkpoints), checkpointsFile: checkpoints,
+                                                 toSequence: toSequence, requireSignedEnd: true)
                 let range = report.firstSequence.map { "sequences \($0)...\(report.lastSequence ?? $0)" } ?? "no records"
                 print("genomegate: verified \(report.records) records (\(range)) and \(report.checkpoints) signed checkpoints"
                       + (report.lastCheckpointedSequence.map { "; signed up to sequence \($0)" } ?? "; no checkpoint within the export"))

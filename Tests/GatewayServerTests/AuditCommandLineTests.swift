@@ -83,7 +83,7 @@ struct AuditCommandLineTests {
         try (forged.joined(separator: "\n") + "\n").write(toFile: out + "/forged.jsonl", atomically: true, encoding: .utf8)
         let forgedResult = try await Self.run(["verify", out + "/records.jsonl", "--checkpoints", out + "/forged.jsonl", "--public-key", key])
         #expect(forgedResult.status == 1)
-        #expect(forgedResult.stderr.contains("forged.jsonl line 2 (sequence 8)") && forgedResult.stderr.contains("signature"), "\(forgedResult.stderr)")
+        #expect(forgedResult.stderr.contains("forged.jsonl line 2 (sequence ") && forgedResult.stderr.contains("signature"), "\(forgedResult.stderr)")
         // Another key.
         let otherKey = out + "/other.pem"
         let made = try await Subprocess.run(["sh", "-c", "openssl genpkey -algorithm ED25519 | openssl pkey -pubout -out '\(otherKey)'"])

@@ -276,7 +276,7 @@ struct AuditRecordTests {
         }
     }
 
-    @Test("the export: its own request is recorded, CSV has the header, the same range twice is identical")
+    @Test("the export ends at the head it signs first; its own request is recorded after; CSV has the header; the same range twice is identical")
     func exportEndpoint() async throws {
         try await TestGateway.with { gateway in
             let auditor = try await gateway.client("auditor")
@@ -287,12 +287,13 @@ struct AuditRecordTests {
             #expect(export.status == 200)
             #expect(export.headers["content-type"]?.hasPrefix("application/x-ndjson") == true)
             let lines = export.text.split(separator: "\n")
-            #expect(lines.count == head + 1, "every record, and the export's own (committed before the body streamed)")
+            #expect(lines.count == head, "every record committed before the export (it ends at the head it signs first)")
             let own = try #require(try await AuditProbe.records(gateway.server.audit, after: head).first)
             #expect(own.requestID == export.headers["x-request-id"])
             #expect(own.member == "auditor" && own.path == "/api/audit/records" && own.returned?.kind == "audit-export")
             #expect(own.bytes == nil, "streamed")
-            #expect(lines.last.map { $0.contains("\"request_id\":\"\(own.requestID ?? "?")\"") } == true)
+            #expect(lines.last.map { $0.contains("\"request_id\":\"\(own.requestID ?? "?")\"") } == false)
+            #expect(try await gateway.server.audit.database.checkpoints().last?.sequence == head, "the export signed the head")
 
             let csv = try await offThread { try auditor.request("GET", "/api/audit/records?format=csv&from_sequence=2&to_sequence=4") }
             #expect(csv.status == 200)
@@ -326,6 +327,7 @@ struct AuditRecordTests {
             let auditor = try await gateway.client("auditor")
             for path in ["/api/info", "/api/admin/members", "/api/whoami"] { _ = try await offThread { try researcher.request("GET", path) } }
             _ = try await offThread { try auditor.request("GET", "/api/datasets") }
+            let head = gateway.server.audit.headSequence
             let response = try await offThread { try auditor.request("GET", "/api/audit/records?" + filter) }
             #expect(response.status == 200)
             let exported = try response.text.split(separator: "\n").map { line in
@@ -333,9 +335,9 @@ struct AuditRecordTests {
                 return try JSONDecoder().decode(AuditRecord.self, from: Data(canonical.utf8))
             }
             #expect(!exported.isEmpty)
-            // Everything stored, the export's own record included, filtered the same way.
+            // Everything stored before the export (it ends at the head it signs), filtered the same way.
             let expected = try await AuditProbe.records(gateway.server.audit, after: 0).filter {
-                (member == nil || $0.member == member) && (organization == nil || $0.organization == organization)
+                $0.sequence <= head && (member == nil || $0.member == member) && (organization == nil || $0.organization == organization)
                     && (decision == nil || $0.decision == decision)
             }
             #expect(exported.map(\.requestID) == expected.map(\.requestID))
@@ -365,20 +367,22 @@ struct AuditRecordTests {
             for index in 0..<12 {
                 _ = try await offThread { try researcher.request("GET", index.isMultiple(of: 3) ? "/api/admin/members" : "/api/info") }
             }
-            // Checkpoints first, so none signs a record the export that follows lacks.
-            let checkpoints = try await offThread { try auditor.request("GET", "/api/audit/checkpoints") }
+            // The records export signs the head (12) first and ends there; the checkpoints fetched
+            // after it include that checkpoint.
             let records = try await offThread { try auditor.request("GET", "/api/audit/records") }
+            let checkpoints = try await offThread { try auditor.request("GET", "/api/audit/checkpoints") }
             let key = try await offThread { try auditor.request("GET", "/api/audit/public-key") }
             #expect(checkpoints.status == 200 && records.status == 200 && key.status == 200)
             #expect(key.text == (try String(contentsOfFile: gateway.pki + "/audit-signing.pub.pem", encoding: .utf8)))
             let verifier = AuditVerifier(publicKey: try AuditSignatureVerifier(publicKeyPEM: key.text))
             let recordLines = records.text.split(separator: "\n", omittingEmptySubsequences: false)
             let checkpointLines = checkpoints.text.split(separator: "\n", omittingEmptySubsequences: false)
-            let report = try verifier.verify(records: recordLines, recordsFile: "records.jsonl", checkpoints: checkpointLines, checkpointsFile: "checkpoints.jsonl")
-            #expect(report.records == 14, "12 requests, the checkpoints export and the records export")
-            #expect(report.firstSequence == 1 && report.lastSequence == 14)
-            #expect(report.checkpoints == 2)
-            #expect(report.lastCheckpointedSequence == 10)
+            let report = try verifier.verify(records: recordLines, recordsFile: "records.jsonl", checkpoints: checkpointLines,
+                                             checkpointsFile: "checkpoints.jsonl", requireSignedEnd: true)
+            #expect(report.records == 12, "the 12 requests before the export")
+            #expect(report.firstSequence == 1 && report.lastSequence == 12)
+            #expect(report.checkpoints == 3, "at 5 and 10 by count, at 12 by the export")
+            #expect(report.lastCheckpointedSequence == 12)
             // A changed record in what the gateway served is caught.
             var tampered = recordLines
             tampered[1] = Substring(tampered[1].replacingOccurrences(of: "\"status\":200", with: "\"status\":500"))
