@@ -35,7 +35,8 @@ public final class AuditLog: Sendable {
 
     private struct Pending: Sendable {
         var record: AuditRecord
-        var waiter: CheckedContinuation<Int, any Error>?
+        /// Told the outcome once the record is committed or refused; nil for detached records.
+        var waiter: (@Sendable (Result<Int, GatewayError>) -> Void)?
     }
 
     private struct State: Sendable {
@@ -74,20 +75,26 @@ public final class AuditLog: Sendable {
     /// `audit_unavailable` if it could not be.
     public func append(_ record: AuditRecord) async throws(GatewayError) -> Int {
         do {
-            return try await withCheckedThrowingContinuation { waiter in
-                let accepted = state.withLock { value -> Bool in
-                    guard !value.closed else { return false }
-                    value.pending.append(Pending(record: record, waiter: waiter))
-                    return true
-                }
-                if accepted { wake.yield(()) } else {
-                    waiter.resume(throwing: GatewayError(.auditUnavailable, "the audit log is closed (the gateway is shutting down)"))
-                }
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
+                append(record) { result in continuation.resume(with: result.mapError { $0 as any Error }) }
             }
         } catch let error as GatewayError {
             throw error
         } catch {
             throw GatewayError(.auditUnavailable, "the audit record could not be written: \(error)")
+        }
+    }
+
+    /// Appends `record` and calls `completion` (on the writer's thread) once it is committed,
+    /// with its sequence, or refused, with `audit_unavailable`.
+    public func append(_ record: AuditRecord, completion: @escaping @Sendable (Result<Int, GatewayError>) -> Void) {
+        let accepted = state.withLock { value -> Bool in
+            guard !value.closed else { return false }
+            value.pending.append(Pending(record: record, waiter: completion))
+            return true
+        }
+        if accepted { wake.yield(()) } else {
+            completion(.failure(GatewayError(.auditUnavailable, "the audit log is closed (the gateway is shutting down)")))
         }
     }
 
@@ -142,12 +149,12 @@ public final class AuditLog: Sendable {
             var sealed: [AuditDatabase.Sealed] = []
             sealed.reserveCapacity(batch.count)
             var previous = head.hash, sequence = head.sequence
-            var waiters: [(CheckedContinuation<Int, any Error>, Int)] = []
+            var waiters: [(@Sendable (Result<Int, GatewayError>) -> Void, Int)] = []
             for pending in batch {
                 var record = pending.record
                 record.sequence = sequence + 1
                 guard let canonical = try? record.canonicalJSON() else {
-                    pending.waiter?.resume(throwing: GatewayError(.auditUnavailable, "an audit record could not be encoded"))
+                    pending.waiter?(.failure(GatewayError(.auditUnavailable, "an audit record could not be encoded")))
                     continue
                 }
                 sequence += 1
@@ -168,7 +175,7 @@ public final class AuditLog: Sendable {
                     // Detached records wait for the next attempt; answers waiting are refused.
                     value.pending.insert(contentsOf: batch.filter { $0.waiter == nil }, at: 0)
                 }
-                for (waiter, _) in waiters { waiter.resume(throwing: failure) }
+                for (waiter, _) in waiters { waiter(.failure(failure)) }
                 return
             }
             state.withLock { value in
@@ -180,7 +187,7 @@ public final class AuditLog: Sendable {
                     value.checkpointTime = .now
                 }
             }
-            for (waiter, sequence) in waiters { waiter.resume(returning: sequence) }
+            for (waiter, sequence) in waiters { waiter(.success(sequence)) }
         }
     }
 

@@ -38,6 +38,17 @@ struct AuditRecorder: Sendable {
         )
     }
 
+    /// The record of a response the router never saw (a request Hummingbird could not parse).
+    func unroutedResponse(status: Int, channel: any Channel, connections: TLSConnectionTable) -> AuditRecord {
+        let peer = connections.info(for: channel)?.peer
+        return AuditRecord(
+            time: Date(), requestID: nil, certificateFingerprint: peer?.fingerprintSHA256, certificateSubject: peer?.subject,
+            member: nil, organization: nil, country: nil, role: nil, remoteAddress: channel.remoteAddress.map(PeerAddressText.describe),
+            method: "-", path: "-", query: nil, approval: nil, policyVersion: nil, decision: "deny", reasons: ["bad_request"],
+            cohortRestriction: nil, returned: .init(kind: "error"), status: status, bytes: 0, durationMicroseconds: 0
+        )
+    }
+
     /// The record of a handshake OpenSSL refused: whatever identity the certificate showed.
     func handshakeRefused(_ error: TLSError, peer: PeerIdentity?, remoteAddress: String) -> AuditRecord {
         AuditRecord(

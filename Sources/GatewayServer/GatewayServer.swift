@@ -105,7 +105,8 @@ public final class GatewayServer: Sendable {
         let limits = configuration.limits
         let contexts = self.contexts
         let connections = self.connections
-        let observer = (handshakeObserver ?? TLSConnectionObserver.logging(logger)).auditing(AuditRecorder(log: audit))
+        let recorder = AuditRecorder(log: audit)
+        let observer = (handshakeObserver ?? TLSConnectionObserver.logging(logger)).auditing(recorder)
         // NIO's decoder refuses heads past this with 400; the guard answers 431 below it.
         let decoderLimit = max(limits.maxHeaderBytes * 4, 256 * 1024)
         let idleTimeout = TimeAmount.nanoseconds(
@@ -117,7 +118,7 @@ public final class GatewayServer: Sendable {
         )
         let server = HTTPServerBuilder { (responder: @escaping HTTPChannelHandler.Responder) -> any ServerChildChannel in
             let http = HTTP1Channel(responder: responder, configuration: httpConfiguration)
-            return OpenSSLServerChildChannel(base: http, contexts: contexts, connections: connections, observer: observer)
+            return OpenSSLServerChildChannel(base: http, contexts: contexts, connections: connections, observer: observer, recorder: recorder)
         }
         return Application(
             router: router,

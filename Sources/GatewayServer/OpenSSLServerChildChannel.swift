@@ -16,6 +16,7 @@ struct OpenSSLServerChildChannel<Base: ServerChildChannel>: ServerChildChannel {
     let contexts: TLSContextProvider
     let connections: TLSConnectionTable
     let observer: TLSConnectionObserver
+    let recorder: AuditRecorder
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
@@ -25,6 +26,7 @@ struct OpenSSLServerChildChannel<Base: ServerChildChannel>: ServerChildChannel {
             base.setup(channel: channel, logger: logger)
         }.flatMapThrowing { value in
             try ConnectionCloseHandler.insert(into: channel.pipeline.syncOperations)
+            try UnroutedResponseGuard.insert(into: channel.pipeline.syncOperations, recorder: recorder, connections: connections)
             return value
         }
     }
