@@ -21,6 +21,8 @@ public final class AuditLog: Sendable {
         public var groupCommit: Bool = true
         /// Most records in one commit.
         public var maximumBatch: Int = 4096
+        /// Most records waiting before detached ones (refused handshakes) are dropped and counted.
+        public var maximumDetached: Int = 100_000
 
         public init() {}
     }
@@ -49,12 +51,26 @@ public final class AuditLog: Sendable {
         var failing = false
         /// After ``close()``: nothing more is accepted.
         var closed = false
+        var droppedDetached = 0
         /// Callers of ``signHead()`` waiting for the next checkpoint.
         var headWaiters: [CheckedContinuation<Int, Never>] = []
     }
 
-    /// Opens the audit store in `folder` and checks its head.
+    /// Held for the log's life: one writer per audit store, or the chain would fork.
+    private let lockDescriptor: Int32
+
+    /// Opens the audit store in `folder` and checks its head; refuses if another process
+    /// (a second gateway on the same data folder) is writing it.
     public init(folder: String, signer: AuditSigner, settings: Settings = Settings()) throws(GatewayError) {
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let lockPath = (folder as NSString).appendingPathComponent("audit.lock")
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw GatewayError(.auditUnavailable, "cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            closeDescriptor(descriptor)
+            throw GatewayError(.auditUnavailable, "another process is writing the audit log in \(folder) (lock \(lockPath)); one gateway per data folder")
+        }
+        self.lockDescriptor = descriptor
         self.database = try AuditDatabase(folder: folder)
         self.signer = signer
         self.settings = settings
@@ -64,6 +80,8 @@ public final class AuditLog: Sendable {
                                  checkpointSignature: checkpoint?.signature ?? "", checkpointTime: .now))
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
+
+    deinit { closeDescriptor(lockDescriptor) }
 
     /// The last committed sequence.
     public var headSequence: Int { state.withLock { $0.head.sequence } }
@@ -99,11 +117,22 @@ public final class AuditLog: Sendable {
     }
 
     /// Appends `record` without waiting (a refused TLS handshake has no answer to hold back).
-    /// Kept and retried if the store cannot be written.
+    /// Kept and retried if the store cannot be written, up to ``Settings/maximumDetached``
+    /// waiting; beyond that they are counted in ``droppedDetached`` (and logged by the service).
     public func appendDetached(_ record: AuditRecord) {
-        state.withLock { $0.pending.append(Pending(record: record, waiter: nil)) }
-        wake.yield(())
+        let accepted = state.withLock { value -> Bool in
+            guard !value.closed, value.pending.count < settings.maximumDetached else {
+                value.droppedDetached += 1
+                return false
+            }
+            value.pending.append(Pending(record: record, waiter: nil))
+            return true
+        }
+        if accepted { wake.yield(()) }
     }
+
+    /// Detached records dropped because too many were waiting (the store failing under a flood).
+    public var droppedDetached: Int { state.withLock { $0.droppedDetached } }
 
     /// Wakes the writer without a record, so it can sign a checkpoint that is due by time.
     public func tick() {
@@ -227,4 +256,13 @@ public final class AuditLog: Sendable {
         let text = try checkpoint.canonicalJSON()
         return (sequence, text, AuditChain.hex(try signer.sign(text)))
     }
+}
+
+/// `close(2)`, which inside the class would name ``AuditLog/close()``.
+private func closeDescriptor(_ descriptor: Int32) {
+    #if canImport(Glibc)
+    _ = Glibc.close(descriptor)
+    #else
+    _ = Darwin.close(descriptor)
+    #endif
 }

@@ -53,6 +53,8 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     public var decision: String
     public var reasons: [String]
     public var cohortRestriction: String?
+    /// For a policy change: what changed (its summary) and the version it produced.
+    public var change: String?
     public var returned: Returned?
     /// HTTP status; 0 for a refused handshake.
     public var status: Int
@@ -64,7 +66,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         time: Date, requestID: String?, certificateFingerprint: String?, certificateSubject: String?,
         member: String?, organization: String?, country: String?, role: String?, remoteAddress: String?,
         method: String, path: String, query: String?, approval: String?, policyVersion: Int?,
-        decision: String, reasons: [String], cohortRestriction: String?, returned: Returned?,
+        decision: String, reasons: [String], cohortRestriction: String?, change: String? = nil, returned: Returned?,
         status: Int, bytes: Int?, durationMicroseconds: Int
     ) {
         self.time = AuditTime.format(time)
@@ -84,6 +86,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         self.decision = decision
         self.reasons = reasons
         self.cohortRestriction = cohortRestriction
+        self.change = change
         self.returned = returned
         self.status = status
         self.bytes = bytes
@@ -91,7 +94,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case sequence, time, member, organization, country, role, method, path, query, approval, decision, reasons, returned, status, bytes
+        case sequence, time, member, organization, country, role, method, path, query, approval, decision, reasons, returned, status, bytes, change
         case requestID = "request_id"
         case certificateFingerprint = "certificate_fingerprint"
         case certificateSubject = "certificate_subject"
@@ -109,6 +112,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         json.field("approval", approval)
         json.field("bytes", bytes)
         json.field("certificate_fingerprint", certificateFingerprint)
+        json.field("change", change)
         json.field("certificate_subject", certificateSubject)
         json.field("cohort_restriction", cohortRestriction)
         json.field("country", country)
@@ -147,7 +151,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     public static let csvColumns = [
         "sequence", "time", "request_id", "member", "organization", "country", "role", "certificate_fingerprint",
         "certificate_subject", "remote_address", "method", "path", "query", "approval", "policy_version", "decision",
-        "reasons", "cohort_restriction", "returned_kind", "contributing_samples", "suppressed_cells", "status", "bytes", "duration_us",
+        "reasons", "cohort_restriction", "change", "returned_kind", "contributing_samples", "suppressed_cells", "status", "bytes", "duration_us",
     ]
 
     /// The record's CSV row (RFC 4180 quoting).
@@ -155,7 +159,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         let fields: [String?] = [
             String(sequence), time, requestID, member, organization, country, role, certificateFingerprint,
             certificateSubject, remoteAddress, method, path, query, approval, policyVersion.map(String.init), decision,
-            reasons.joined(separator: " "), cohortRestriction, returned?.kind, returned?.contributingSamples.map(String.init),
+            reasons.joined(separator: " "), cohortRestriction, change, returned?.kind, returned?.contributingSamples.map(String.init),
             returned?.suppressedCells.map(String.init), String(status), bytes.map(String.init), String(durationMicroseconds),
         ]
         return fields.map { AuditCSV.quote($0 ?? "") }.joined(separator: ",")
@@ -248,7 +252,12 @@ struct CanonicalJSON {
 }
 
 enum AuditCSV {
+    /// RFC 4180 quoting; a field a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
+    /// tab, CR at the start; a lone `-` is left alone) gets a leading `'` so opening the
+    /// export never executes it.
     static func quote(_ field: String) -> String {
+        var field = field
+        if let first = field.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), field != "-" { field = "'" + field }
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -23,7 +23,9 @@ public enum DisclosedCount: Sendable, Hashable, Codable, CustomStringConvertible
         var container = encoder.singleValueContainer()
         switch self {
         case .value(let value): try container.encode(value)
-        case .suppressed(let threshold): try container.encode("<\(threshold)")
+        case .suppressed(let threshold):
+            SuppressionTally.current?.count += 1
+            try container.encode("<\(threshold)")
         }
     }
 
@@ -39,4 +41,15 @@ public enum DisclosedCount: Sendable, Hashable, Codable, CustomStringConvertible
         }
         self = .suppressed(threshold: threshold)
     }
+}
+
+/// Counts the cells an answer shows as "<k" while it is encoded (for the audit record):
+/// `SuppressionTally.$current.withValue(tally) { encode }`.
+public final class SuppressionTally: @unchecked Sendable {
+    /// Only touched by the task encoding the answer.
+    public var count = 0
+
+    public init() {}
+
+    @TaskLocal public static var current: SuppressionTally?
 }

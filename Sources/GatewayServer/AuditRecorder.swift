@@ -30,9 +30,10 @@ struct AuditRecorder: Sendable {
             certificateFingerprint: context.connection?.peer.fingerprintSHA256, certificateSubject: context.connection?.peer.subject,
             member: member?.id, organization: member?.organization, country: organization?.country, role: member?.role.rawValue,
             remoteAddress: context.channel.remoteAddress.map(PeerAddressText.describe), method: request.method.rawValue, path: request.uri.path,
-            query: Self.normalisedQuery(request.uri), approval: decision?.approvalID, policyVersion: decision?.policyVersion ?? context.policy?.version,
+            query: handled.query ?? Self.normalisedQuery(request.uri), approval: decision?.approvalID,
+            policyVersion: handled.change?.version ?? decision?.policyVersion ?? context.policy?.version,
             decision: allowed && status < 400 ? "allow" : "deny", reasons: reasons,
-            cohortRestriction: notes.isEmpty ? nil : notes.joined(separator: " "), returned: returned,
+            cohortRestriction: notes.isEmpty ? nil : notes.joined(separator: " "), change: handled.change?.summary, returned: returned,
             status: status, bytes: response.body.contentLength,
             durationMicroseconds: Int(Date().timeIntervalSince(context.arrival) * 1_000_000)
         )
@@ -45,7 +46,7 @@ struct AuditRecorder: Sendable {
             time: Date(), requestID: nil, certificateFingerprint: peer?.fingerprintSHA256, certificateSubject: peer?.subject,
             member: nil, organization: nil, country: nil, role: nil, remoteAddress: channel.remoteAddress.map(PeerAddressText.describe),
             method: "-", path: "-", query: nil, approval: nil, policyVersion: nil, decision: "deny", reasons: ["bad_request"],
-            cohortRestriction: nil, returned: .init(kind: "error"), status: status, bytes: 0, durationMicroseconds: 0
+            cohortRestriction: nil, change: nil, returned: .init(kind: "error"), status: status, bytes: 0, durationMicroseconds: 0
         )
     }
 
@@ -55,7 +56,7 @@ struct AuditRecorder: Sendable {
             time: Date(), requestID: nil, certificateFingerprint: peer?.fingerprintSHA256, certificateSubject: peer?.subject,
             member: nil, organization: nil, country: nil, role: nil, remoteAddress: remoteAddress, method: "TLS", path: "-",
             query: nil, approval: nil, policyVersion: nil, decision: "deny", reasons: [error.code.rawValue],
-            cohortRestriction: nil, returned: nil, status: 0, bytes: 0, durationMicroseconds: 0
+            cohortRestriction: nil, change: nil, returned: nil, status: 0, bytes: 0, durationMicroseconds: 0
         )
     }
 
@@ -63,11 +64,17 @@ struct AuditRecorder: Sendable {
     static func normalisedQuery(_ uri: URI) -> String? {
         var pairs: [String] = []
         for (name, value) in uri.queryParameters {
-            pairs.append(String(name) + "=" + String(value))
+            pairs.append(escape(String(name)) + "=" + escape(String(value)))
         }
         guard !pairs.isEmpty else { return nil }
         pairs.sort()
         return pairs.joined(separator: "&")
+    }
+
+    /// `%`, `&` and `=` percent-encoded, so a normalised query reads back unambiguously.
+    static func escape(_ text: String) -> String {
+        guard text.contains(where: { $0 == "%" || $0 == "&" || $0 == "=" }) else { return text }
+        return text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "&", with: "%26").replacingOccurrences(of: "=", with: "%3D")
     }
 
     /// What kind of answer a route gives when its handler did not say.

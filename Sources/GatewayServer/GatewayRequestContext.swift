@@ -50,4 +50,8 @@ public struct RequestRecord: Sendable {
     public var returned: AuditRecord.Returned?
     /// The error an answer carries when the handler rendered it itself (Beacon errors).
     public var errorCode: GatewayError.Code?
+    /// The query as the handler read it, when it came in the body (Beacon POST), normalised.
+    public var query: String?
+    /// A committed policy change: its summary and the version it produced.
+    public var change: (summary: String, version: Int)?
 }

@@ -89,7 +89,7 @@ public final class GatewayServer: Sendable {
         InfoRoutes.register(on: router)
         BeaconRoutes.register(on: router, service: queries)
         AggregateRoutes.register(on: router, service: queries)
-        AdminRoutes.register(on: router, policy: policy, queries: queries)
+        AdminRoutes.register(on: router, policy: policy, queries: queries, audit: audit)
         AuditRoutes.register(on: router, log: audit)
         return router
     }

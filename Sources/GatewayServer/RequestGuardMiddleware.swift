@@ -78,8 +78,10 @@ struct RequestGuardMiddleware: RouterMiddleware {
 
     /// `X-Policy-Version` (and `X-Approval-Id` for a data query) of the decision the request got.
     static func describeDecision(_ context: Context, in response: inout Response) {
-        guard let decision = context.record.withLockedValue({ $0.decision }) else { return }
-        response.headers[.policyVersion] = String(decision.policyVersion)
+        let handled = context.record.withLockedValue { $0 }
+        guard let decision = handled.decision else { return }
+        // After a policy change, the version it produced.
+        response.headers[.policyVersion] = String(handled.change?.version ?? decision.policyVersion)
         if let approval = decision.approvalID { response.headers[.approvalID] = approval }
     }
 

@@ -1,3 +1,4 @@
+import DisclosureControl
 import AuditLog
 import Foundation
 import GatewayCore
@@ -88,15 +89,12 @@ public enum JSONResponse {
     /// A data answer: encoded like ``make(_:status:)``, and summarised for the audit record
     /// (its kind, the samples it was computed over, and how many cells read "<k").
     public static func answer<T: Encodable>(
-        _ value: T, kind: String, contributingSamples: Int?, context: GatewayRequestContext
+        _ value: T, kind: String, contributingSamples: Int?, context: GatewayRequestContext, alsoSuppressed: Int = 0
     ) throws -> Response {
-        let data = try JSONEncoder.gateway.encode(value)
-        var suppressed = 0
-        var previous: UInt8 = 0
-        for byte in data {
-            if previous == UInt8(ascii: "\""), byte == UInt8(ascii: "<") { suppressed += 1 }
-            previous = byte
-        }
+        // The disclosure layer's "<k" cells, counted as they are encoded (not by scanning text).
+        let tally = SuppressionTally()
+        let data = try SuppressionTally.$current.withValue(tally) { try JSONEncoder.gateway.encode(value) }
+        let suppressed = tally.count + alsoSuppressed
         context.record.withLockedValue {
             $0.returned = .init(kind: kind, contributingSamples: contributingSamples, suppressedCells: suppressed)
         }

@@ -3,13 +3,16 @@ import GatewayTLS
 
 extension TLSConnectionObserver {
     /// This observer, and also an audit record of every handshake refused for its certificate
-    /// (with whatever identity the certificate showed).
+    /// (with whatever identity the certificate showed), or for showing none. Handshakes that
+    /// time out or fail before any certificate question (a scanner's garbage) are logged only.
     func auditing(_ recorder: AuditRecorder) -> TLSConnectionObserver {
         let base = self
         return TLSConnectionObserver(
             handshakeCompleted: base.handshakeCompleted,
             handshakeFailed: { error, peer, remote in
                 base.handshakeFailed(error, peer, remote)
+                let aboutCertificate = peer != nil || error.code == .peerRejected || error.message.lowercased().contains("certificate")
+                guard aboutCertificate, error.code != .handshakeTimeout else { return }
                 recorder.log.appendDetached(recorder.handshakeRefused(error, peer: peer, remoteAddress: remote))
             }
         )

@@ -43,6 +43,7 @@ struct AuditCommand: AsyncParsableCommand {
                 guard decision == "allow" || decision == "deny" else { throw ValidationError("--decision must be allow or deny") }
                 query.decision = decision
             }
+            try AuditFailure.requireStore(dataDir)
             let database = try AuditFailure.run { () throws(GatewayError) in try AuditDatabase(folder: dataDir) }
             let output = try AuditOutput(path: out)
             if format == "csv" { output.write(AuditRecord.csvColumns.joined(separator: ",") + "\n") }
@@ -76,6 +77,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "Write here instead of standard output.") var out: String?
 
         func run() async throws {
+            try AuditFailure.requireStore(dataDir)
             let database = try AuditFailure.run { () throws(GatewayError) in try AuditDatabase(folder: dataDir) }
             let checkpoints: [AuditCheckpointEntry]
             do { checkpoints = try await database.checkpoints() } catch {
@@ -217,6 +219,15 @@ final class AuditOutput {
 }
 
 enum AuditFailure {
+    /// A mistyped `--data-dir` must not create an empty store and export nothing.
+    static func requireStore(_ folder: String) throws {
+        let path = (folder as NSString).appendingPathComponent(AuditDatabase.fileName)
+        guard FileManager.default.fileExists(atPath: path) else {
+            FileHandle.standardError.write(Data("genomegate: error: no audit log at \(path)\n".utf8))
+            throw ExitCode(66)
+        }
+    }
+
     static func run<T>(_ body: () throws(GatewayError) -> T) throws -> T {
         do { return try body() } catch {
             FileHandle.standardError.write(Data("genomegate: error: \(error.message)\n".utf8))

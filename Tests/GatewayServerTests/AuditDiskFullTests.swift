@@ -30,14 +30,18 @@ struct AuditDiskFullTests {
             #expect(refused.text.contains("audit_unavailable"), "\(refused.text)")
             #expect(!refused.text.contains("researcher-jp"), "no data in the refusal")
         }
-        let admin = try await offThread { try TestTLSClient(port: port, pki: pki, identity: "secretariat").request("GET", "/api/admin/approvals") }
-        #expect(admin.status == 503)
+        let secretariat = try await offThread { try TestTLSClient(port: port, pki: pki, identity: "secretariat") }
+        #expect(try await offThread { try secretariat.request("GET", "/api/admin/approvals") }.status == 503)
+        // A policy change is not applied while its record could not be written.
+        let suspend = try await offThread { try secretariat.request("POST", "/api/admin/approvals/A-2026-001/suspend") }
+        #expect(suspend.status == 503)
 
         // Space returns: the gateway answers again without a restart.
         let raised = try await Subprocess.run([prlimit!, "--pid", pid, "--fsize=unlimited:"])
         #expect(raised.status == 0, "\(raised.output)")
         let recovered = try await offThread { try client.request("GET", "/api/whoami") }
         #expect(recovered.status == 200)
+        #expect(recovered.text.contains(#""inForce":true"#), "the suspension was not applied")
         let id = try #require(recovered.headers["x-request-id"])
 
         server.process.terminate()

@@ -43,7 +43,7 @@ extension Admin {
             return try Self.json(Answer(policyVersion: snapshot.version, recorded: 0, alreadyWithdrawn: already,
                                         withdrawnTotal: snapshot.withdrawnParticipants.count, notInVariantStore: Array(unknown.prefix(100))))
         }
-        let receipt = try await policy.apply(.recordWithdrawals(withdrawals), actor: Self.actor(context), channel: "api")
+        let receipt = try await commit(.recordWithdrawals(withdrawals), context)
         let total = receipt.snapshot.withdrawnParticipants.count
         let recorded = total - snapshot.withdrawnParticipants.count
         return try Self.json(Answer(policyVersion: receipt.version, recorded: recorded, alreadyWithdrawn: unique.count - recorded,

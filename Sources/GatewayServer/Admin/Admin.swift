@@ -1,13 +1,17 @@
+import AuditLog
 import Foundation
 import GatewayCore
 import GatewayPolicy
 import Hummingbird
+import NIOConcurrencyHelpers
 import NIOCore
 import PolicyStore
 
 /// The admin API's handlers (routes in ``AdminRoutes``).
 struct Admin: Sendable {
     let policy: PolicyService
+    /// No change is applied while the audit log cannot be written (its record would be lost).
+    let audit: AuditLog
     /// The variant store's catalogue, to tell the secretariat about withdrawals of nobody stored.
     let queries: VariantQueryService
 
@@ -39,8 +43,16 @@ struct Admin: Sendable {
     }
 
     /// Commits `change` as the calling member; the new policy is in force when this returns.
+    /// Refused with `audit_unavailable` while the audit log cannot be written. (The policy's own
+    /// history records the change, its author and time in the same transaction, so even a crash
+    /// between this commit and the audit record leaves the change on record.)
     func commit(_ change: PolicyChange, _ context: GatewayRequestContext) async throws -> PolicyDatabase.Receipt {
-        try await policy.apply(change, actor: Self.actor(context), channel: "api")
+        guard !audit.isFailing else {
+            throw GatewayError(.auditUnavailable, "the audit log cannot be written; no policy change is applied until it can")
+        }
+        let receipt = try await policy.apply(change, actor: Self.actor(context), channel: "api")
+        context.record.withLockedValue { $0.change = (change.summary, receipt.version) }
+        return receipt
     }
 
     /// The answer to a committed change: the new version and `record` as it now is.

@@ -1,3 +1,4 @@
+import AuditLog
 import Foundation
 import GatewayCore
 import GatewayPolicy
@@ -12,8 +13,8 @@ import PolicyStore
 /// JSON with the policy files' snake_case fields (withdrawals may also be CSV); a bad body is
 /// `400 invalid_policy` naming the field, and nothing is applied.
 enum AdminRoutes {
-    static func register(on router: Router<GatewayRequestContext>, policy: PolicyService, queries: VariantQueryService) {
-        let admin = Admin(policy: policy, queries: queries)
+    static func register(on router: Router<GatewayRequestContext>, policy: PolicyService, queries: VariantQueryService, audit: AuditLog) {
+        let admin = Admin(policy: policy, audit: audit, queries: queries)
         // Approvals.
         router.get("/api/admin/approvals", access: .administration) { _, context in
             try admin.list(context, \.approvals)

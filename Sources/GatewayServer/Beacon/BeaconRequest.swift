@@ -36,6 +36,25 @@ public struct BeaconRequest: Sendable, Hashable {
         return DataQuery(kind: kind, approvalID: approvalID, datasets: datasets, cancerTypes: filters.filter { !nonCancer.contains($0) })
     }
 
+    /// The request as sorted `name=value` pairs (percent-encoding `%&=`), for the audit record
+    /// of a POST, whose query is in the body.
+    var normalisedDescription: String {
+        var pairs: [(String, String)] = [("requestedGranularity", requestedGranularity.rawValue)]
+        if !filters.isEmpty { pairs.append(("filters", filters.joined(separator: ","))) }
+        if !datasets.isEmpty { pairs.append(("datasets", datasets.joined(separator: ","))) }
+        if let approvalID { pairs.append(("approval", approvalID)) }
+        if let variant {
+            pairs.append(("referenceName", variant.referenceName))
+            pairs.append(("start", variant.start.map(String.init).joined(separator: ",")))
+            if !variant.end.isEmpty { pairs.append(("end", variant.end.map(String.init).joined(separator: ","))) }
+            if let bases = variant.referenceBases { pairs.append(("referenceBases", bases)) }
+            if let bases = variant.alternateBases { pairs.append(("alternateBases", bases)) }
+            if let assembly = variant.assemblyId { pairs.append(("assemblyId", assembly)) }
+            if let type = variant.variantType { pairs.append(("variantType", type)) }
+        }
+        return pairs.map { AuditRecorder.escape($0.0) + "=" + AuditRecorder.escape($0.1) }.sorted().joined(separator: "&")
+    }
+
     /// The Beacon query kind: `beacon-boolean`, or `beacon-count` for count and record granularity.
     var beaconKind: QueryKind { requestedGranularity == .boolean ? .beaconBoolean : .beaconCount }
 

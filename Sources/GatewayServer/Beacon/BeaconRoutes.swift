@@ -36,6 +36,10 @@ enum BeaconRoutes {
             parsed = try BeaconRequest.fromQuery(request.uri, variantsAllowed: variantsAllowed)
         }
         if parsed.approvalID == nil { parsed.approvalID = request.headers[.approvalID] }
+        if request.method == .post {
+            let query = parsed.normalisedDescription
+            context.record.withLockedValue { $0.query = query }
+        }
         return parsed
     }
 
@@ -76,7 +80,8 @@ enum BeaconRoutes {
             }
             if let restriction = selection.restriction { info["cohortRestriction"] = AnyEncodable(restriction) }
             return try JSONResponse.answer(summaryResponse(beaconRequest, schema: schema, count: count, info: info),
-                                           kind: beaconRequest.beaconKind.rawValue, contributingSamples: cohort.count, context: context)
+                                           kind: beaconRequest.beaconKind.rawValue, contributingSamples: cohort.count, context: context,
+                                           alsoSuppressed: count.isSuppressed ? 1 : 0)
         } catch let error as GatewayError where error.code == .badRequest || error.code == .cohortTooSmall {
             context.record.withLockedValue { $0.errorCode = error.code }
             return try errorResponse(error, request: parsed, status: error.code == .badRequest ? .badRequest : .forbidden)
