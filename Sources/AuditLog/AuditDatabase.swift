@@ -33,6 +33,8 @@ public struct AuditDatabase: Sendable {
         }
     }
 
+    /// No secondary index: every request inserts a record, while filtered exports are rare
+    /// and page through the table in sequence order anyway (one pass per export).
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -41,10 +43,6 @@ public struct AuditDatabase: Sendable {
                     sequence INTEGER PRIMARY KEY, time TEXT NOT NULL, member TEXT, organization TEXT,
                     approval TEXT, decision TEXT NOT NULL, record TEXT NOT NULL,
                     prev_hash BLOB NOT NULL, hash BLOB NOT NULL);
-                CREATE INDEX audit_record_time ON audit_record (time);
-                CREATE INDEX audit_record_member ON audit_record (member, sequence);
-                CREATE INDEX audit_record_organization ON audit_record (organization, sequence);
-                CREATE INDEX audit_record_approval ON audit_record (approval, sequence);
                 CREATE TABLE audit_checkpoint (
                     sequence INTEGER PRIMARY KEY, checkpoint TEXT NOT NULL, signature TEXT NOT NULL);
                 CREATE TRIGGER audit_record_immutable BEFORE UPDATE ON audit_record
