@@ -17,7 +17,7 @@ struct AuditCrashTests {
             let output = Pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            try launch(process)
             let process = self.process
             let ready = try await offThread { () -> String in
                 var line = Data()
