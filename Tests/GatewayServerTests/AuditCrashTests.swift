@@ -8,22 +8,13 @@ import Testing
 struct AuditCrashTests {
     /// A running `genomegate serve` child process and its port.
     final class Server: @unchecked Sendable {
-        let process = Process()
+        let process: ChildProcess
         let port: Int
 
         init(pki: String, data: String) async throws {
-            process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
-            process.arguments = ["serve"] + CommandLineTests.flags(pki, data: data) + ["--log-level", "error"]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try launch(process)
+            process = try ChildProcess([CommandLineTests.binary, "serve"] + CommandLineTests.flags(pki, data: data) + ["--log-level", "error"], output: true)
             let process = self.process
-            let ready = try await offThread { () -> String in
-                var line = Data()
-                while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
-                return String(decoding: line, as: UTF8.self)
-            }
+            let ready = try await CommandLineTests.firstLine(process)
             guard ready.contains("listening on"), let port = Int(ready.split(separator: ":")[3].split(separator: " ")[0]) else {
                 process.terminate()
                 throw TestFailure("the gateway did not start: \(ready)")
@@ -32,7 +23,7 @@ struct AuditCrashTests {
         }
 
         func kill() async throws {
-            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.send(SIGKILL)
             let process = self.process
             try await offThread { process.waitUntilExit() }
         }

@@ -16,6 +16,16 @@ struct CommandLineTests {
          "--crl", pki + "/crl.pem", "--data-dir", data, "--audit-key", pki + "/audit-signing.key"]
     }
 
+    /// The first line `process` writes to standard output (the gateway's ready line).
+    static func firstLine(_ process: ChildProcess) async throws -> String {
+        let output = process.standardOutput!
+        return try await offThread { () -> String in
+            var line = Data()
+            while let byte = try output.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+            return String(decoding: line, as: UTF8.self)
+        }
+    }
+
     /// A fresh data folder whose policy store holds the example policy (policy/).
     static func dataWithPolicy(_ label: String) throws -> String {
         let data = DevPKI.temporaryFolder(label)
@@ -76,20 +86,9 @@ struct CommandLineTests {
     func serveReloadAndStop() async throws {
         let pki = try await DevPKI.make()
         let data = try Self.dataWithPolicy("cli-data")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve"] + Self.flags(pki, data: data) + ["--log-level", "notice"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try launch(process)
+        let process = try ChildProcess([Self.binary, "serve"] + Self.flags(pki, data: data) + ["--log-level", "notice"], output: true)
         defer { if process.isRunning { process.terminate() } }
-
-        let ready = try await offThread { () -> String in
-            var line = Data()
-            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
-            return String(decoding: line, as: UTF8.self)
-        }
+        let ready = try await Self.firstLine(process)
         #expect(ready.hasPrefix("genomegate: listening on https://127.0.0.1:"), "\(ready)")
         let port = try #require(Int(ready.split(separator: ":")[3].split(separator: " ")[0]))
         #expect(FileManager.default.fileExists(atPath: data + "/genomegate.pid"))
@@ -131,20 +130,10 @@ extension CommandLineTests {
         // Point the example at a real PKI by overriding the TLS flags; the rest comes from the file.
         let pki = try await DevPKI.shared()
         let data = try Self.dataWithPolicy("example")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--config", DevPKI.repositoryRoot + "/policy/gateway.yaml", "--listen", "127.0.0.1:0",
-                             "--cert", pki + "/server.pem", "--key", pki + "/server.key", "--client-ca", pki + "/ca.pem",
-                             "--crl", pki + "/crl.pem", "--data-dir", data, "--audit-key", pki + "/audit-signing.key"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try launch(process)
-        let ready = try await offThread { () -> String in
-            var line = Data()
-            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
-            return String(decoding: line, as: UTF8.self)
-        }
+        let process = try ChildProcess([Self.binary, "serve", "--config", DevPKI.repositoryRoot + "/policy/gateway.yaml", "--listen", "127.0.0.1:0",
+                                        "--cert", pki + "/server.pem", "--key", pki + "/server.key", "--client-ca", pki + "/ca.pem",
+                                        "--crl", pki + "/crl.pem", "--data-dir", data, "--audit-key", pki + "/audit-signing.key"], output: true)
+        let ready = try await Self.firstLine(process)
         process.terminate()
         try await offThread { process.waitUntilExit() }
         #expect(ready.contains("listening on https://127.0.0.1:"), "\(ready)")

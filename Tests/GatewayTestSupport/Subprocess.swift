@@ -12,25 +12,19 @@ public struct Subprocess: Sendable {
     /// Runs `arguments[0]` (looked up in PATH) with the rest as arguments, feeding `input` on stdin.
     public static func run(_ arguments: [String], input: [UInt8] = [], environment: [String: String]? = nil) async throws -> Result {
         try await offThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = arguments
+            var command = arguments
             if let environment {
-                process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+                command = ["/usr/bin/env"] + environment.map { "\($0.key)=\($0.value)" } + arguments
             }
-            let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-            process.standardInput = stdin
-            process.standardOutput = stdout
-            process.standardError = stderr
-            try launch(process)
-            let inputHandle = stdin.fileHandleForWriting
+            let process = try ChildProcess(command, input: true, output: true, error: true)
+            let inputHandle = process.standardInput!
             let writer = Thread {
                 inputHandle.write(Data(input))
                 try? inputHandle.close()
             }
             writer.start()
-            let errorData = ErrorCollector(stderr.fileHandleForReading)
-            let out = stdout.fileHandleForReading.readDataToEndOfFile()
+            let errorData = ErrorCollector(process.standardError!)
+            let out = process.standardOutput!.readDataToEndOfFile()
             process.waitUntilExit()
             return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: errorData.wait())
         }
@@ -61,13 +55,3 @@ public func offThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) a
         }.start()
     }
 }
-
-/// Starts `process`, one launch at a time in this test process: Foundation's `Process.run()`
-/// on Linux crashed (memcpy inside it, SIGSEGV) when many tests launched children at once.
-public func launch(_ process: Process) throws {
-    launchLock.lock()
-    defer { launchLock.unlock() }
-    try process.run()
-}
-
-private let launchLock = NSLock()
