@@ -134,7 +134,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AuditLogTests",
-            dependencies: ["AuditLog", "GatewayCore", "GatewayTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "AuditLog", "GatewayCore", "GatewayTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "PolicyStoreTests",

@@ -23,6 +23,10 @@ public final class AuditLog: Sendable {
         public var maximumBatch: Int = 4096
         /// Most records waiting before detached ones (refused handshakes) are dropped and counted.
         public var maximumDetached: Int = 100_000
+        /// A caller whose record is not committed within this (a hung disk, a lock held
+        /// elsewhere) is refused with `audit_unavailable` instead of waiting on; its record is
+        /// written if the stuck commit completes after all. See ``expireOverdue()``.
+        public var commitDeadline: Duration = .seconds(10)
 
         public init() {}
     }
@@ -38,7 +42,25 @@ public final class AuditLog: Sendable {
     private struct Pending: Sendable {
         var record: AuditRecord
         /// Told the outcome once the record is committed or refused; nil for detached records.
-        var waiter: (@Sendable (Result<Int, GatewayError>) -> Void)?
+        var waiter: Waiter?
+    }
+
+    /// A caller waiting for its record: told once, by the writer or by the deadline.
+    final class Waiter: Sendable {
+        let enqueued = ContinuousClock.now
+        private let callback: Mutex<(@Sendable (Result<Int, GatewayError>) -> Void)?>
+
+        init(_ callback: @escaping @Sendable (Result<Int, GatewayError>) -> Void) {
+            self.callback = Mutex(callback)
+        }
+
+        func finish(_ result: Result<Int, GatewayError>) {
+            let callback = self.callback.withLock { value in
+                defer { value = nil }
+                return value
+            }
+            callback?(result)
+        }
     }
 
     private struct State: Sendable {
@@ -52,6 +74,9 @@ public final class AuditLog: Sendable {
         /// After ``close()``: nothing more is accepted.
         var closed = false
         var droppedDetached = 0
+        /// The callers of the commit under way, and since when.
+        var inFlight: [Waiter] = []
+        var inFlightSince: ContinuousClock.Instant?
         /// Callers of ``signHead()`` waiting for the next checkpoint.
         var headWaiters: [CheckedContinuation<Int, Never>] = []
     }
@@ -108,7 +133,7 @@ public final class AuditLog: Sendable {
     public func append(_ record: AuditRecord, completion: @escaping @Sendable (Result<Int, GatewayError>) -> Void) {
         let accepted = state.withLock { value -> Bool in
             guard !value.closed else { return false }
-            value.pending.append(Pending(record: record, waiter: completion))
+            value.pending.append(Pending(record: record, waiter: Waiter(completion)))
             return true
         }
         if accepted { wake.yield(()) } else {
@@ -178,12 +203,12 @@ public final class AuditLog: Sendable {
             var sealed: [AuditDatabase.Sealed] = []
             sealed.reserveCapacity(batch.count)
             var previous = head.hash, sequence = head.sequence
-            var waiters: [(@Sendable (Result<Int, GatewayError>) -> Void, Int)] = []
+            var waiters: [(Waiter, Int)] = []
             for pending in batch {
                 var record = pending.record
                 record.sequence = sequence + 1
                 guard let canonical = try? record.canonicalJSON() else {
-                    pending.waiter?(.failure(GatewayError(.auditUnavailable, "an audit record could not be encoded")))
+                    pending.waiter?.finish(.failure(GatewayError(.auditUnavailable, "an audit record could not be encoded")))
                     continue
                 }
                 sequence += 1
@@ -195,6 +220,11 @@ public final class AuditLog: Sendable {
             let signed: (sequence: Int, text: String, signature: String)?
             signed = sequence - checkpoint.0 >= settings.checkpointEveryRecords
                 ? try? makeCheckpoint(sequence: sequence, headHash: previous, previousSignature: checkpoint.1) : nil
+            state.withLock { value in
+                value.inFlight = waiters.map(\.0)
+                value.inFlightSince = .now
+            }
+            defer { state.withLock { $0.inFlight = []; $0.inFlightSince = nil } }
             do {
                 try await database.write(sealed, checkpoint: signed)
             } catch {
@@ -204,7 +234,7 @@ public final class AuditLog: Sendable {
                     // Detached records wait for the next attempt; answers waiting are refused.
                     value.pending.insert(contentsOf: batch.filter { $0.waiter == nil }, at: 0)
                 }
-                for (waiter, _) in waiters { waiter(.failure(failure)) }
+                for (waiter, _) in waiters { waiter.finish(.failure(failure)) }
                 return
             }
             state.withLock { value in
@@ -216,8 +246,27 @@ public final class AuditLog: Sendable {
                     value.checkpointTime = .now
                 }
             }
-            for (waiter, sequence) in waiters { waiter(.success(sequence)) }
+            for (waiter, sequence) in waiters { waiter.finish(.success(sequence)) }
         }
+    }
+
+    /// Refuses (`audit_unavailable`) every caller waiting longer than
+    /// ``Settings/commitDeadline`` (a commit stuck on a hung disk or a lock held elsewhere),
+    /// and marks the log failing until a commit succeeds. Called now and then from outside the
+    /// writer (which may be the one stuck). Their records stay in the commit under way or queued.
+    public func expireOverdue() {
+        let now = ContinuousClock.now
+        let overdue = state.withLock { value -> [Waiter] in
+            var overdue: [Waiter] = []
+            if let since = value.inFlightSince, now - since > settings.commitDeadline { overdue += value.inFlight }
+            for pending in value.pending {
+                if let waiter = pending.waiter, now - waiter.enqueued > settings.commitDeadline { overdue.append(waiter) }
+            }
+            if !overdue.isEmpty { value.failing = true }
+            return overdue
+        }
+        let failure = GatewayError(.auditUnavailable, "the audit record was not committed within \(settings.commitDeadline)")
+        for waiter in overdue { waiter.finish(.failure(failure)) }
     }
 
     /// Signs a checkpoint of the head if records came after the last one and `checkpointEvery` has passed.

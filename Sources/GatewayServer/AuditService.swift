@@ -3,8 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// Runs the audit log's writer: commits waiting records as they arrive (group commit),
-/// signs a checkpoint when one is due, and at shutdown writes what is left and a final
-/// checkpoint. Listed before the HTTP server, so it stops after the server has drained.
+/// signs a checkpoint when one is due, refuses callers whose commit is overdue (a hung disk
+/// answers 503, not never), and at shutdown writes what is left and a final checkpoint. Listed before the HTTP server, so it stops after the server has drained.
 struct AuditService: Service {
     let log: AuditLog
     let logger: Logger
@@ -16,6 +16,7 @@ struct AuditService: Service {
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
+                    log.expireOverdue()
                     log.tick()
                 }
             }
