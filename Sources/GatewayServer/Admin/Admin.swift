@@ -100,7 +100,6 @@ struct Admin: Sendable {
     }
 
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try PolicyJSON.encoder.encode(value)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        JSONResponse.response(ByteBuffer(bytes: try PolicyJSON.encoder.encode(value)), status: status)
     }
 }
