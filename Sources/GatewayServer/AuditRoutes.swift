@@ -33,12 +33,7 @@ enum AuditRoutes {
     static func parse(_ uri: URI) throws(GatewayError) -> (AuditQuery, String) {
         var query = AuditQuery()
         var format = "jsonl"
-        var seen: Set<String> = []
-        for (name, value) in uri.queryParameters {
-            let text = String(value)
-            guard seen.insert(String(name)).inserted else {
-                throw GatewayError(.badRequest, "query parameter '\(String(name).prefix(60))' is given twice; each filter takes one value")
-            }
+        for (name, text) in try uri.singleValuedParameters() {
             func number() throws(GatewayError) -> Int {
                 guard let number = Int(text), number >= 0 else {
                     throw GatewayError(.badRequest, "\(name) must be a whole number from 0 to \(Int.max)")
@@ -49,7 +44,7 @@ enum AuditRoutes {
                 guard let date = AuditTime.parse(text) else { throw GatewayError(.badRequest, "\(name) '\(text.prefix(40))' is not an RFC 3339 time from \(AuditTime.earliest) to \(AuditTime.latest)") }
                 return AuditTime.format(date)
             }
-            switch String(name) {
+            switch name {
             case "from_sequence": query.fromSequence = try number()
             case "to_sequence": query.toSequence = try number()
             case "from_time": query.fromTime = try time()

@@ -40,6 +40,9 @@ struct AdminInputHardeningTests {
             let deep = try await Self.send(secretariat, "PATCH", path, #"{"scope":"# + String(repeating: "{\"a\":", count: 100) + "1" + String(repeating: "}", count: 101))
             #expect(deep.status == 400)
             #expect(String(decoding: deep.body, as: UTF8.self).contains("nested deeper"))
+            let history = try await offThread { try secretariat.request("GET", "/api/admin/history?kind=approval&kind=member") }
+            #expect(history.status == 400)
+            #expect(String(decoding: history.body, as: UTF8.self).contains("'kind' is given twice"))
             let unchanged = try await offThread { try secretariat.request("GET", path) }
             #expect(unchanged.body == before.body, "nothing was applied")
             let amended = try await Self.send(secretariat, "PATCH", path, #"{"title":"Drivers of colorectal carcinoma"}"#)

@@ -97,8 +97,9 @@ extension Admin {
     /// `GET /api/admin/withdrawals[?participant_id=ID]`: how many are recorded; whether one is.
     func withdrawalStatus(_ request: Request, _ context: GatewayRequestContext) throws -> Response {
         guard let snapshot = context.policy else { throw GatewayError(.policyUnavailable, "no policy is in force") }
-        for (name, _) in request.uri.queryParameters where name != "participant_id" {
-            throw GatewayError(.badRequest, "unknown query parameter '\(name)'")
+        let parameters = try request.uri.singleValuedParameters()
+        for (name, _) in parameters where name != "participant_id" {
+            throw GatewayError(.badRequest, "unknown query parameter '\(name.prefix(60))'")
         }
         struct Answer: Encodable, Sendable {
             var policyVersion: Int
@@ -106,7 +107,7 @@ extension Admin {
             var participant: Withdrawal?
             enum CodingKeys: String, CodingKey { case policyVersion = "policy_version", withdrawnTotal = "withdrawn_total", participant }
         }
-        let participant = request.uri.queryParameters["participant_id"].map(String.init)
+        let participant = parameters.first?.value
         return try Self.json(Answer(policyVersion: snapshot.version, withdrawnTotal: snapshot.withdrawnParticipants.count,
                                     participant: participant.flatMap { snapshot.state.withdrawals[$0] }))
     }
@@ -114,8 +115,7 @@ extension Admin {
     /// `GET /api/admin/history?kind=&id=&after_version=&limit=`: changes, oldest first.
     func history(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
         var query = PolicyDatabase.HistoryQuery()
-        for (name, value) in request.uri.queryParameters {
-            let text = String(value)
+        for (name, text) in try request.uri.singleValuedParameters() {
             switch name {
             case "kind":
                 guard let kind = PolicyEntityKind(rawValue: text) else {
@@ -130,7 +130,7 @@ extension Admin {
                 guard let number = Int(text), (1...1000).contains(number) else { throw GatewayError(.badRequest, "limit must be 1 to 1000") }
                 query.limit = number
             default:
-                throw GatewayError(.badRequest, "unknown query parameter '\(name)' (kind, id, after_version, limit)")
+                throw GatewayError(.badRequest, "unknown query parameter '\(name.prefix(60))' (kind, id, after_version, limit)")
             }
         }
         struct Answer: Encodable, Sendable { var entries: [PolicyDatabase.HistoryEntry] }

@@ -66,13 +66,11 @@ public struct BeaconRequest: Sendable, Hashable {
     /// Reads a GET request's query parameters; `variantsAllowed` is false for endpoints that take filters only.
     public static func fromQuery(_ uri: URI, variantsAllowed: Bool = true) throws(GatewayError) -> BeaconRequest {
         var values: [String: Value] = [:]
-        for (name, value) in uri.queryParameters {
-            let key = String(name)
+        for (key, value) in try uri.singleValuedParameters() {
             guard variantParameters.contains(key) || otherParameters.contains(key) else {
                 throw GatewayError(.badRequest, "unknown query parameter '\(key.prefix(60))'")
             }
-            guard values[key] == nil else { throw GatewayError(.badRequest, "query parameter '\(key)' is given twice") }
-            values[key] = .text(String(value))
+            values[key] = .text(value)
         }
         return try make(values: values, variantsAllowed: variantsAllowed)
     }
