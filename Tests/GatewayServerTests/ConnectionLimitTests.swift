@@ -76,6 +76,56 @@ struct ConnectionLimitTests {
         }
     }
 
+    static func resolve(_ limitsYAML: String) throws -> GatewayConfiguration {
+        let folder = DevPKI.temporaryFolder("config")
+        let yaml = """
+            listen: 127.0.0.1:0
+            tls: {certificate: s.pem, private_key: s.key, client_ca: ca.pem}
+            data_dir: data
+            audit: {signing_key: a.key}
+            limits:
+            \(limitsYAML)
+            """
+        try yaml.write(toFile: folder + "/gateway.yaml", atomically: true, encoding: .utf8)
+        return try GatewayConfigurationFile.load(folder + "/gateway.yaml").resolve()
+    }
+
+    @Test("the config file's connection keys are read, with their defaults")
+    func configurationKeys() throws {
+        let limits = try Self.resolve("""
+              request_timeout_seconds: 20
+              min_request_bytes_per_second: 0
+              request_rate_grace_seconds: 2.5
+              max_connections: 300
+              max_connections_per_certificate: 7
+            """).limits
+        #expect(limits.requestTimeout == .seconds(20) && limits.minimumRequestBytesPerSecond == 0 && limits.requestRateGrace == .milliseconds(2500))
+        #expect(limits.maxConnections == 300 && limits.maxConnectionsPerCertificate == 7)
+        let defaults = try Self.resolve("  max_body_bytes: 1000").limits
+        #expect(defaults.requestTimeout == .seconds(60) && defaults.minimumRequestBytesPerSecond == 1024 && defaults.requestRateGrace == .seconds(5))
+        #expect(defaults.maxConnections == nil && defaults.maxConnectionsPerCertificate == 64)
+    }
+
+    @Test("out-of-range connection keys are refused, naming the key", arguments: [
+        ("request_timeout_seconds: 0", "limits.request_timeout_seconds"),
+        ("request_timeout_seconds: 4000", "limits.request_timeout_seconds"),
+        ("min_request_bytes_per_second: -1", "limits.min_request_bytes_per_second"),
+        ("request_rate_grace_seconds: 0", "limits.request_rate_grace_seconds"),
+        ("request_rate_grace_seconds: 90", "limits.request_rate_grace_seconds"),
+        ("max_connections: 0", "limits.max_connections"),
+        ("max_connections: 2000000", "limits.max_connections"),
+        ("max_connections_per_certificate: 0", "limits.max_connections_per_certificate"),
+        ("max_connections_per_certificate: 5000", "limits.max_connections_per_certificate"),
+    ])
+    func outOfRange(line: String, key: String) {
+        do {
+            _ = try Self.resolve("  " + line)
+            Issue.record("\(line) was accepted")
+        } catch {
+            #expect("\(error)".contains(key), "\(error)")
+        }
+    }
+
     /// The hard descriptor limit, if it is below what `limits.max_connections` may say.
     static var hardDescriptorLimit: Int? {
         var limit = rlimit()
