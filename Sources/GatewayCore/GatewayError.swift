@@ -66,4 +66,9 @@ extension GatewayError.Code {
     public static let conflict: Self = "conflict"
     // Configuration.
     public static let invalidConfiguration: Self = "invalid_configuration"
+    // Connections.
+    /// A request (head and body) did not arrive within the request timeout, or too slowly.
+    public static let requestTimeout: Self = "request_timeout"
+    /// A connection refused because the gateway or the client's certificate has too many open.
+    public static let tooManyConnections: Self = "too_many_connections"
 }

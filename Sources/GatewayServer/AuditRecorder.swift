@@ -45,17 +45,23 @@ struct AuditRecorder: Sendable {
         return AuditRecord(
             time: Date(), requestID: nil, certificateFingerprint: peer?.fingerprintSHA256, certificateSubject: peer?.subject,
             member: nil, organization: nil, country: nil, role: nil, remoteAddress: channel.remoteAddress.map(PeerAddressText.describe),
-            method: "-", path: "-", query: nil, approval: nil, policyVersion: nil, decision: "deny", reasons: ["bad_request"],
+            method: "-", path: "-", query: nil, approval: nil, policyVersion: nil, decision: "deny",
+            reasons: [status == 408 ? GatewayError.Code.requestTimeout.rawValue : GatewayError.Code.badRequest.rawValue],
             cohortRestriction: nil, change: nil, returned: .init(kind: "error"), status: status, bytes: 0, durationMicroseconds: 0
         )
     }
 
     /// The record of a handshake OpenSSL refused: whatever identity the certificate showed.
     func handshakeRefused(_ error: TLSError, peer: PeerIdentity?, remoteAddress: String) -> AuditRecord {
+        connectionRefused(reason: error.code.rawValue, peer: peer, remoteAddress: remoteAddress)
+    }
+
+    /// The record of a connection refused at the TLS layer (method `TLS`, status 0) for `reason`.
+    func connectionRefused(reason: String, peer: PeerIdentity?, remoteAddress: String) -> AuditRecord {
         AuditRecord(
             time: Date(), requestID: nil, certificateFingerprint: peer?.fingerprintSHA256, certificateSubject: peer?.subject,
             member: nil, organization: nil, country: nil, role: nil, remoteAddress: remoteAddress, method: "TLS", path: "-",
-            query: nil, approval: nil, policyVersion: nil, decision: "deny", reasons: [error.code.rawValue],
+            query: nil, approval: nil, policyVersion: nil, decision: "deny", reasons: [reason],
             cohortRestriction: nil, change: nil, returned: nil, status: 0, bytes: 0, durationMicroseconds: 0
         )
     }

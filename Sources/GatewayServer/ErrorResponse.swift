@@ -23,6 +23,8 @@ public enum ErrorResponse {
         case .invalidPolicy: .badRequest
         case .conflict: .conflict
         case .serviceUnavailable, .policyUnavailable, .auditUnavailable: .serviceUnavailable
+        case .requestTimeout: .requestTimeout
+        case .tooManyConnections: .serviceUnavailable
         default: .internalServerError
         }
     }

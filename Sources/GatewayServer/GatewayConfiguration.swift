@@ -44,6 +44,22 @@ public struct GatewayConfiguration: Sendable {
         public var maxBodyBytes: Int = 1024 * 1024
         /// An open connection with no request for this long is closed.
         public var idleTimeout: Duration = .seconds(60)
+        /// A request, head and body, must have arrived within this long of its first byte; else it
+        /// is answered 408 `request_timeout` and the connection closes.
+        public var requestTimeout: Duration = .seconds(60)
+        /// Once a request has been arriving for ``requestRateGrace``, it must have averaged at least
+        /// this many bytes a second (checked every second); else 408 as for the timeout. 0: no minimum.
+        public var minimumRequestBytesPerSecond: Int = 1024
+        /// How long a request may arrive at any pace before ``minimumRequestBytesPerSecond`` applies.
+        public var requestRateGrace: Duration = .seconds(5)
+        /// Most connections open at once, handshakes included; further ones are closed as soon as
+        /// they are accepted. nil: ``defaultMaxConnections``, lowered to fit the descriptor limit.
+        public var maxConnections: Int?
+        /// Most connections one client certificate may hold open; further ones are closed right
+        /// after their handshake (and audited).
+        public var maxConnectionsPerCertificate: Int = 64
+        /// The connection cap when none is configured.
+        public static let defaultMaxConnections = 4096
         public init() {}
     }
 

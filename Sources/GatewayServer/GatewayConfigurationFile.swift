@@ -54,10 +54,20 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         public var maxHeaderBytes: Int?
         public var maxBodyBytes: Int?
         public var idleTimeoutSeconds: Double?
+        public var requestTimeoutSeconds: Double?
+        public var minRequestBytesPerSecond: Int?
+        public var requestRateGraceSeconds: Double?
+        public var maxConnections: Int?
+        public var maxConnectionsPerCertificate: Int?
         enum CodingKeys: String, CodingKey {
             case maxHeaderBytes = "max_header_bytes"
             case maxBodyBytes = "max_body_bytes"
             case idleTimeoutSeconds = "idle_timeout_seconds"
+            case requestTimeoutSeconds = "request_timeout_seconds"
+            case minRequestBytesPerSecond = "min_request_bytes_per_second"
+            case requestRateGraceSeconds = "request_rate_grace_seconds"
+            case maxConnections = "max_connections"
+            case maxConnectionsPerCertificate = "max_connections_per_certificate"
         }
         public init() {}
     }
@@ -120,7 +130,10 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         "qc": ["minimum_mapping_rate", "maximum_duplicate_rate", "minimum_depth_normal", "minimum_depth_tumour"],
         "disclosure": ["minimum_cell_count", "minimum_allele_number_for_frequency", "minimum_cohort_size"],
         "tls": ["certificate", "private_key", "client_ca", "crl", "verify_depth", "handshake_timeout_seconds"],
-        "limits": ["max_header_bytes", "max_body_bytes", "idle_timeout_seconds"],
+        "limits": [
+            "max_header_bytes", "max_body_bytes", "idle_timeout_seconds", "request_timeout_seconds", "min_request_bytes_per_second",
+            "request_rate_grace_seconds", "max_connections", "max_connections_per_certificate",
+        ],
     ]
 
     private static func rejectUnknownKeys(_ text: String, path: String) throws(GatewayError) {
@@ -212,6 +225,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
             }
             resolvedLimits.idleTimeout = .milliseconds(Int64(value * 1000))
         }
+        try limits?.resolveConnectionLimits(into: &resolvedLimits)
         var policy = DisclosurePolicy.standard
         if let value = disclosure?.minimumCellCount {
             guard (2...1000).contains(value) else {

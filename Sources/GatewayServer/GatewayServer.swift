@@ -33,6 +33,8 @@ public final class GatewayServer: Sendable {
     /// The audit log (audit.sqlite in the data folder): every request's record is committed here
     /// before its answer leaves.
     public let audit: AuditLog
+    /// The connection caps (total and per client certificate) and the connections they count.
+    let limiter: ConnectionLimiter
     let logger: Logger
 
     /// Loads every file the configuration names; the first bad one is reported.
@@ -73,6 +75,7 @@ public final class GatewayServer: Sendable {
         } catch {
             throw GatewayError(.invalidConfiguration, error.message)
         }
+        self.limiter = try ConnectionLimiter(limits: configuration.limits, logger: logger)
         self.reloader = GatewayReloader(configuration: configuration, contexts: contexts, policy: policy, logger: logger)
     }
 
@@ -109,6 +112,8 @@ public final class GatewayServer: Sendable {
         let contexts = self.contexts
         let connections = self.connections
         let recorder = AuditRecorder(log: audit)
+        let limiter = self.limiter
+        let deadline = RequestDeadline.Settings(limits: limits)
         let observer = (handshakeObserver ?? TLSConnectionObserver.logging(logger)).auditing(recorder)
         // NIO's decoder refuses heads past this with 400; the guard answers 431 below it.
         let decoderLimit = max(limits.maxHeaderBytes * 4, 256 * 1024)
@@ -121,7 +126,8 @@ public final class GatewayServer: Sendable {
         )
         let server = HTTPServerBuilder { (responder: @escaping HTTPChannelHandler.Responder) -> any ServerChildChannel in
             let http = HTTP1Channel(responder: responder, configuration: httpConfiguration)
-            return OpenSSLServerChildChannel(base: http, contexts: contexts, connections: connections, observer: observer, recorder: recorder)
+            return OpenSSLServerChildChannel(base: http, contexts: contexts, connections: connections, observer: observer, recorder: recorder,
+                                             limiter: limiter, deadline: deadline)
         }
         return Application(
             router: router,

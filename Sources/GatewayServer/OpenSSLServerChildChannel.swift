@@ -1,3 +1,4 @@
+import GatewayCore
 import GatewayTLS
 import HummingbirdCore
 import Logging
@@ -17,16 +18,25 @@ struct OpenSSLServerChildChannel<Base: ServerChildChannel>: ServerChildChannel {
     let connections: TLSConnectionTable
     let observer: TLSConnectionObserver
     let recorder: AuditRecorder
+    let limiter: ConnectionLimiter
+    let deadline: RequestDeadline.Settings
 
+    /// A connection past the total cap is closed here, before any TLS work.
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        channel.eventLoop.makeCompletedFuture {
+        guard limiter.admit(channel) else {
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(GatewayError(.tooManyConnections, "the gateway holds \(limiter.maxTotal) connections"))
+        }
+        let guardHandler = ConnectionGuardHandler(limiter: limiter, recorder: recorder)
+        return channel.eventLoop.makeCompletedFuture {
             let handler = try TLSServerHandler(context: contexts.current, connections: connections, observer: observer)
-            try channel.pipeline.syncOperations.addHandler(handler)
+            try channel.pipeline.syncOperations.addHandlers(handler, guardHandler)
         }.flatMap {
             base.setup(channel: channel, logger: logger)
         }.flatMapThrowing { value in
             try ConnectionCloseHandler.insert(into: channel.pipeline.syncOperations)
             try UnroutedResponseGuard.insert(into: channel.pipeline.syncOperations, recorder: recorder, connections: connections)
+            guardHandler.deadline = try RequestDeadlineHandler.insert(into: channel.pipeline.syncOperations, settings: deadline)
             return value
         }
     }

@@ -18,6 +18,27 @@ public struct TLSError: Error, Sendable, Hashable, CustomStringConvertible {
         case recordFailed = "tls_record_failed"
         case uncleanShutdown = "tls_unclean_shutdown"
         case peerRejected = "tls_peer_rejected"
+        /// The client showed no certificate.
+        case noCertificate = "tls_no_certificate"
+        /// The client's certificate (or one of its chain) is past its notAfter.
+        case certificateExpired = "tls_certificate_expired"
+        /// The client's certificate (or one of its chain) is before its notBefore.
+        case certificateNotYetValid = "tls_certificate_not_yet_valid"
+        /// The client's certificate (or one of its chain) is on a configured CRL.
+        case certificateRevoked = "tls_certificate_revoked"
+        /// The client's certificate does not chain to the client CA bundle (unknown issuer, self-signed).
+        case certificateUnknownCA = "tls_certificate_unknown_ca"
+        /// The client's certificate failed verification for another reason (purpose, depth, signature, CRL trouble).
+        case certificateRejected = "tls_certificate_rejected"
+
+        /// Whether the refusal was about the client's certificate (or its absence), so worth an audit record.
+        public var isAboutCertificate: Bool {
+            switch self {
+            case .peerRejected, .noCertificate, .certificateExpired, .certificateNotYetValid, .certificateRevoked,
+                 .certificateUnknownCA, .certificateRejected: true
+            default: false
+            }
+        }
     }
 
     public var code: Code
@@ -44,10 +65,17 @@ enum OpenSSLErrorQueue {
     static func clear() { ERR_clear_error() }
 
     static func drain() -> [String] {
+        var codes: [Int32] = []
+        return drain(reasonCodes: &codes)
+    }
+
+    /// The queued errors' texts; `reasonCodes` receives each one's `ERR_GET_REASON`.
+    static func drain(reasonCodes: inout [Int32]) -> [String] {
         var reasons: [String] = []
         while true {
             let code = ERR_get_error()
             if code == 0 { break }
+            reasonCodes.append(ERR_GET_REASON(code))
             var buffer = [CChar](repeating: 0, count: 256)
             ERR_error_string_n(code, &buffer, buffer.count)
             reasons.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))

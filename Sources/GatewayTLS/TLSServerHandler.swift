@@ -17,7 +17,8 @@ import NIOCore
 ///   reported as ``TLSError/Code/uncleanShutdown`` (truncation is an error).
 /// - OpenSSL's error queue is cleared before and drained after every call.
 /// - The connection's ``TLSConnectionInfo`` is published to `connections` once the
-///   handshake succeeds and removed when the channel closes.
+///   handshake succeeds and removed when the channel closes; a ``TLSHandshakeCompletedEvent``
+///   then goes up the pipeline.
 public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     public typealias InboundIn = ByteBuffer
     public typealias InboundOut = ByteBuffer
@@ -146,7 +147,8 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         let verify = SSL_get_verify_result(ssl)
-        var reasons = OpenSSLErrorQueue.drain()
+        var reasonCodes: [Int32] = []
+        var reasons = OpenSSLErrorQueue.drain(reasonCodes: &reasonCodes)
         if verify != X509_V_OK {
             reasons.insert("certificate verify: " + String(cString: X509_verify_cert_error_string(verify)), at: 0)
         }
@@ -157,7 +159,8 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
         } else if let shown = SSL_get0_peer_certificate(ssl) {
             peer = PeerIdentity.read(leaf: shown, chainDER: [X509Fields.der(shown)])
         }
-        fail(context: context, TLSError(.handshakeFailed, reasons.isEmpty ? "handshake failed" : reasons.joined(separator: "; ")), peer: peer)
+        let code = TLSError.Code.handshakeRefusal(verifyResult: verify, sslReasons: reasonCodes)
+        fail(context: context, TLSError(code, reasons.isEmpty ? "handshake failed" : reasons.joined(separator: "; ")), peer: peer)
     }
 
     private func handshakeCompleted(context: ChannelHandlerContext) {
@@ -188,6 +191,8 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
         state = .active
         connections.set(info, for: context.channel)
         observer.handshakeCompleted(info, remoteAddress)
+        context.fireUserInboundEventTriggered(TLSHandshakeCompletedEvent(info: info))
+        guard state == .active else { return }  // refused by a handler above
         writeCiphertext(context: context, promise: nil)  // session tickets
         encryptBufferedWrites(context: context)
         context.flush()

@@ -14,25 +14,58 @@ struct RefusalTests {
             #expect(!result.stdout.contains("beaconId"))
             let failure = try await gateway.handshakes.waitForFailure()
             #expect(failure.message.contains("peer did not return a certificate"), "\(failure.message)")
+            #expect(failure.code == .noCertificate)
         }
     }
 
     @Test("refused certificates", arguments: [
-        ("stranger", "unable to get local issuer certificate"),
-        ("expired", "certificate has expired"),
-        ("notyet", "certificate is not yet valid"),
-        ("revoked", "certificate revoked"),
+        ("stranger", "unable to get local issuer certificate", TLSError.Code.certificateUnknownCA),
+        ("expired", "certificate has expired", .certificateExpired),
+        ("notyet", "certificate is not yet valid", .certificateNotYetValid),
+        ("revoked", "certificate revoked", .certificateRevoked),
     ])
-    func refusedCertificate(identity: String, reason: String) async throws {
+    func refusedCertificate(identity: String, reason: String, code: TLSError.Code) async throws {
         try await TestGateway.with { gateway in
             let result = try await gateway.curl([gateway.url + "/api/whoami"], as: identity)
             #expect(result.status != 0, "curl should fail for \(identity)")
             #expect(!result.stdout.contains("member"))
             let failure = try await gateway.handshakes.waitForFailure()
-            #expect(failure.code == .handshakeFailed)
+            #expect(failure.code == code)
             #expect(failure.message.contains(reason), "\(failure.message)")
             // The refusal names the certificate that was shown, for the audit trail.
             #expect(failure.peerSubject?.contains("CN=\(identity)") == true, "\(failure.peerSubject ?? "none")")
+        }
+    }
+
+    @Test("each kind of refused handshake is audited with its own reason code", arguments: [
+        ("stranger", "tls_certificate_unknown_ca"),
+        ("expired", "tls_certificate_expired"),
+        ("notyet", "tls_certificate_not_yet_valid"),
+        ("revoked", "tls_certificate_revoked"),
+        (nil, "tls_no_certificate"),
+    ] as [(String?, String)])
+    func auditedReason(identity: String?, reason: String) async throws {
+        try await TestGateway.with { gateway in
+            let log = gateway.server.audit
+            let head = log.headSequence
+            let result = try await gateway.curl([gateway.url + "/api/whoami"], as: identity)
+            #expect(result.status != 0)
+            let record = try await AuditProbe.waitForRecord(log, after: head) { $0.method == "TLS" }
+            #expect(record.reasons == [reason], "\(record.reasons)")
+            #expect(record.decision == "deny")
+            if let identity { #expect(record.certificateSubject?.contains("CN=\(identity)") == true) }
+        }
+    }
+
+    @Test("a protocol refusal (no shared protocol version) is not called a certificate problem")
+    func protocolRefusalCode() async throws {
+        try await TestGateway.with { gateway in
+            _ = try await Subprocess.run([
+                "openssl", "s_client", "-connect", "127.0.0.1:\(gateway.port)", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0",
+                "-cert", gateway.pki + "/researcher-jp.pem", "-key", gateway.pki + "/researcher-jp.key",
+            ])
+            let failure = try await gateway.handshakes.waitForFailure()
+            #expect(failure.code == .handshakeFailed)
         }
     }
 

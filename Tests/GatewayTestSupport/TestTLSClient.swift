@@ -1,6 +1,9 @@
 import COpenSSL
 import COpenSSLShim
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A blocking HTTP/1.1 client over OpenSSL, for tests: one TLS connection,
 /// any number of keep-alive requests on it.
@@ -100,6 +103,9 @@ public final class TestTLSClient: @unchecked Sendable {
         return error == SSL_ERROR_ZERO_RETURN ? .closeNotify : .unclean
     }
 
+    /// Ends the connection at once (FIN, no close_notify); the descriptor is released with the client.
+    public func shutdown() { _ = Glibc.shutdown(socket.descriptor, Int32(SHUT_RDWR)) }
+
     /// True once the server has closed the connection (close_notify or EOF).
     public func serverClosed() -> Bool {
         (try? fill()) == false
@@ -120,7 +126,8 @@ public final class TestTLSClient: @unchecked Sendable {
         throw TestFailure("read failed (\(error)): \(Self.errors())")
     }
 
-    private func readResponse() throws -> Response {
+    /// Reads one response (for requests written with ``write(_:)``).
+    public func readResponse() throws -> Response {
         var headerEnd: Int?
         while headerEnd == nil {
             headerEnd = Self.find([13, 10, 13, 10], in: buffer)
