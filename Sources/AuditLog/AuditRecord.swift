@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 
 /// One access to the gateway, allowed or denied: who, what, under which approval and policy,
 /// what was decided and what kind of answer left. Never the data itself.
@@ -238,25 +239,7 @@ struct CanonicalJSON {
     func finished() -> String { text + "}" }
 
     static func appendString(_ value: String, to text: inout String) {
-        text += "\""
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            text += value
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": text += "\\\""
-                case "\\": text += "\\\\"
-                case "\n": text += "\\n"
-                case "\r": text += "\\r"
-                case "\t": text += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        text += "\""
+        JSONValue.appendString(value, to: &text)
     }
 }
 
