@@ -152,6 +152,7 @@ let package = Package(
             dependencies: [
                 "GatewayServer", "GatewayTestSupport", "genomegate", "DisclosureControl", "VariantStore", "GatewayPolicy", "PolicyStore", "AuditLog",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.copy("Fixtures")]
         ),

@@ -6,7 +6,9 @@ import GatewayCore
 public struct AccessDecision: Sendable {
     /// Empty when allowed.
     public var reasons: [DenialReason]
-    public var policyVersion: Int
+    public var policyVersion: Int { policy.version }
+    /// The policy version the decision was made with: number and revision.
+    public var policy: PolicyIdentity
     /// The approval a query was decided under (also on some denials, for the record).
     public var approvalID: String?
     /// For an allowed query: which samples may contribute.
@@ -14,12 +16,12 @@ public struct AccessDecision: Sendable {
 
     public var isAllowed: Bool { reasons.isEmpty }
 
-    static func allow(version: Int, approvalID: String? = nil, restriction: CohortRestriction? = nil) -> AccessDecision {
-        AccessDecision(reasons: [], policyVersion: version, approvalID: approvalID, restriction: restriction)
+    static func allow(version: PolicyIdentity, approvalID: String? = nil, restriction: CohortRestriction? = nil) -> AccessDecision {
+        AccessDecision(reasons: [], policy: version, approvalID: approvalID, restriction: restriction)
     }
 
-    static func deny(_ reasons: [DenialReason], version: Int, approvalID: String? = nil) -> AccessDecision {
-        AccessDecision(reasons: reasons, policyVersion: version, approvalID: approvalID, restriction: nil)
+    static func deny(_ reasons: [DenialReason], version: PolicyIdentity, approvalID: String? = nil) -> AccessDecision {
+        AccessDecision(reasons: reasons, policy: version, approvalID: approvalID, restriction: nil)
     }
 
     /// The denial as one gateway error: the first reason's code, every reason listed.

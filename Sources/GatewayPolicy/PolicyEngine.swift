@@ -15,7 +15,7 @@ public struct PolicyEngine: Sendable {
     }
 
     public func decide(_ request: AccessRequest, in snapshot: PolicySnapshot) -> AccessDecision {
-        let version = snapshot.version
+        let version = snapshot.identity
         let member = request.member
         // 1. Identity: the member and their organization may act.
         let identity = IdentityRule.check(member, in: snapshot)

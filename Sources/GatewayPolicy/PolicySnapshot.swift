@@ -6,6 +6,8 @@ import GatewayCore
 public struct PolicySnapshot: Sendable {
     /// The policy version: 0 for an empty store, then one more per committed change.
     public let version: Int
+    /// The random revision written with this version (see ``PolicyIdentity``); empty for version 0.
+    public let revision: String
     public let state: PolicyState
     /// Members by the certificates they authenticate with.
     public let directory: MemberDirectory
@@ -17,8 +19,9 @@ public struct PolicySnapshot: Sendable {
     /// Indexes `state`; a certificate claimed twice is an error (validation reports it first).
     /// `previous`, the snapshot `state` was changed from, saves re-indexing the withdrawals
     /// (they are only ever added).
-    public init(version: Int, state: PolicyState, previous: PolicySnapshot? = nil) throws(GatewayError) {
+    public init(version: Int, revision: String = "", state: PolicyState, previous: PolicySnapshot? = nil) throws(GatewayError) {
         self.version = version
+        self.revision = revision
         self.state = state
         self.directory = try MemberDirectory(members: state.members.values.sorted { $0.id < $1.id })
         var byMember: [String: [String]] = [:]
@@ -36,6 +39,10 @@ public struct PolicySnapshot: Sendable {
             self.withdrawnParticipants = Set(state.withdrawals.keys)
         }
     }
+
+    /// Which version this is: number and revision. Two snapshots with the same identity hold
+    /// the same policy; the same number alone proves nothing (a restore reuses numbers).
+    public var identity: PolicyIdentity { PolicyIdentity(version: version, revision: revision) }
 
     /// No policy at all: nobody is registered, so every caller is refused.
     public static let empty: PolicySnapshot = try! PolicySnapshot(version: 0, state: PolicyState())

@@ -40,6 +40,6 @@ public struct PolicyProblem: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(kind.rawValue) \(id.prefix(80))" + (field.map { ", field \($0)" } ?? "") + ": \(message)"
+        "\(kind.rawValue) \(FreeText.shown(id, limit: 80))" + (field.map { ", field \($0)" } ?? "") + ": \(message)"
     }
 }

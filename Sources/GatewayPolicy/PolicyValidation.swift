@@ -28,12 +28,11 @@ public enum PolicyValidation {
             problems += self.problems(in: approval, state: state)
         }
         for dataset in state.datasets.values.sorted(by: { $0.id < $1.id }) {
-            if !isIdentifier(dataset.id) { problems.append(PolicyProblem(.dataset, dataset.id, field: "id", identifierRule)) }
-            if dataset.name.isEmpty { problems.append(PolicyProblem(.dataset, dataset.id, field: "name", "is empty")) }
-            problems += DataUseOntology.problems(in: dataset).map { PolicyProblem(.dataset, dataset.id, field: "duo", $0) }
+            problems += self.problems(in: dataset)
         }
         for entry in state.jurisdictions.values.sorted(by: { $0.country < $1.country }) {
             problems += self.problems(in: entry)
+            problems += freeText(entry.name, .name, .jurisdiction, entry.country, field: "name")
         }
         for withdrawal in state.withdrawals.values where before?.withdrawals[withdrawal.participantID] == nil
             && !isParticipantID(withdrawal.participantID) {
@@ -58,6 +57,7 @@ public enum PolicyValidation {
         var problems: [PolicyProblem] = []
         if !isIdentifier(organization.id) { problems.append(PolicyProblem(.organization, organization.id, field: "id", identifierRule)) }
         if organization.name.isEmpty { problems.append(PolicyProblem(.organization, organization.id, field: "name", "is empty")) }
+        problems += freeText(organization.name, .name, .organization, organization.id, field: "name")
         if !CountryCodes.isValid(organization.country) {
             problems.append(PolicyProblem(.organization, organization.id, field: "country",
                                           "'\(organization.country.prefix(8))' is not an ISO 3166-1 alpha-2 country code such as JP"))
@@ -69,8 +69,14 @@ public enum PolicyValidation {
         var problems: [PolicyProblem] = []
         if !isIdentifier(member.id) { problems.append(PolicyProblem(.member, member.id, field: "id", identifierRule)) }
         if member.name.isEmpty { problems.append(PolicyProblem(.member, member.id, field: "name", "is empty")) }
+        problems += freeText(member.name, .name, .member, member.id, field: "name")
         if state.organizations[member.organization] == nil {
-            problems.append(PolicyProblem(.member, member.id, field: "organization", "no organization '\(member.organization.prefix(64))' is registered"))
+            problems.append(PolicyProblem(.member, member.id, field: "organization", "no organization '\(FreeText.shown(member.organization))' is registered"))
+        }
+        for (index, certificate) in member.certificates.enumerated() {
+            guard case .distinguishedName(let subject, let issuer) = certificate else { continue }
+            problems += freeText(subject, .distinguishedName, .member, member.id, field: "certificates[\(index)].subject")
+            problems += freeText(issuer, .distinguishedName, .member, member.id, field: "certificates[\(index)].issuer")
         }
         if member.certificates.isEmpty && member.status == .active {
             problems.append(PolicyProblem(.member, member.id, field: "certificates", "lists no certificate (an active member needs one)"))
@@ -87,13 +93,15 @@ public enum PolicyValidation {
         if !isIdentifier(approval.id) { problem("id", identifierRule) }
         if approval.decisionReference.trimmingCharacters(in: .whitespaces).isEmpty { problem("decision_reference", "is empty") }
         if approval.title.trimmingCharacters(in: .whitespaces).isEmpty { problem("title", "is empty") }
+        problems += freeText(approval.decisionReference, .name, .approval, approval.id, field: "decision_reference")
+        problems += freeText(approval.title, .title, .approval, approval.id, field: "title")
         if approval.validUntil <= approval.validFrom { problem("valid_until", "ends before (or when) valid_from starts") }
         if state.organizations[approval.organization] == nil {
-            problem("organization", "no organization '\(approval.organization.prefix(64))' is registered")
+            problem("organization", "no organization '\(FreeText.shown(approval.organization))' is registered")
         }
         if approval.members.isEmpty { problem("members", "names no member") }
         for (index, id) in approval.members.enumerated() {
-            guard let member = state.members[id] else { problem("members[\(index)]", "no member '\(id.prefix(64))' is registered"); continue }
+            guard let member = state.members[id] else { problem("members[\(index)]", "no member '\(FreeText.shown(id))' is registered"); continue }
             if member.organization != approval.organization {
                 problem("members[\(index)]", "member \(id) belongs to \(member.organization), not \(approval.organization)")
             }
@@ -101,16 +109,49 @@ public enum PolicyValidation {
         }
         if approval.scope.datasets.isEmpty { problem("scope.datasets", "names no dataset") }
         for (index, id) in approval.scope.datasets.enumerated() where state.datasets[id] == nil {
-            problem("scope.datasets[\(index)]", "no dataset '\(id.prefix(64))' is registered")
+            problem("scope.datasets[\(index)]", "no dataset '\(FreeText.shown(id))' is registered")
         }
         if approval.scope.queryKinds.isEmpty { problem("scope.query_kinds", "names no query kind (\(QueryKind.allowedDescription))") }
         for (index, term) in (approval.scope.cancerTypes ?? []).enumerated() where !isCURIE(term) {
-            problem("scope.cancer_types[\(index)]", "'\(term.prefix(40))' is not an ontology term such as NCIT:C4872")
+            problem("scope.cancer_types[\(index)]", "'\(FreeText.shown(term, limit: 40))' is not an ontology term such as NCIT:C4872")
         }
         if approval.legalBasis == .academicResearch && approval.commercialUse {
             problem("legal_basis", "the academic-research exception does not cover commercial use")
         }
         return problems
+    }
+
+    static func problems(in dataset: Dataset) -> [PolicyProblem] {
+        var problems: [PolicyProblem] = []
+        if !isIdentifier(dataset.id) { problems.append(PolicyProblem(.dataset, dataset.id, field: "id", identifierRule)) }
+        if dataset.name.isEmpty { problems.append(PolicyProblem(.dataset, dataset.id, field: "name", "is empty")) }
+        problems += freeText(dataset.name, .name, .dataset, dataset.id, field: "name")
+        problems += freeText(dataset.description, .text, .dataset, dataset.id, field: "description")
+        for (index, term) in dataset.dataUse.enumerated() {
+            problems += freeText(term.label, .name, .dataset, dataset.id, field: "duo[\(index)].label")
+            for (position, id) in (term.allowed ?? []).enumerated() where !isIdentifier(id) {
+                problems.append(PolicyProblem(.dataset, dataset.id, field: "duo[\(index)].allowed[\(position)]", identifierRule))
+            }
+            if let disease = term.disease, !isCURIE(disease) {
+                problems.append(PolicyProblem(.dataset, dataset.id, field: "duo[\(index)].disease",
+                                              "'\(FreeText.shown(disease, limit: 40))' is not an ontology term such as NCIT:C4872"))
+            }
+        }
+        problems += DataUseOntology.problems(in: dataset).map { PolicyProblem(.dataset, dataset.id, field: "duo", $0) }
+        return problems
+    }
+
+    /// The problem of free-text `text` in `field` of record `kind id` (none when nil): see ``FreeText``.
+    static func freeText(_ text: String?, _ limit: FreeText.Kind, _ kind: PolicyEntityKind, _ id: String, field: String) -> [PolicyProblem] {
+        guard let text, let problem = FreeText.problem(in: text, limit) else { return [] }
+        return [PolicyProblem(kind, id, field: field, problem)]
+    }
+
+    /// What is wrong with a change's summary, which holds the reason given for it (the admin
+    /// API's `reason`, the CLI's `--reason`): the history keeps it, so it is free text like
+    /// any other. Nil when nothing is.
+    public static func problem(inChangeSummary summary: String) -> String? {
+        FreeText.problem(in: summary, .text).map { "the change's summary with its reason \($0)" }
     }
 
     static func problems(in entry: EquivalentJurisdiction) -> [PolicyProblem] {
@@ -146,10 +187,12 @@ public enum PolicyValidation {
     }
 
     /// `PREFIX:LOCAL`, e.g. `NCIT:C4872`.
+    /// At most 100 characters; the local part printable ASCII without spaces.
     static func isCURIE(_ text: String) -> Bool {
+        guard text.utf8.count <= 100 else { return false }
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, let first = parts[0].first, first.isLetter, !parts[1].isEmpty else { return false }
         return parts[0].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
-            && !parts[1].contains(where: \.isWhitespace)
+            && parts[1].utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 }

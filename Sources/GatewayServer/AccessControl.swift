@@ -36,7 +36,7 @@ enum AccessControl {
         guard let restriction = decision.restriction else {
             throw GatewayError(.internalError, "an allowed query decision carries no cohort restriction")
         }
-        return Grant(restriction: restriction, policyVersion: decision.policyVersion, approvalID: decision.approvalID)
+        return Grant(restriction: restriction, policy: decision.policy, approvalID: decision.approvalID)
     }
 
     /// Decides, before a request body is read, whether the caller could be answered at all: an
@@ -63,7 +63,9 @@ enum AccessControl {
     /// What an allowed data query may count over.
     struct Grant: Sendable {
         var restriction: CohortRestriction
-        var policyVersion: Int
+        /// The policy version decided with (number and revision: what caches are keyed by).
+        var policy: PolicyIdentity
+        var policyVersion: Int { policy.version }
         var approvalID: String?
     }
 }

@@ -29,24 +29,57 @@ extension PolicyDatabase {
                 CREATE INDEX withdrawal_version ON withdrawal (version);
                 """)
         }
+        // Every version gets a random revision: the number alone is reused after a restore
+        // from backup (see PolicyIdentity). Versions written before get one now.
+        migrator.registerMigration("v2-revision") { db in
+            try db.execute(sql: """
+                ALTER TABLE policy_version ADD COLUMN revision TEXT NOT NULL DEFAULT '';
+                UPDATE policy_version SET revision = lower(hex(randomblob(16)));
+                CREATE UNIQUE INDEX policy_version_revision ON policy_version (revision);
+                """)
+        }
         return migrator
     }
 
-    static func latestVersion(_ db: Database) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(version), 0) FROM policy_version")) ?? 0
+    /// A fresh revision for a new version: 128 random bits as 32 hex digits.
+    static func newRevision() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let words = [generator.next() as UInt64, generator.next() as UInt64]
+        return HexEncoding.string(words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } })
+    }
+
+    /// The latest version's identity (``PolicyIdentity/empty`` when no change was ever committed).
+    static func latestIdentity(_ db: Database) throws -> PolicyIdentity {
+        let sql = "SELECT version, revision FROM policy_version ORDER BY version DESC LIMIT 1"
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql)) else { return .empty }
+        return PolicyIdentity(version: row[0], revision: row[1])
+    }
+
+    /// Whether the store's history holds version `identity`: then every later version was
+    /// built on it, and the policy at `identity` plus the records written since is the
+    /// latest. False after a restore from backup replaced that history.
+    static func holds(_ identity: PolicyIdentity, _ db: Database) throws -> Bool {
+        if identity == .empty { return true }
+        let sql = "SELECT EXISTS (SELECT 1 FROM policy_version WHERE version = ? AND revision = ?)"
+        return try Bool.fetchOne(db.cachedStatement(sql: sql), arguments: [identity.version, identity.revision]) ?? false
     }
 
     /// The latest version and the policy as stored.
-    static func load(_ db: Database) throws -> (Int, PolicyState) {
-        try loadChanges(db, since: 0, into: PolicyState())
+    static func load(_ db: Database) throws -> (PolicyIdentity, PolicyState) {
+        try loadChanges(db, since: .empty, into: PolicyState())
     }
 
-    /// The latest version and `state` (the policy at version `since`) with every record
-    /// written after `since`: only what changed is read and decoded.
-    static func loadChanges(_ db: Database, since: Int, into base: PolicyState) throws -> (Int, PolicyState) {
-        let version = try latestVersion(db)
+    /// The latest version and the policy as stored: `base` (the policy at version `since`)
+    /// with every record written after `since` when the store still holds `since` (only what
+    /// changed is read and decoded), or read in full when it does not (a backup was restored).
+    static func loadChanges(_ db: Database, since identity: PolicyIdentity, into base: PolicyState) throws -> (PolicyIdentity, PolicyState) {
+        let version = try latestIdentity(db)
+        if version == identity { return (version, base) }
+        guard version.version > identity.version, try holds(identity, db) else {
+            return identity == .empty ? (version, PolicyState()) : try load(db)
+        }
+        let since = identity.version
         var state = base
-        guard version > since else { return (version, state) }
         // Records replaced by a change are rewritten with its version; removed ones are in the history.
         let removed = try Row.fetchCursor(db, sql: "SELECT kind, id FROM policy_history WHERE version > ? AND action = 'remove'", arguments: [since])
         while let row = try removed.next() {

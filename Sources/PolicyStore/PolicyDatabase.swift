@@ -20,6 +20,11 @@ public final class PolicyDatabase: Sendable {
     /// A connection of its own for `PRAGMA data_version`, which is per connection.
     let watcher: DataVersionWatcher
     private let state: Mutex<Current>
+    /// Held while a snapshot is loaded and swapped in, and while a change commits and swaps
+    /// its snapshot in: swaps happen in the order the store changed, so a slower load never
+    /// replaces a newer snapshot with an older one. (Version numbers cannot tell: a restore
+    /// from backup takes them back.) Never held by a request's event loop.
+    private let swapping = Mutex(())
 
     private struct Current: Sendable {
         var snapshot: PolicySnapshot
@@ -46,7 +51,7 @@ public final class PolicyDatabase: Sendable {
         let dataVersion = try Self.dataVersion(watcher)
         let reader = pool
         let (version, loaded) = try Self.reading(path) { try reader.read { db in try Self.load(db) } }
-        state = Mutex(Current(snapshot: try PolicySnapshot(version: version, state: loaded), dataVersion: dataVersion))
+        state = Mutex(Current(snapshot: try PolicySnapshot(version: version.version, revision: version.revision, state: loaded), dataVersion: dataVersion))
     }
 
     /// The policy in force (as of the last load or change in this process).
@@ -64,42 +69,48 @@ public final class PolicyDatabase: Sendable {
     /// Reloads the policy if another connection committed a change since the last look, and
     /// returns the snapshot in force. Cheap when nothing changed (one `PRAGMA data_version`).
     /// Throws `policy_unavailable` if the store cannot be read: the caller must not answer.
+    ///
+    /// The latest version is compared by identity (number and revision), never by number: a
+    /// backup restored in place, and changes made after it, can reuse numbers already served.
+    /// Only a store that still holds the version in memory is read incrementally.
     @discardableResult
     public func refreshIfChanged() throws(GatewayError) -> PolicySnapshot {
-        let seen = try Self.dataVersion(watcher)
-        let current = state.withLock { $0 }
-        if seen == current.dataVersion { return current.snapshot }
-        let latest: Int = try Self.reading(path) { try pool.read { db in try Self.latestVersion(db) } }
-        if latest == current.snapshot.version {
-            state.withLock { $0.dataVersion = max($0.dataVersion, seen) }
-            return current.snapshot
-        }
-        if latest < current.snapshot.version {
-            // The store went back (a backup restored in place): serve what it holds now.
-            let (version, loaded) = try Self.reading(path) { try pool.read { db in try Self.load(db) } }
-            let restored: PolicySnapshot
-            do { restored = try PolicySnapshot(version: version, state: loaded) } catch {
-                throw GatewayError(.policyUnavailable, "policy version \(version) in \(path) cannot be served: \(error.message)")
+        guard let seen = watcher.current() else { throw GatewayError(.policyUnavailable, "the policy store cannot be read (data_version)") }
+        if let unchanged = state.withLock({ $0.dataVersion == seen ? $0.snapshot : nil }) { return unchanged }
+        try migrateIfRestoredFromOlderSchema()
+        return try swapping.withLock { _ throws(GatewayError) -> PolicySnapshot in
+            let seen = try Self.dataVersion(watcher)
+            let current = state.withLock { $0 }
+            if seen == current.dataVersion { return current.snapshot }
+            let (identity, loaded) = try Self.reading(path) {
+                try pool.read { db in try Self.loadChanges(db, since: current.snapshot.identity, into: current.snapshot.state) }
             }
-            return state.withLock { value in
-                value.snapshot = restored
+            if identity == current.snapshot.identity {
+                state.withLock { $0.dataVersion = seen }
+                return current.snapshot
+            }
+            let fresh: PolicySnapshot
+            do throws(GatewayError) {
+                fresh = try PolicySnapshot(version: identity.version, revision: identity.revision, state: loaded, previous: current.snapshot)
+            } catch {
+                throw GatewayError(.policyUnavailable, "policy version \(identity) in \(path) cannot be served: \(error.message)")
+            }
+            state.withLock { value in
+                value.snapshot = fresh
                 value.dataVersion = seen
-                return restored
             }
+            return fresh
         }
-        let (version, loaded) = try Self.reading(path) {
-            try pool.read { db in try Self.loadChanges(db, since: current.snapshot.version, into: current.snapshot.state) }
-        }
-        let fresh: PolicySnapshot
-        do {
-            fresh = try PolicySnapshot(version: version, state: loaded, previous: current.snapshot)
-        } catch {
-            throw GatewayError(.policyUnavailable, "policy version \(version) in \(path) cannot be served: \(error.message)")
-        }
-        return state.withLock { value in
-            if fresh.version > value.snapshot.version { value.snapshot = fresh }
-            value.dataVersion = max(value.dataVersion, seen)
-            return value.snapshot
+    }
+
+    /// A backup taken before the store had revisions and restored in place lacks them: the
+    /// migrations run again (giving its versions fresh revisions) instead of failing every request.
+    private func migrateIfRestoredFromOlderSchema() throws(GatewayError) {
+        let migrator = Self.migrator
+        let current = try Self.reading(path) { try pool.read { db in try migrator.hasCompletedMigrations(db) } }
+        guard !current else { return }
+        do { try migrator.migrate(pool) } catch {
+            throw GatewayError(.policyUnavailable, "the policy store \(path) was replaced by one that cannot be upgraded: \(error)")
         }
     }
 
@@ -124,18 +135,24 @@ public final class PolicyDatabase: Sendable {
                     let (version, before, previous) = try self.baseState(db)
                     var after = before
                     try change.edit(&after, now)
+                    if let problem = PolicyValidation.problem(inChangeSummary: change.summary) {
+                        throw GatewayError(.invalidPolicy, "nothing was applied: " + problem)
+                    }
                     let problems = PolicyValidation.problems(in: after, changedFrom: before)
                     guard problems.isEmpty else { throw PolicyProblems(problems: problems) }
-                    let next = version + 1
-                    let changed = try Self.write(from: before, to: after, version: next, action: change.action, db: db)
-                    guard !changed.isEmpty else { throw GatewayError(.conflict, "the change alters nothing; policy version \(version) stays in force") }
+                    let next = PolicyIdentity(version: version.version + 1, revision: Self.newRevision())
+                    let changed = try Self.write(from: before, to: after, version: next.version, action: change.action, db: db)
+                    guard !changed.isEmpty else { throw GatewayError(.conflict, "the change alters nothing; policy version \(version.version) stays in force") }
                     try db.execute(
-                        sql: "INSERT INTO policy_version (version, recorded_at, actor, channel, summary) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [next, PolicyJSON.timestamp(now), actor, channel, change.summary]
+                        sql: "INSERT INTO policy_version (version, recorded_at, actor, channel, summary, revision) VALUES (?, ?, ?, ?, ?, ?)",
+                        arguments: [next.version, PolicyJSON.timestamp(now), actor, channel, change.summary, next.revision]
                     )
-                    result = Receipt(version: next, snapshot: try PolicySnapshot(version: next, state: after, previous: previous), changed: changed)
+                    let snapshot = try PolicySnapshot(version: next.version, revision: next.revision, state: after, previous: previous)
+                    result = Receipt(version: next.version, snapshot: snapshot, changed: changed)
                     return .commit
                 }
+                // Still on the writer: changes are swapped in in the order they committed.
+                self.swapping.withLock { _ in self.state.withLock { $0.snapshot = result!.snapshot } }
                 return result!
             }
         } catch let error as GatewayError {
@@ -145,20 +162,16 @@ public final class PolicyDatabase: Sendable {
         } catch {
             throw GatewayError(.policyUnavailable, "the policy store \(path) cannot be written: \(error)")
         }
-        state.withLock { value in
-            if receipt.version > value.snapshot.version { value.snapshot = receipt.snapshot }
-        }
         return receipt
     }
 
     /// The state a change starts from: the in-memory snapshot, brought up to date with any
-    /// change another process committed since.
-    private func baseState(_ db: Database) throws -> (Int, PolicyState, PolicySnapshot) {
-        let latest = try Self.latestVersion(db)
+    /// change another process committed since (read in full when a backup was restored).
+    private func baseState(_ db: Database) throws -> (PolicyIdentity, PolicyState, PolicySnapshot?) {
         let current = snapshot
-        if current.version == latest { return (latest, current.state, current) }
-        let (version, state) = try Self.loadChanges(db, since: current.version, into: current.state)
-        return (version, state, current)
+        let (version, state) = try Self.loadChanges(db, since: current.identity, into: current.state)
+        if version == current.identity { return (version, current.state, current) }
+        return (version, state, try Self.holds(current.identity, db) ? current : nil)
     }
 
     struct PolicyProblems: Error {

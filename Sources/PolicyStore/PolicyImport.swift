@@ -123,7 +123,7 @@ public struct PolicyImport {
     }
 
     private static func read(_ path: String) throws(GatewayError) -> String {
-        do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+        do { return ByteOrderMark.removed(from: try String(contentsOfFile: path, encoding: .utf8)) } catch {
             throw GatewayError(.invalidPolicy, "\(path) cannot be read: \(error.localizedDescription)")
         }
     }

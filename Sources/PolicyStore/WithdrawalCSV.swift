@@ -11,9 +11,11 @@ import GatewayPolicy
 /// ```
 /// The header is required; `effective_at` is optional (missing or empty: the time of
 /// recording). Participant ids never contain commas or quotes, so there is no quoting.
-/// Errors name the line.
+/// A leading UTF-8 byte order mark (spreadsheet exports write one) is skipped; lines may end
+/// in LF or CRLF. Errors name the line.
 public enum WithdrawalCSV {
     public static func parse(_ text: String, source: String, now: Date) throws(GatewayError) -> [Withdrawal] {
+        let text = ByteOrderMark.removed(from: text)
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         if lines.last == "" { lines.removeLast() }
         guard let header = lines.first else { throw GatewayError(.invalidPolicy, "\(source): empty; the first line must be 'participant_id' or 'participant_id,effective_at'") }

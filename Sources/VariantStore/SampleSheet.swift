@@ -33,15 +33,16 @@ struct SampleSheet {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw VariantStoreError(.unreadableFile, "Cannot read the sample sheet \(path): the file does not exist or is not readable.")
         }
-        guard var text = String(validating: data, as: UTF8.self) else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw VariantStoreError(.invalidSampleSheet, "The sample sheet \(path) is not UTF-8 text.")
         }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         try self.init(text: text, path: path)
     }
 
-    /// Parses sheet text; `path` is only used in error messages.
+    /// Parses sheet text (a leading byte order mark, U+FEFF, is skipped; lines end in LF or
+    /// CRLF); `path` is only used in error messages.
     init(text: String, path: String) throws {
+        let text = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
         self.path = path
         self.entries = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in

@@ -20,7 +20,8 @@ public final class VariantQueryService: Sendable {
     private let withdrawn = NIOLockedValueBox<WithdrawnSamples?>(nil)
 
     private struct WithdrawnSamples {
-        var policyVersion: Int
+        /// Number and revision: after a restore from backup the same number can hold other withdrawals.
+        var policy: PolicyIdentity
         var catalogSamples: Int
         var samples: SampleSet
     }
@@ -60,18 +61,18 @@ public final class VariantQueryService: Sendable {
         let catalog = try await currentCatalog()
         let restriction = grant.restriction
         var cohort = try catalog.cohort(filters: request.filters).intersection(catalog.admitted(by: restriction))
-        cohort = cohort.subtracting(withdrawnSamples(in: catalog, restriction: restriction, policyVersion: grant.policyVersion))
+        cohort = cohort.subtracting(withdrawnSamples(in: catalog, restriction: restriction, policy: grant.policy))
         let notes = restriction.notes
         return Selection(catalog: catalog, cohort: cohort, restriction: notes.isEmpty ? nil : notes.joined(separator: " "))
     }
 
     /// The samples of withdrawn participants, computed once per policy version and catalogue.
-    private func withdrawnSamples(in catalog: CohortCatalog, restriction: CohortRestriction, policyVersion: Int) -> SampleSet {
-        if let cached = withdrawn.withLockedValue({ $0 }), cached.policyVersion == policyVersion, cached.catalogSamples == catalog.samples.count {
+    private func withdrawnSamples(in catalog: CohortCatalog, restriction: CohortRestriction, policy: PolicyIdentity) -> SampleSet {
+        if let cached = withdrawn.withLockedValue({ $0 }), cached.policy == policy, cached.catalogSamples == catalog.samples.count {
             return cached.samples
         }
         let samples = catalog.samples(ofParticipants: restriction.withdrawnParticipants)
-        withdrawn.withLockedValue { $0 = WithdrawnSamples(policyVersion: policyVersion, catalogSamples: catalog.samples.count, samples: samples) }
+        withdrawn.withLockedValue { $0 = WithdrawnSamples(policy: policy, catalogSamples: catalog.samples.count, samples: samples) }
         return samples
     }
 
