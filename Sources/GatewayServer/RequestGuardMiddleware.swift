@@ -60,7 +60,9 @@ struct RequestGuardMiddleware: RouterMiddleware {
             var gatewayError = ErrorResponse.gatewayError(from: error)
             var allowed: [String] = []
             if gatewayError.code == .notFound {
+                // Only a path that exists for other methods: a handler's own 404 (no such record) stays.
                 allowed = routeMethods.allowed(forPath: request.uri.path)
+                if allowed.contains(request.method.rawValue) { allowed = [] }
                 if !allowed.isEmpty {
                     gatewayError = GatewayError(.methodNotAllowed, "\(request.method.rawValue) is not allowed on this endpoint; it answers \(allowed.joined(separator: ", "))")
                 }

@@ -178,6 +178,9 @@ struct RequestHardeningTests {
             #expect(approval.headers["allow"] == "GET, PATCH", "\(approval.headers)")
             let missing = try await offThread { try researcher.request("GET", "/api/nothing-here") }
             #expect(missing.status == 404)
+            let noRecord = try await offThread { try secretariat.request("GET", "/api/admin/approvals/A-NONE") }
+            #expect(noRecord.status == 404, "a handler's own 404 on a route that answers GET stays 404")
+            #expect(noRecord.headers["allow"] == nil)
         }
     }
 }
