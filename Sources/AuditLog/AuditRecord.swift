@@ -50,6 +50,9 @@ public struct AuditRecord: Sendable, Hashable, Codable {
     public var query: String?
     public var approval: String?
     public var policyVersion: Int?
+    /// The policy version's random revision (32 hex digits): which policy decided, even after
+    /// a restore of the policy store reused the number. Absent in records written before it existed.
+    public var policyRevision: String?
     /// `allow` or `deny`.
     public var decision: String
     public var reasons: [String]
@@ -68,7 +71,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         member: String?, organization: String?, country: String?, role: String?, remoteAddress: String?,
         method: String, path: String, query: String?, approval: String?, policyVersion: Int?,
         decision: String, reasons: [String], cohortRestriction: String?, change: String? = nil, returned: Returned?,
-        status: Int, bytes: Int?, durationMicroseconds: Int
+        status: Int, bytes: Int?, durationMicroseconds: Int, policyRevision: String? = nil
     ) {
         self.time = AuditTime.format(time)
         self.requestID = requestID
@@ -84,6 +87,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         self.query = query
         self.approval = approval
         self.policyVersion = policyVersion
+        self.policyRevision = policyRevision.flatMap { $0.isEmpty ? nil : $0 }
         self.decision = decision
         self.reasons = reasons
         self.cohortRestriction = cohortRestriction
@@ -101,6 +105,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         case certificateSubject = "certificate_subject"
         case remoteAddress = "remote_address"
         case policyVersion = "policy_version"
+        case policyRevision = "policy_revision"
         case cohortRestriction = "cohort_restriction"
         case durationMicroseconds = "duration_us"
     }
@@ -123,6 +128,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         json.field("method", method)
         json.field("organization", organization)
         json.field("path", path)
+        json.field("policy_revision", policyRevision)
         json.field("policy_version", policyVersion)
         json.field("query", query)
         json.field("reasons", reasons)
@@ -153,6 +159,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         "sequence", "time", "request_id", "member", "organization", "country", "role", "certificate_fingerprint",
         "certificate_subject", "remote_address", "method", "path", "query", "approval", "policy_version", "decision",
         "reasons", "cohort_restriction", "change", "returned_kind", "contributing_samples", "suppressed_cells", "status", "bytes", "duration_us",
+        "policy_revision",
     ]
 
     /// The record's CSV row (RFC 4180 quoting).
@@ -162,6 +169,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
             certificateSubject, remoteAddress, method, path, query, approval, policyVersion.map(String.init), decision,
             reasons.joined(separator: " "), cohortRestriction, change, returned?.kind, returned?.contributingSamples.map(String.init),
             returned?.suppressedCells.map(String.init), String(status), bytes.map(String.init), String(durationMicroseconds),
+            policyRevision,
         ]
         return fields.map { AuditCSV.quote($0 ?? "") }.joined(separator: ",")
     }

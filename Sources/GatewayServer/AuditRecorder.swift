@@ -25,17 +25,19 @@ struct AuditRecorder: Sendable {
         if let code = errorCode ?? handled.errorCode, !reasons.contains(code.rawValue) { reasons.append(code.rawValue) }
         let returned = status < 400 ? handled.returned ?? Self.defaultSummary(request, status: status) : AuditRecord.Returned(kind: "error")
         let notes = decision?.restriction?.notes ?? []
+        let policy = handled.change?.policy ?? decision?.policy ?? context.policy?.identity
         return AuditRecord(
             time: context.arrival, requestID: context.requestID,
             certificateFingerprint: context.connection?.peer.fingerprintSHA256, certificateSubject: context.connection?.peer.subject,
             member: member?.id, organization: member?.organization, country: organization?.country, role: member?.role.rawValue,
             remoteAddress: context.channel.remoteAddress.map(PeerAddressText.describe), method: request.method.rawValue, path: request.uri.path,
             query: handled.query ?? Self.normalisedQuery(request.uri), approval: decision?.approvalID,
-            policyVersion: handled.change?.version ?? decision?.policyVersion ?? context.policy?.version,
+            policyVersion: policy?.version,
             decision: allowed && status < 400 ? "allow" : "deny", reasons: reasons,
             cohortRestriction: notes.isEmpty ? nil : notes.joined(separator: " "), change: handled.change?.summary, returned: returned,
             status: status, bytes: response.body.contentLength,
-            durationMicroseconds: Int(Date().timeIntervalSince(context.arrival) * 1_000_000)
+            durationMicroseconds: Int(Date().timeIntervalSince(context.arrival) * 1_000_000),
+            policyRevision: policy?.revision
         )
     }
 

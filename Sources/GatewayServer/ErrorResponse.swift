@@ -91,6 +91,7 @@ extension HTTPField.Name {
     public static let requestID = HTTPField.Name("X-Request-Id")!
     public static let approvalID = HTTPField.Name("X-Approval-Id")!
     public static let policyVersion = HTTPField.Name("X-Policy-Version")!
+    public static let policyRevision = HTTPField.Name("X-Policy-Revision")!
 }
 
 extension JSONEncoder {

@@ -53,5 +53,5 @@ public struct RequestRecord: Sendable {
     /// The query as the handler read it, when it came in the body (Beacon POST), normalised.
     public var query: String?
     /// A committed policy change: its summary and the version it produced.
-    public var change: (summary: String, version: Int)?
+    public var change: (summary: String, policy: PolicyIdentity)?
 }

@@ -93,7 +93,9 @@ struct RequestGuardMiddleware: RouterMiddleware {
         let handled = context.record.withLockedValue { $0 }
         guard let decision = handled.decision else { return }
         // After a policy change, the version it produced.
-        response.headers[.policyVersion] = String(handled.change?.version ?? decision.policyVersion)
+        let policy = handled.change?.policy ?? decision.policy
+        response.headers[.policyVersion] = String(policy.version)
+        if !policy.revision.isEmpty { response.headers[.policyRevision] = policy.revision }
         if let approval = decision.approvalID { response.headers[.approvalID] = approval }
     }
 

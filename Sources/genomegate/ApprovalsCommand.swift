@@ -74,13 +74,13 @@ struct ApprovalsCommand: ParsableCommand {
 enum StatusChange {
     static func approval(_ id: String, _ action: PolicyChange.StatusAction, _ reason: String?) -> PolicyChange {
         var change = PolicyChange.approvalStatus(id, action)
-        if let reason { change.summary += ": " + reason.prefix(500) }
+        if let reason { change.summary += ": " + reason }
         return change
     }
 
     static func member(_ id: String, _ action: PolicyChange.StatusAction, _ reason: String?) -> PolicyChange {
         var change = PolicyChange.memberStatus(id, action)
-        if let reason { change.summary += ": " + reason.prefix(500) }
+        if let reason { change.summary += ": " + reason }
         return change
     }
 }

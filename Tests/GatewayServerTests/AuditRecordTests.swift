@@ -175,6 +175,8 @@ struct AuditRecordTests {
             #expect(record.approval == response.headers["x-approval-id"])
             #expect(record.policyVersion != nil)
             #expect(record.policyVersion.map(String.init) == response.headers["x-policy-version"])
+            #expect(record.policyRevision?.count == 32, "the revision names the exact policy, even after a restore")
+            #expect(record.policyRevision == response.headers["x-policy-revision"])
             #expect(record.decision == "allow")
             #expect(record.returned?.kind == kind)
             #expect(record.returned?.contributingSamples == 58, "C20 never counts: 58 samples")

@@ -62,8 +62,17 @@ struct PolicyFreeTextTests {
             #expect(response.status == 400, "\(response.text)")
             #expect(PolicyAPITests.errorCode(response) == "invalid_policy")
             #expect(response.text.contains("reason") && response.text.contains("U+202E"), "\(response.text)")
+            let long = try await PolicyAPITests.send(secretariat, "POST", "/api/admin/approvals/A-2026-001/suspend",
+                                                     json: ["reason": String(repeating: "r", count: 10_001)])
+            #expect(long.status == 400, "a reason over the limit is refused, never cut short silently")
             let stored = try await PolicyAPITests.send(secretariat, "GET", "/api/admin/approvals/A-2026-001")
             #expect(((try stored.json())["records"] as? [[String: Any]])?.first?["status"] as? String == "active")
+            let reason = "committee decision 2026-41: " + String(repeating: "x", count: 700)
+            let suspended = try await PolicyAPITests.send(secretariat, "POST", "/api/admin/approvals/A-2026-001/suspend", json: ["reason": reason])
+            #expect(suspended.status == 200)
+            let history = try await PolicyAPITests.send(secretariat, "GET", "/api/admin/history?kind=approval&id=A-2026-001")
+            let summaries = ((try history.json())["entries"] as? [[String: Any]])?.compactMap { $0["summary"] as? String } ?? []
+            #expect(summaries.contains { $0.hasSuffix(reason) }, "the whole reason is kept")
         }
     }
 }

@@ -51,7 +51,7 @@ struct Admin: Sendable {
             throw GatewayError(.auditUnavailable, "the audit log cannot be written; no policy change is applied until it can")
         }
         let receipt = try await policy.apply(change, actor: Self.actor(context), channel: "api")
-        context.record.withLockedValue { $0.change = (change.summary, receipt.version) }
+        context.record.withLockedValue { $0.change = (change.summary, receipt.snapshot.identity) }
         return receipt
     }
 
@@ -96,7 +96,7 @@ struct Admin: Sendable {
             }
         }
         let reason = try PolicyJSON.decode(Reason.self, from: data, what: "status change")
-        return ": " + reason.reason.prefix(500)
+        return ": " + reason.reason
     }
 
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
