@@ -126,6 +126,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "GatewayCoreTests",
+            dependencies: ["GatewayCore"]
+        ),
+        .testTarget(
             name: "GatewayTLSTests",
             dependencies: ["GatewayTLS", "GatewayTestSupport"]
         ),

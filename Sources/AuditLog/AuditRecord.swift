@@ -182,9 +182,18 @@ public enum AuditTime {
             + pad(Int32(milliseconds % 1000), 3) + "Z"
     }
 
+    /// The earliest and latest times a record can carry or a filter can name: a record's time
+    /// is four-digit-year text, compared as text, so a year past 9999 would sort before 2026.
+    public static let earliest = "1970-01-01T00:00:00.000Z"
+    public static let latest = "9999-12-31T23:59:59.999Z"
+
+    /// An RFC 3339 time within ``earliest``...``latest``, or nil.
     public static func parse(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-        return try? Date(text, strategy: .iso8601)
+        guard text.utf8.count <= 64 else { return nil }
+        let date = (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            ?? (try? Date(text, strategy: .iso8601))
+        guard let date, date.timeIntervalSince1970 >= 0, date.timeIntervalSince1970 < 253_402_300_800 else { return nil }
+        return date
     }
 }
 

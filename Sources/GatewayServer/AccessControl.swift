@@ -39,6 +39,27 @@ enum AccessControl {
         return Grant(restriction: restriction, policyVersion: decision.policyVersion, approvalID: decision.approvalID)
     }
 
+    /// Decides, before a request body is read, whether the caller could be answered at all: an
+    /// approval (the one named, or their only one) must allow one of `kinds`. The full decision
+    /// with the parsed query follows; it can only narrow this one (filters add cancer types and
+    /// datasets to check, never permissions). A refusal is recorded and thrown like any other.
+    static func precheck(_ kinds: [QueryKind], approvalID: String?, _ context: GatewayRequestContext) throws(GatewayError) {
+        var refusal: AccessDecision?
+        for kind in kinds {
+            let member = try context.requireMember()
+            guard let snapshot = context.policy else {
+                throw GatewayError(.policyUnavailable, "no policy is in force for this request")
+            }
+            let query = DataQuery(kind: kind, approvalID: approvalID)
+            let decision = engine.decide(AccessRequest(member: member, action: .query(query), time: context.arrival), in: snapshot)
+            guard decision.error != nil else { return }
+            refusal = refusal ?? decision
+        }
+        guard let refusal, let error = refusal.error else { return }
+        context.record.withLockedValue { $0.decision = refusal }
+        throw error
+    }
+
     /// What an allowed data query may count over.
     struct Grant: Sendable {
         var restriction: CohortRestriction

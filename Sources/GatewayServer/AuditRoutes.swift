@@ -33,14 +33,20 @@ enum AuditRoutes {
     static func parse(_ uri: URI) throws(GatewayError) -> (AuditQuery, String) {
         var query = AuditQuery()
         var format = "jsonl"
+        var seen: Set<String> = []
         for (name, value) in uri.queryParameters {
             let text = String(value)
+            guard seen.insert(String(name)).inserted else {
+                throw GatewayError(.badRequest, "query parameter '\(String(name).prefix(60))' is given twice; each filter takes one value")
+            }
             func number() throws(GatewayError) -> Int {
-                guard let number = Int(text), number >= 0 else { throw GatewayError(.badRequest, "\(name) must be a whole number") }
+                guard let number = Int(text), number >= 0 else {
+                    throw GatewayError(.badRequest, "\(name) must be a whole number from 0 to \(Int.max)")
+                }
                 return number
             }
             func time() throws(GatewayError) -> String {
-                guard let date = AuditTime.parse(text) else { throw GatewayError(.badRequest, "\(name) '\(text.prefix(40))' is not an RFC 3339 time") }
+                guard let date = AuditTime.parse(text) else { throw GatewayError(.badRequest, "\(name) '\(text.prefix(40))' is not an RFC 3339 time from \(AuditTime.earliest) to \(AuditTime.latest)") }
                 return AuditTime.format(date)
             }
             switch String(name) {

@@ -79,18 +79,21 @@ public final class GatewayServer: Sendable {
     /// The gateway's routes behind the request guard. Tests may add routes before ``makeApplication(router:onReady:)``.
     public func makeRouter() -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
+        let routeMethods = RouteMethods()
         router.add(middleware: RequestGuardMiddleware(
             identification: CallerIdentification(connections: connections, contexts: contexts),
             policy: policy,
             audit: AuditRecorder(log: audit),
             limits: configuration.limits,
-            logger: logger
+            logger: logger,
+            routeMethods: routeMethods
         ))
         InfoRoutes.register(on: router)
         BeaconRoutes.register(on: router, service: queries)
         AggregateRoutes.register(on: router, service: queries)
         AdminRoutes.register(on: router, policy: policy, queries: queries, audit: audit)
         AuditRoutes.register(on: router, log: audit)
+        routeMethods.register(router.routes)
         return router
     }
 

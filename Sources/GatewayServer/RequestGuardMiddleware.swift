@@ -25,6 +25,8 @@ struct RequestGuardMiddleware: RouterMiddleware {
     let audit: AuditRecorder
     let limits: GatewayConfiguration.Limits
     let logger: Logger
+    /// The methods each path answers: a known path asked with another method is a 405 with `Allow`.
+    let routeMethods: RouteMethods
 
     /// Headers proxies use to pass a client certificate on; never trusted here.
     static let impersonationHeaders: [HTTPField.Name] = [
@@ -55,13 +57,21 @@ struct RequestGuardMiddleware: RouterMiddleware {
             context.logger[metadataKey: "member"] = .string(member.id)
             response = try await next(request, context)
         } catch {
-            let gatewayError = ErrorResponse.gatewayError(from: error)
+            var gatewayError = ErrorResponse.gatewayError(from: error)
+            var allowed: [String] = []
+            if gatewayError.code == .notFound {
+                allowed = routeMethods.allowed(forPath: request.uri.path)
+                if !allowed.isEmpty {
+                    gatewayError = GatewayError(.methodNotAllowed, "\(request.method.rawValue) is not allowed on this endpoint; it answers \(allowed.joined(separator: ", "))")
+                }
+            }
             if ErrorResponse.internalCodes.contains(gatewayError.code) || gatewayError.code == .internalError {
                 logger.error("request failed", metadata: ["request.id": "\(context.requestID)", "code": "\(gatewayError.code)", "error": "\(error)"])
             }
             let close: Set<GatewayError.Code> = [.headersTooLarge, .bodyTooLarge, .certificateRevoked, .certificateExpired, .certificateRejected, .noPeerIdentity]
             failure = gatewayError
             response = ErrorResponse.response(gatewayError, requestID: context.requestID, closeConnection: close.contains(gatewayError.code))
+            if !allowed.isEmpty { response.headers[.allow] = allowed.joined(separator: ", ") }
         }
         if context.connection == nil { context.connection = identification.connections.info(for: context.channel) }
         response.headers[.requestID] = context.requestID

@@ -21,7 +21,10 @@ public enum PolicyJSON {
     public static let decoder = JSONDecoder()
 
     /// Decodes `Value` from a JSON body; an error names the field and what is wrong with it.
+    /// The body is first checked by ``JSONParser`` (bounded depth and size, no duplicate key:
+    /// a body naming a field twice is refused rather than read as one of the two).
     public static func decode<Value: Decodable>(_ type: Value.Type, from data: Data, what: String) throws(GatewayError) -> Value {
+        _ = try parse(data, what: what)
         do {
             return try decoder.decode(Value.self, from: data)
         } catch let error as DecodingError {
@@ -30,6 +33,15 @@ public enum PolicyJSON {
             throw GatewayError(.invalidPolicy, "\(what)\(field.isEmpty ? "" : ", field \(field)"): \(message)")
         } catch {
             throw GatewayError(.invalidPolicy, "\(what) is not valid JSON")
+        }
+    }
+
+    /// The body as a ``JSONValue``, checked by ``JSONParser``; errors are `invalid_policy` naming `what`.
+    public static func parse(_ data: Data, what: String) throws(GatewayError) -> JSONValue {
+        do {
+            return try JSONParser.parse(data)
+        } catch {
+            throw GatewayError(.invalidPolicy, "\(what): \(error.message)")
         }
     }
 

@@ -139,7 +139,7 @@ struct BeaconAPITests {
         ("referenceName=1&start=500&end=100", "start 500 must be less than end 100"),
         ("referenceName=1&start=10&alternateBases=G&assemblyId=GRCh37", "assemblyId"),
         ("referenceName=1&start=10&alternateBases=XYZ", "alternateBases"),
-        ("referenceName=1&start=-4&alternateBases=G", "start must be >= 0"),
+        ("referenceName=1&start=-4&alternateBases=G", "start must be whole numbers from 0 to 2147483647"),
         ("referenceName=1&start=10&alternateBases=G&filters=NCIT:C9999", "unknown filter term"),
         ("referenceName=1&start=ten&alternateBases=G", "start 'ten'"),
         ("referenceName=1&start=10&alternateBases=G&bogus=1", "unknown query parameter 'bogus'"),

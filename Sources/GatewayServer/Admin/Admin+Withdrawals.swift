@@ -72,7 +72,7 @@ extension Admin {
             }
         }
         let entries: [Entry]
-        if (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["withdrawals"] != nil {
+        if case .object(let fields) = try PolicyJSON.parse(data, what: "withdrawals"), fields["withdrawals"] != nil {
             entries = try PolicyJSON.decode(List.self, from: data, what: "withdrawals").withdrawals
         } else {
             entries = [try PolicyJSON.decode(Entry.self, from: data, what: "withdrawal")]

@@ -56,7 +56,7 @@ enum AggregateRoutes {
     }
 
     static func alleleFrequency(_ request: Request, _ context: GatewayRequestContext, _ service: VariantQueryService) async throws -> Response {
-        let beaconRequest = try await BeaconRoutes.parse(request, context)
+        let beaconRequest = try await BeaconRoutes.parse(request, context, kinds: [.alleleFrequency])
         guard let query = beaconRequest.variant else {
             throw GatewayError(.badRequest, "allele-frequency needs referenceName and start (and alternateBases, or an end)")
         }
@@ -151,7 +151,7 @@ enum AggregateRoutes {
     /// participant count only when it does not reveal a small number of paired cases, and QC
     /// statistics only for tissues of at least the minimum cohort size.
     static func cohortSummary(_ request: Request, _ context: GatewayRequestContext, _ service: VariantQueryService) async throws -> Response {
-        let beaconRequest = try await BeaconRoutes.parse(request, context, variantsAllowed: false)
+        let beaconRequest = try await BeaconRoutes.parse(request, context, kinds: [.cohortSummary], variantsAllowed: false)
         let grant = try AccessControl.authorize(beaconRequest.dataQuery(.cohortSummary), context)
         let selection = try await service.select(beaconRequest, under: grant)
         let (catalog, cohort) = (selection.catalog, selection.cohort)

@@ -6,8 +6,9 @@ import HummingbirdCore
 
 /// A Beacon v2 request, from GET query parameters or a POST request body.
 ///
-/// Parsing is strict: an unknown parameter, a malformed number or an unknown
-/// granularity is a `bad_request` naming it, never a silently broader query.
+/// Parsing is strict: an unknown parameter, a malformed or out-of-range number, an unknown
+/// granularity, a filter operator or a duplicate key is a `bad_request` naming it, never a
+/// silently different query. Bodies are parsed by ``JSONParser`` (bounded depth and size).
 public struct BeaconRequest: Sendable, Hashable {
     public enum Granularity: String, Sendable, Hashable, Codable {
         case boolean, count, record
@@ -58,116 +59,82 @@ public struct BeaconRequest: Sendable, Hashable {
     /// The Beacon query kind: `beacon-boolean`, or `beacon-count` for count and record granularity.
     var beaconKind: QueryKind { requestedGranularity == .boolean ? .beaconBoolean : .beaconCount }
 
+    /// Most results a page may ask for, and most pages it may skip (`limit`, `skip`). Only
+    /// boolean and count answers are served, so pagination changes nothing; it is still checked.
+    public static let maximumPagination = 1_000_000
+
     /// Reads a GET request's query parameters; `variantsAllowed` is false for endpoints that take filters only.
-    static func fromQuery(_ uri: URI, variantsAllowed: Bool = true) throws(GatewayError) -> BeaconRequest {
-        var values: [String: String] = [:]
+    public static func fromQuery(_ uri: URI, variantsAllowed: Bool = true) throws(GatewayError) -> BeaconRequest {
+        var values: [String: Value] = [:]
         for (name, value) in uri.queryParameters {
             let key = String(name)
             guard variantParameters.contains(key) || otherParameters.contains(key) else {
-                throw GatewayError(.badRequest, "unknown query parameter '\(key)'")
+                throw GatewayError(.badRequest, "unknown query parameter '\(key.prefix(60))'")
             }
             guard values[key] == nil else { throw GatewayError(.badRequest, "query parameter '\(key)' is given twice") }
-            values[key] = String(value)
-        }
-        return try make(values: values.mapValues { Value.text($0) }, variantsAllowed: variantsAllowed)
-    }
-
-    /// Reads a POST body in the Beacon v2 request format (`meta`, `query.requestParameters`, `query.filters`, ...).
-    static func fromBody(_ data: Data, variantsAllowed: Bool = true) throws(GatewayError) -> BeaconRequest {
-        let decoded: JSONValue
-        do { decoded = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
-            throw GatewayError(.badRequest, "the request body is not JSON")
-        }
-        guard case .object(let body) = decoded else { throw GatewayError(.badRequest, "the request body must be a JSON object") }
-        for key in body.keys where !["meta", "query", "$schema"].contains(key) {
-            throw GatewayError(.badRequest, "unknown request body field '\(key)'")
-        }
-        var query: [String: JSONValue] = [:]
-        if let value = body["query"] {
-            guard case .object(let object) = value else { throw GatewayError(.badRequest, "query must be an object") }
-            query = object
-        }
-        var values: [String: Value] = [:]
-        for (key, value) in query {
-            switch (key, value) {
-            case ("requestParameters", .object(let parameters)):
-                for (name, parameter) in parameters {
-                    if name == "datasets" {
-                        guard case .object(let datasets) = parameter, case .array(let ids)? = datasets["datasetIds"],
-                              datasets.count == 1 else {
-                            throw GatewayError(.badRequest, "requestParameters.datasets must be {\"datasetIds\": [...]}")
-                        }
-                        values["datasets"] = .list(try ids.map { item throws(GatewayError) -> String in
-                            guard case .string(let id) = item else { throw GatewayError(.badRequest, "datasetIds must be strings") }
-                            return id
-                        })
-                        continue
-                    }
-                    guard variantParameters.contains(name) else { throw GatewayError(.badRequest, "unknown request parameter '\(name)'") }
-                    values[name] = try Value(json: parameter, name: name)
-                }
-            case ("filters", .array(let list)):
-                values["filters"] = .list(try list.map { item throws(GatewayError) -> String in
-                    if case .string(let id) = item { return id }
-                    if case .object(let object) = item, case .string(let id)? = object["id"] { return id }
-                    throw GatewayError(.badRequest, "each filter must be a term id or an object with an 'id'")
-                })
-            case ("requestedGranularity", .string(let text)), ("includeResultsetResponses", .string(let text)):
-                values[key] = .text(text)
-            case ("pagination", _), ("testMode", _), ("requestedSchemas", _):
-                continue
-            case ("requestParameters", _), ("filters", _), ("requestedGranularity", _), ("includeResultsetResponses", _):
-                throw GatewayError(.badRequest, "query.\(key) has a value of the wrong type")
-            default:
-                throw GatewayError(.badRequest, "unknown query field '\(key)'")
-            }
+            values[key] = .text(String(value))
         }
         return try make(values: values, variantsAllowed: variantsAllowed)
     }
 
+    /// A request parameter's value, as the query string or the body gave it.
     enum Value {
         case text(String)
         case list([String])
         case numbers([Int])
-
-        init(json: JSONValue, name: String) throws(GatewayError) {
-            switch json {
-            case .string(let text): self = .text(text)
-            case .integer(let number): self = .numbers([number])
-            case .array(let items):
-                self = .numbers(try items.map { item throws(GatewayError) -> Int in
-                    guard case .integer(let number) = item else { throw GatewayError(.badRequest, "\(name) must be a list of whole numbers") }
-                    return number
-                })
-            default: throw GatewayError(.badRequest, "\(name) has a value of the wrong type")
-            }
-        }
+        case flag(Bool)
     }
 
-    private static func make(values: [String: Value], variantsAllowed: Bool) throws(GatewayError) -> BeaconRequest {
+    static func make(values: [String: Value], variantsAllowed: Bool) throws(GatewayError) -> BeaconRequest {
         func text(_ key: String) throws(GatewayError) -> String? {
             switch values[key] {
             case nil: return nil
             case .text(let value): return value
             case .numbers(let numbers) where numbers.count == 1: return String(numbers[0])
-            default: throw GatewayError(.badRequest, "\(key) must be a single value")
+            default: throw GatewayError(.badRequest, "\(key) must be a single text value")
             }
         }
         func positions(_ key: String) throws(GatewayError) -> [Int] {
+            let wrong = GatewayError(.badRequest, "\(key) must be one or two whole numbers from 0 to \(VariantQuery.maximumPosition)")
             switch values[key] {
             case nil: return []
-            case .numbers(let numbers): return numbers
-            case .list: throw GatewayError(.badRequest, "\(key) must be one or two whole numbers")
+            case .numbers(let numbers): guard numbers.count <= 2 else { throw wrong }; return numbers
+            case .list, .flag: throw wrong
             case .text(let value):
+                let parts = value.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false)
+                guard parts.count <= 2 else { throw wrong }
                 var result: [Int] = []
-                for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+                for part in parts {
                     guard let number = Int(part.trimmingCharacters(in: .whitespaces)) else {
-                        throw GatewayError(.badRequest, "\(key) '\(value.prefix(40))' is not one or two whole numbers")
+                        throw GatewayError(.badRequest, "\(key) '\(value.prefix(40))' is not one or two whole numbers from 0 to \(VariantQuery.maximumPosition)")
                     }
                     result.append(number)
                 }
                 return result
             }
+        }
+        func whole(_ key: String, in range: ClosedRange<Int>) throws(GatewayError) -> Int? {
+            let wrong = GatewayError(.badRequest, "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            switch values[key] {
+            case nil: return nil
+            case .numbers(let numbers) where numbers.count == 1 && range.contains(numbers[0]): return numbers[0]
+            case .text(let text): guard let number = Int(text), range.contains(number) else { throw wrong }; return number
+            default: throw wrong
+            }
+        }
+        _ = try whole("skip", in: 0...maximumPagination)
+        _ = try whole("limit", in: 0...maximumPagination)
+        switch values["testMode"] {
+        case nil, .flag(false), .text("false"): break
+        case .flag(true), .text("true"):
+            throw GatewayError(.badRequest, "testMode true is not served: this beacon answers from real data only")
+        default: throw GatewayError(.badRequest, "testMode must be true or false")
+        }
+        if let included = try text("includeResultsetResponses"), !["ALL", "HIT", "MISS", "NONE"].contains(included) {
+            throw GatewayError(.badRequest, "includeResultsetResponses '\(included.prefix(20))' is not ALL, HIT, MISS or NONE")
+        }
+        if let schema = try text("requestedSchema"), schema.isEmpty || schema.utf8.count > 200 {
+            throw GatewayError(.badRequest, "requestedSchema must be a schema name of 1 to 200 characters")
         }
         var granularityText = "boolean"
         if let requested = try text("requestedGranularity") { granularityText = requested }
@@ -179,7 +146,7 @@ public struct BeaconRequest: Sendable, Hashable {
         switch values["filters"] {
         case .list(let ids): filters = ids
         case .text(let joined): filters = joined.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        case .numbers: throw GatewayError(.badRequest, "filters must be term ids")
+        case .numbers, .flag: throw GatewayError(.badRequest, "filters must be term ids")
         case nil: break
         }
         guard filters.count <= 50 else { throw GatewayError(.badRequest, "at most 50 filters") }
@@ -202,7 +169,7 @@ public struct BeaconRequest: Sendable, Hashable {
             switch values[key] {
             case .list(let ids): datasets += ids
             case .text(let joined): datasets += joined.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            case .numbers: throw GatewayError(.badRequest, "\(key) must be dataset ids")
+            case .numbers, .flag: throw GatewayError(.badRequest, "\(key) must be dataset ids")
             case nil: break
             }
         }

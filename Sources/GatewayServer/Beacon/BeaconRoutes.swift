@@ -27,9 +27,21 @@ enum BeaconRoutes {
     }
 
     /// Reads a Beacon request from the query string (GET) or body (POST).
-    static func parse(_ request: Request, _ context: GatewayRequestContext, variantsAllowed: Bool = true) async throws -> BeaconRequest {
+    ///
+    /// A POST takes its whole query in the body: a query string on it is refused (it would
+    /// otherwise be ignored, and left out of the audit record). Before the body is read, the
+    /// caller must hold an approval that allows one of `kinds` (the approval named in
+    /// `X-Approval-Id`, or their only one): a caller who could not be answered anyway costs
+    /// the gateway no parsing.
+    static func parse(
+        _ request: Request, _ context: GatewayRequestContext, kinds: [QueryKind], variantsAllowed: Bool = true
+    ) async throws -> BeaconRequest {
         var parsed: BeaconRequest
         if request.method == .post {
+            if let (name, _) = request.uri.queryParameters.first {
+                throw GatewayError(.badRequest, "a POST takes its query in the body, but the URL has query parameter '\(String(name).prefix(60))'; name the approval in the X-Approval-Id header")
+            }
+            try AccessControl.precheck(kinds, approvalID: request.headers[.approvalID], context)
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             parsed = try BeaconRequest.fromBody(Data(body.readableBytesView), variantsAllowed: variantsAllowed)
         } else {
@@ -46,7 +58,7 @@ enum BeaconRoutes {
     static func answer(_ request: Request, _ context: GatewayRequestContext, entity: String, service: VariantQueryService) async throws -> Response {
         var parsed: BeaconRequest?
         do {
-            let beaconRequest = try await parse(request, context)
+            let beaconRequest = try await parse(request, context, kinds: [.beaconBoolean, .beaconCount])
             parsed = beaconRequest
             let grant = try AccessControl.authorize(beaconRequest.dataQuery(beaconRequest.beaconKind), context)
             let selection = try await service.select(beaconRequest, under: grant)
@@ -57,19 +69,19 @@ enum BeaconRoutes {
             ]
             let schema: BeaconResponses.SchemaReference
             var count: DisclosedCount
+            // The same floor on every data endpoint: no answer about a cohort below the minimum size.
+            guard control.admitsCohort(size: cohort.count) else { throw cohortTooSmall(control) }
             switch entity {
             case "g_variants":
                 schema = BeaconResponses.genomicVariantSchema
                 guard let query = beaconRequest.variant else {
                     throw GatewayError(.badRequest, "g_variants needs referenceName and start (and alternateBases, or an end)")
                 }
-                guard control.admitsCohort(size: cohort.count) else { throw cohortTooSmall(control) }
                 count = .value(try await service.shownVariants(query, in: selection).count)
             default:
                 schema = entity == "individuals" ? BeaconResponses.individualSchema : BeaconResponses.biosampleSchema
                 var selected = cohort
                 if let query = beaconRequest.variant {
-                    guard control.admitsCohort(size: cohort.count) else { throw cohortTooSmall(control) }
                     var carriers = SampleSet(capacity: catalog.capacity)
                     for variant in try await service.shownVariants(query, in: selection) {
                         if let carrying = variant.genotypes.copies.first { carriers.formUnion(carrying) }

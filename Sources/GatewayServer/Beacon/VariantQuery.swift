@@ -18,6 +18,10 @@ public struct VariantQuery: Sendable, Hashable, Codable {
 
     /// Largest range a single query may span (bases).
     public static let maximumRange = 10_000_000
+    /// Largest coordinate a query may name: VCF and BCF positions are 32-bit, so no stored
+    /// variant lies beyond it. Every `start` is in 0...maximumPosition, every `end` in
+    /// 1...maximumPosition, so no arithmetic on them can overflow.
+    public static let maximumPosition = 2_147_483_647
 
     /// Checks the combination of parameters; the error names the parameter.
     public func validated() throws(GatewayError) -> VariantQuery {
@@ -28,8 +32,11 @@ public struct VariantQuery: Sendable, Hashable, Codable {
         }
         guard (1...2).contains(start.count) else { throw bad("start needs one or two positions") }
         guard end.count <= 2 else { throw bad("end takes at most two positions") }
-        guard start.allSatisfy({ $0 >= 0 }), end.allSatisfy({ $0 >= 1 }) else {
-            throw bad("start must be >= 0 and end >= 1 (0-based coordinates)")
+        guard start.allSatisfy({ (0...Self.maximumPosition).contains($0) }) else {
+            throw bad("start must be whole numbers from 0 to \(Self.maximumPosition) (0-based coordinates)")
+        }
+        guard end.allSatisfy({ (1...Self.maximumPosition).contains($0) }) else {
+            throw bad("end must be whole numbers from 1 to \(Self.maximumPosition) (0-based, exclusive)")
         }
         for (name, bases) in [("referenceBases", referenceBases), ("alternateBases", alternateBases)] {
             if let bases, !bases.allSatisfy({ "ACGTN".contains($0) }) || bases.count > 1000 {
@@ -58,13 +65,18 @@ public struct VariantQuery: Sendable, Hashable, Codable {
         return self
     }
 
-    /// The 1-based VCF position range a store must scan to answer this query.
+    /// The 1-based VCF position range a store must scan to answer this query (of a
+    /// ``validated()`` query; coordinates are clamped to 0...maximumPosition, so it never traps).
     public var positionRange: ClosedRange<Int> {
+        func clamped(_ position: Int) -> Int { min(max(position, 0), Self.maximumPosition) }
+        let first = clamped(start.first ?? 0) + 1
+        let last: Int
         switch (start.count, end.count) {
-        case (1, 0): return (start[0] + 1)...(start[0] + 1)
-        case (1, 1): return (start[0] + 1)...end[0]
-        default: return (start[0] + 1)...(start[1] + 1)
+        case (1, 0): last = first
+        case (1, 1): last = clamped(end[0])
+        default: last = clamped(start.count > 1 ? start[1] : start[0]) + 1
         }
+        return first...max(first, last)
     }
 
     /// Whether a stored variant (1-based `position`, VCF alleles, 1-based inclusive `endPosition`) answers this query.
