@@ -17,6 +17,7 @@ enum FuzzTargets {
         PolicyYAMLFuzz.target,
         AdminBodyFuzz.target, AdminBodyFuzz.approvalPatch,
         ConfigurationFuzz.target,
+        JSONParserFuzz.target,
     ].map { ($0.name, $0) })
 
     /// The target `GATEWAY_FUZZ_TARGET` names; an unknown name stops the run at once.

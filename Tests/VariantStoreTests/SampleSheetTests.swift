@@ -13,7 +13,7 @@ struct SampleSheetTests {
 
         """
 
-    // Found by fuzzing (scripts/fuzz sample-sheet): "\r\n" is a single Character in Swift, so a
+    // Found while seeding the sample-sheet fuzz target: "\r\n" is a single Character in Swift, so a
     // sheet saved with Windows line ends was read as one header line and refused as missing
     // every column after the last one on the first line.
     @Test("a sheet with CRLF line ends reads as the same samples", arguments: ["\n", "\r\n"])
