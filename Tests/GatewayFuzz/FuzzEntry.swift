@@ -1,10 +1,12 @@
 import Foundation
 
 // Two ways in:
-// - built with `-sanitize=fuzzer -D GATEWAY_FUZZ` (scripts/fuzz): libFuzzer's `main` drives
-//   `LLVMFuzzerTestOneInput`, and `GATEWAY_FUZZ_TARGET` names the parser;
-// - a plain build: `GatewayFuzz TARGET FILE...` replays inputs (crash seeds, a corpus) through
-//   the same target without libFuzzer.
+// - built with `-sanitize=fuzzer -D GATEWAY_FUZZ` (scripts/fuzz): `main` hands the command line
+//   to libFuzzer's driver, which feeds inputs to the target `GATEWAY_FUZZ_TARGET` names;
+// - a plain build: `GatewayFuzz TARGET FILE|DIR...` replays inputs (crash seeds, a corpus)
+//   through the same target without libFuzzer.
+// (`main` is ours rather than libFuzzer's because SwiftPM links executables with
+// `--defsym main=<module>_main`.)
 
 /// libFuzzer's entry: feeds one input to the target `GATEWAY_FUZZ_TARGET` names.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -14,10 +16,30 @@ public func fuzzTestOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CI
     return 0
 }
 
-#if !GATEWAY_FUZZ
+#if GATEWAY_FUZZ
+/// libFuzzer's driver (`libclang_rt.fuzzer`), for a program with its own `main`.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+#endif
+
 @main
-enum FuzzReplay {
+enum FuzzMain {
     static func main() {
+        #if GATEWAY_FUZZ
+        _ = FuzzTargets.selected
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(runFuzzerDriver(&argc, &argv) { start, count in fuzzTestOneInput(start, count) })
+        #else
+        replay()
+        #endif
+    }
+
+    static func replay() {
         let arguments = CommandLine.arguments.dropFirst()
         guard let name = arguments.first, let target = FuzzTargets.all[name] else {
             print("usage: GatewayFuzz TARGET FILE|DIR...\ntargets: \(FuzzTargets.all.keys.sorted().joined(separator: " "))")
@@ -42,4 +64,3 @@ enum FuzzReplay {
         print("\(name): \(count) input(s) ran clean")
     }
 }
-#endif
