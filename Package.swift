@@ -111,6 +111,20 @@ let package = Package(
             path: "Tests/GatewayTestSupport",
             swiftSettings: strict
         ),
+        // libFuzzer targets for every parser (scripts/fuzz builds it with -sanitize=fuzzer);
+        // a plain build replays inputs: `GatewayFuzz TARGET FILE...`. Not a product.
+        .executableTarget(
+            name: "GatewayFuzz",
+            dependencies: [
+                "GatewayServer", "GatewayCore", "GatewayPolicy", "PolicyStore", "VariantStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Tests/GatewayFuzz",
+            exclude: ["Corpus"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "GatewayCoreTests",
             dependencies: ["GatewayCore"]

@@ -113,15 +113,20 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         } catch {
             throw GatewayError(.invalidConfiguration, "config file \(path) cannot be read: \(error.localizedDescription)")
         }
+        var file = try parse(text, path: path)
+        file.makePathsAbsolute(relativeTo: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        return file
+    }
+
+    /// Parses the text of a config file (unknown keys are errors); `path` only names the file in
+    /// errors, and relative paths are left as written.
+    public static func parse(_ text: String, path: String) throws(GatewayError) -> GatewayConfigurationFile {
         try rejectUnknownKeys(text, path: path)
-        var file: GatewayConfigurationFile
         do {
-            file = try YAMLDecoder().decode(GatewayConfigurationFile.self, from: text)
+            return try YAMLDecoder().decode(GatewayConfigurationFile.self, from: text)
         } catch {
             throw GatewayError(.invalidConfiguration, "config file \(path): \(YAMLErrorText.describe(error))")
         }
-        file.makePathsAbsolute(relativeTo: URL(fileURLWithPath: path).deletingLastPathComponent().path)
-        return file
     }
 
     private static let knownKeys: [String: Set<String>] = [

@@ -45,7 +45,8 @@ struct SampleSheet {
         let text = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
         self.path = path
         self.entries = []
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        // "\r\n" is one Character in Swift, so splitting at "\n" alone would not split CRLF files.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { line in
             line.hasSuffix("\r") ? line.dropLast() : line
         }
         guard let headerLine = lines.first, !headerLine.allSatisfy({ $0.isWhitespace }) else {
