@@ -45,6 +45,9 @@ public struct JSONParser {
         let result: Result<JSONValue, GatewayError> = Array(bytes).withUnsafeBytes { raw in
             var parser = JSONParser(bytes: raw, limits: limits)
             do throws(GatewayError) {
+                if raw.starts(with: [0xEF, 0xBB, 0xBF]) {
+                    throw parser.failure("a UTF-8 byte order mark (BOM); send the JSON without it")
+                }
                 parser.skipWhiteSpace()
                 let value = try parser.parseValue(depth: 1)
                 parser.skipWhiteSpace()

@@ -1,6 +1,7 @@
 import AuditLog
 import Foundation
 import GatewayCore
+import GatewayPolicy
 import Hummingbird
 import HummingbirdCore
 import NIOCore
@@ -13,7 +14,7 @@ enum AuditRoutes {
     static let pageSize = 1000
 
     static func register(on router: Router<GatewayRequestContext>, log: AuditLog) {
-        router.get("/api/audit/records", access: .audit) { request, _ in
+        router.get("/api/audit/records", access: .audit, takesQuery: true) { request, _ in
             var (query, format) = try parse(request.uri)
             // Sign the head first and end there: the export then verifies end to end.
             let signed = await log.signHead()
@@ -35,7 +36,7 @@ enum AuditRoutes {
         var format = "jsonl"
         for (name, text) in try uri.singleValuedParameters() {
             func number() throws(GatewayError) -> Int {
-                guard let number = Int(text), number >= 0 else {
+                guard let number = DecimalInteger.parse(text), number >= 0 else {
                     throw GatewayError(.badRequest, "\(name) must be a whole number from 0 to \(Int.max)")
                 }
                 return number
@@ -49,9 +50,15 @@ enum AuditRoutes {
             case "to_sequence": query.toSequence = try number()
             case "from_time": query.fromTime = try time()
             case "to_time": query.toTime = try time()
-            case "member": query.member = text
-            case "organization": query.organization = text
-            case "approval": query.approval = text
+            case "member", "organization", "approval":
+                guard PolicyValidation.isIdentifier(text) else {
+                    throw GatewayError(.badRequest, "\(name) '\(text.prefix(40))' is not an id (1 to 64 letters, digits, '.', '_' or '-')")
+                }
+                switch name {
+                case "member": query.member = text
+                case "organization": query.organization = text
+                default: query.approval = text
+                }
             case "decision":
                 guard text == "allow" || text == "deny" else { throw GatewayError(.badRequest, "decision must be allow or deny") }
                 query.decision = text
@@ -59,8 +66,14 @@ enum AuditRoutes {
                 guard text == "jsonl" || text == "csv" else { throw GatewayError(.badRequest, "format must be jsonl or csv") }
                 format = text
             default:
-                throw GatewayError(.badRequest, "unknown query parameter '\(name)' (from_sequence, to_sequence, from_time, to_time, member, organization, approval, decision, format)")
+                throw GatewayError(.badRequest, "unknown query parameter '\(name.prefix(60))' (from_sequence, to_sequence, from_time, to_time, member, organization, approval, decision, format)")
             }
+        }
+        if let from = query.fromSequence, let to = query.toSequence, from > to {
+            throw GatewayError(.badRequest, "from_sequence \(from) is after to_sequence \(to): the range is empty")
+        }
+        if let from = query.fromTime, let to = query.toTime, from > to {
+            throw GatewayError(.badRequest, "from_time \(from) is after to_time \(to): the range is empty")
         }
         return (query, format)
     }

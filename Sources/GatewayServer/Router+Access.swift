@@ -34,9 +34,11 @@ public enum RouteAccess: Sendable {
 
 extension Router where Context == GatewayRequestContext {
     /// Registers `handler` for `method` on `path`, behind the access check for `access`.
+    /// A route that does not read a query string (`takesQuery` false) refuses one with 400
+    /// naming its first parameter, rather than answering as if it had not been sent.
     @discardableResult
     public func on(
-        _ path: RouterPath, method: HTTPRequest.Method, access: RouteAccess,
+        _ path: RouterPath, method: HTTPRequest.Method, access: RouteAccess, takesQuery: Bool = false,
         use handler: @escaping @Sendable (Request, GatewayRequestContext) async throws -> Response
     ) -> Self {
         on(path, method: method) { request, context in
@@ -48,19 +50,28 @@ extension Router where Context == GatewayRequestContext {
                     throw GatewayError(refusal.code, refusal.message)
                 }
             }
+            if !takesQuery, let (name, _) = request.uri.queryParameters.first {
+                throw GatewayError(.badRequest, "\(request.method.rawValue) \(path) takes no query parameters, but '\(name.prefix(60))' was given")
+            }
             return try await handler(request, context)
         }
         return self
     }
 
     @discardableResult
-    public func get(_ path: RouterPath, access: RouteAccess, use handler: @escaping @Sendable (Request, GatewayRequestContext) async throws -> Response) -> Self {
-        on(path, method: .get, access: access, use: handler)
+    public func get(
+        _ path: RouterPath, access: RouteAccess, takesQuery: Bool = false,
+        use handler: @escaping @Sendable (Request, GatewayRequestContext) async throws -> Response
+    ) -> Self {
+        on(path, method: .get, access: access, takesQuery: takesQuery, use: handler)
     }
 
     @discardableResult
-    public func post(_ path: RouterPath, access: RouteAccess, use handler: @escaping @Sendable (Request, GatewayRequestContext) async throws -> Response) -> Self {
-        on(path, method: .post, access: access, use: handler)
+    public func post(
+        _ path: RouterPath, access: RouteAccess, takesQuery: Bool = false,
+        use handler: @escaping @Sendable (Request, GatewayRequestContext) async throws -> Response
+    ) -> Self {
+        on(path, method: .post, access: access, takesQuery: takesQuery, use: handler)
     }
 }
 

@@ -124,10 +124,12 @@ extension Admin {
                 query.kind = kind
             case "id": query.id = text
             case "after_version":
-                guard let number = Int(text), number >= 0 else { throw GatewayError(.badRequest, "after_version must be a whole number") }
+                guard let number = DecimalInteger.parse(text), number >= 0 else {
+                    throw GatewayError(.badRequest, "after_version must be a whole number from 0 to \(Int.max)")
+                }
                 query.afterVersion = number
             case "limit":
-                guard let number = Int(text), (1...1000).contains(number) else { throw GatewayError(.badRequest, "limit must be 1 to 1000") }
+                guard let number = DecimalInteger.parse(text), (1...1000).contains(number) else { throw GatewayError(.badRequest, "limit must be a whole number from 1 to 1000") }
                 query.limit = number
             default:
                 throw GatewayError(.badRequest, "unknown query parameter '\(name.prefix(60))' (kind, id, after_version, limit)")

@@ -119,11 +119,11 @@ enum AdminRoutes {
         router.post("/api/admin/withdrawals", access: .administration) { request, context in
             try await admin.recordWithdrawals(request, context)
         }
-        router.get("/api/admin/withdrawals", access: .administration) { request, context in
+        router.get("/api/admin/withdrawals", access: .administration, takesQuery: true) { request, context in
             try admin.withdrawalStatus(request, context)
         }
         // History.
-        router.get("/api/admin/history", access: .administration) { request, context in
+        router.get("/api/admin/history", access: .administration, takesQuery: true) { request, context in
             try await admin.history(request, context)
         }
     }

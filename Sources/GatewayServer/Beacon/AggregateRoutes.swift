@@ -10,10 +10,10 @@ import VariantStore
 /// ``DisclosureControl``.
 enum AggregateRoutes {
     static func register(on router: Router<GatewayRequestContext>, service: VariantQueryService) {
-        router.get("/api/aggregate/allele-frequency", access: .research) { request, context in
+        router.get("/api/aggregate/allele-frequency", access: .research, takesQuery: true) { request, context in
             try await alleleFrequency(request, context, service)
         }
-        router.get("/api/aggregate/cohort-summary", access: .research) { request, context in
+        router.get("/api/aggregate/cohort-summary", access: .research, takesQuery: true) { request, context in
             try await cohortSummary(request, context, service)
         }
     }

@@ -64,13 +64,25 @@ extension BeaconRequest {
         return try make(values: values, variantsAllowed: variantsAllowed)
     }
 
-    /// `meta`: `apiVersion` (a string) and `requestedSchemas` (a list); nothing else.
+    /// `meta`: `apiVersion` (a Beacon v2 version) and `requestedSchemas` (schemas this beacon
+    /// answers in); nothing else.
     private static func checkMeta(_ meta: JSONValue) throws(GatewayError) {
         guard case .object(let fields) = meta else { throw GatewayError(.badRequest, "meta must be an object") }
         for key in fields.keys.sorted() {
             switch (key, fields[key] ?? .null) {
-            case ("apiVersion", .string), ("$schema", .string): continue
-            case ("requestedSchemas", .array(let schemas)) where schemas.count <= 10: continue
+            case ("apiVersion", .string(let version)):
+                let parts = (version.hasPrefix("v") ? version.dropFirst() : version[...]).split(separator: ".", omittingEmptySubsequences: false)
+                guard parts.first == "2", parts.count <= 3, parts.allSatisfy({ DecimalInteger.parse($0).map { $0 >= 0 } ?? false }) else {
+                    throw GatewayError(.badRequest, "meta.apiVersion '\(version.prefix(20))' is not a Beacon v2 version (such as v2.0.0)")
+                }
+            case ("$schema", .string): continue
+            case ("requestedSchemas", .array(let schemas)) where schemas.count <= 10:
+                for schema in schemas {
+                    guard case .object(let reference) = schema, case .string(let name)? = reference["schema"],
+                          reference.keys.allSatisfy({ $0 == "schema" || $0 == "entityType" }), servedSchemas.contains(name) else {
+                        throw GatewayError(.badRequest, "meta.requestedSchemas: each must be {\"entityType\": ..., \"schema\": ...} naming a schema this beacon answers in (\(servedSchemas.sorted().joined(separator: ", ")))")
+                    }
+                }
             case ("apiVersion", _), ("$schema", _), ("requestedSchemas", _):
                 throw GatewayError(.badRequest, "meta.\(key) has a value of the wrong type (requestedSchemas: a list of at most 10)")
             default:
@@ -91,6 +103,11 @@ extension BeaconRequest {
         }
     }
 
+    /// The entry types a filter's `scope` may name (this beacon's terms apply to all of them).
+    static let filterScopes: Set<String> = [
+        "individual", "individuals", "biosample", "biosamples", "genomicVariation", "genomicVariations", "g_variant", "g_variants",
+    ]
+
     /// A filter: a term id, or an object as Beacon v2 defines it (ontology or custom filter).
     /// This beacon matches terms exactly, so a filter that asks for anything else (an operator
     /// other than `=`, a value, similarity other than `exact`) is refused, never ignored.
@@ -102,8 +119,12 @@ extension BeaconRequest {
         let name = "filter '\(id.prefix(60))'"
         for key in filter.keys.sorted() {
             switch (key, filter[key] ?? .null) {
-            case ("id", _), ("scope", .string), ("includeDescendantTerms", .bool), ("similarity", .string("exact")), ("operator", .string("=")):
+            case ("id", _), ("includeDescendantTerms", .bool), ("similarity", .string("exact")), ("operator", .string("=")):
                 continue
+            case ("scope", .string(let scope)):
+                guard filterScopes.contains(scope) else {
+                    throw GatewayError(.badRequest, "\(name): scope '\(scope.prefix(40))' is not one of \(filterScopes.sorted().joined(separator: ", "))")
+                }
             case ("operator", .string(let operation)):
                 throw GatewayError(.badRequest, "\(name): operator '\(operation.prefix(10))' is not supported; filters select the samples that carry a term (no negation or comparison)")
             case ("value", _):

@@ -22,6 +22,12 @@ public struct BeaconRequest: Sendable, Hashable {
     /// Datasets the request limits itself to (`datasets` parameter, or
     /// `query.requestParameters.datasets.datasetIds`); empty: every dataset the approval covers.
     public var datasets: [String] = []
+    /// Pagination as asked (checked, echoed in the response; only boolean and count answers are served).
+    public var skip = 0
+    public var limit = 0
+
+    /// The schemas this beacon answers in (`requestedSchema`, `meta.requestedSchemas`).
+    static let servedSchemas: Set<String> = ["beacon-g_variant-v2.0.0", "beacon-individual-v2.0.0", "beacon-biosample-v2.0.0"]
 
     static let variantParameters: Set<String> = [
         "referenceName", "start", "end", "referenceBases", "alternateBases", "assemblyId", "variantType",
@@ -103,7 +109,7 @@ public struct BeaconRequest: Sendable, Hashable {
                 guard parts.count <= 2 else { throw wrong }
                 var result: [Int] = []
                 for part in parts {
-                    guard let number = Int(part.trimmingCharacters(in: .whitespaces)) else {
+                    guard let number = DecimalInteger.parse(part) else {
                         throw GatewayError(.badRequest, "\(key) '\(value.prefix(40))' is not one or two whole numbers from 0 to \(VariantQuery.maximumPosition)")
                     }
                     result.append(number)
@@ -116,12 +122,12 @@ public struct BeaconRequest: Sendable, Hashable {
             switch values[key] {
             case nil: return nil
             case .numbers(let numbers) where numbers.count == 1 && range.contains(numbers[0]): return numbers[0]
-            case .text(let text): guard let number = Int(text), range.contains(number) else { throw wrong }; return number
+            case .text(let text): guard let number = DecimalInteger.parse(text), range.contains(number) else { throw wrong }; return number
             default: throw wrong
             }
         }
-        _ = try whole("skip", in: 0...maximumPagination)
-        _ = try whole("limit", in: 0...maximumPagination)
+        let skip = try whole("skip", in: 0...maximumPagination) ?? 0
+        let limit = try whole("limit", in: 0...maximumPagination) ?? 0
         switch values["testMode"] {
         case nil, .flag(false), .text("false"): break
         case .flag(true), .text("true"):
@@ -131,8 +137,11 @@ public struct BeaconRequest: Sendable, Hashable {
         if let included = try text("includeResultsetResponses"), !["ALL", "HIT", "MISS", "NONE"].contains(included) {
             throw GatewayError(.badRequest, "includeResultsetResponses '\(included.prefix(20))' is not ALL, HIT, MISS or NONE")
         }
-        if let schema = try text("requestedSchema"), schema.isEmpty || schema.utf8.count > 200 {
-            throw GatewayError(.badRequest, "requestedSchema must be a schema name of 1 to 200 characters")
+        if let schema = try text("requestedSchema"), !servedSchemas.contains(schema) {
+            throw GatewayError(.badRequest, "requestedSchema '\(schema.prefix(60))' is not served; this beacon answers in \(servedSchemas.sorted().joined(separator: ", "))")
+        }
+        if values["requestedGranularity"] != nil, values["granularity"] != nil {
+            throw GatewayError(.badRequest, "give requestedGranularity or granularity, not both")
         }
         var granularityText = "boolean"
         if let requested = try text("requestedGranularity") { granularityText = requested }
@@ -174,6 +183,8 @@ public struct BeaconRequest: Sendable, Hashable {
         guard datasets.count <= 50 else { throw GatewayError(.badRequest, "at most 50 datasets") }
         var request = BeaconRequest(requestedGranularity: granularity, filters: filters, variant: variant, approvalID: try text("approval"))
         request.datasets = datasets
+        request.skip = skip
+        request.limit = limit
         return request
     }
 }

@@ -16,8 +16,9 @@ enum BeaconRoutes {
             let handler: @Sendable (Request, GatewayRequestContext) async throws -> Response = { request, context in
                 try await answer(request, context, entity: entity, service: service)
             }
-            router.get(RouterPath(path), access: .research, use: handler)
-            router.post(RouterPath(path), access: .research, use: handler)
+            router.get(RouterPath(path), access: .research, takesQuery: true, use: handler)
+            // A POST with a query string is refused by ``parse``, with a message about the body.
+            router.post(RouterPath(path), access: .research, takesQuery: true, use: handler)
         }
         router.get("/api/filtering_terms", access: .catalogue) { _, _ in try await filteringTerms(service) }
         router.get("/api/datasets", access: .catalogue) { _, context in try await datasets(service, context) }
@@ -41,18 +42,35 @@ enum BeaconRoutes {
             if let (name, _) = request.uri.queryParameters.first {
                 throw GatewayError(.badRequest, "a POST takes its query in the body, but the URL has query parameter '\(String(name).prefix(60))'; name the approval in the X-Approval-Id header")
             }
-            try AccessControl.precheck(kinds, approvalID: request.headers[.approvalID], context)
+            try AccessControl.precheck(kinds, approvalID: try approvalHeader(request), context)
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             parsed = try BeaconRequest.fromBody(Data(body.readableBytesView), variantsAllowed: variantsAllowed)
         } else {
+            if request.headers[.transferEncoding] != nil || request.headers[.contentLength].map({ $0 != "0" }) == true {
+                throw GatewayError(.badRequest, "a GET takes its query in the URL and no body; send a Beacon request body with POST")
+            }
             parsed = try BeaconRequest.fromQuery(request.uri, variantsAllowed: variantsAllowed)
         }
-        if parsed.approvalID == nil { parsed.approvalID = request.headers[.approvalID] }
+        let named = try approvalHeader(request)
+        if let named, let parameter = parsed.approvalID, named != parameter {
+            throw GatewayError(.badRequest, "the approval is named twice (parameter 'approval' and header X-Approval-Id) with different ids; name it once")
+        }
+        parsed.approvalID = parsed.approvalID ?? named
+        if let approval = parsed.approvalID, !PolicyValidation.isIdentifier(approval) {
+            throw GatewayError(.badRequest, "approval '\(approval.prefix(40))' is not an approval id (1 to 64 letters, digits, '.', '_' or '-')")
+        }
         if request.method == .post {
             let query = parsed.normalisedDescription
             context.record.withLockedValue { $0.query = query }
         }
         return parsed
+    }
+
+    /// The `X-Approval-Id` header, given at most once.
+    static func approvalHeader(_ request: Request) throws(GatewayError) -> String? {
+        let values = request.headers[values: .approvalID]
+        guard values.count <= 1 else { throw GatewayError(.badRequest, "the X-Approval-Id header is given \(values.count) times; name one approval") }
+        return values.first
     }
 
     static func answer(_ request: Request, _ context: GatewayRequestContext, entity: String, service: VariantQueryService) async throws -> Response {
@@ -130,7 +148,9 @@ enum BeaconRoutes {
         return BeaconResponses.ResponseMeta(
             returnedSchemas: [schema], returnedGranularity: returnedGranularity,
             receivedRequestSummary: .init(
-                requestedSchemas: [schema], requestedGranularity: request?.requestedGranularity.rawValue ?? "boolean",
+                requestedSchemas: [schema],
+                pagination: .init(skip: request?.skip ?? 0, limit: request?.limit ?? 0),
+                requestedGranularity: request?.requestedGranularity.rawValue ?? "boolean",
                 filters: request.map { $0.filters }, requestParameters: parameters
             )
         )

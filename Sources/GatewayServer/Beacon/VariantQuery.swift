@@ -1,4 +1,5 @@
 import GatewayCore
+import VariantStore
 
 /// A genomic variant query as Beacon v2 defines it (coordinates 0-based; `end` exclusive).
 ///
@@ -39,12 +40,12 @@ public struct VariantQuery: Sendable, Hashable, Codable {
             throw bad("end must be whole numbers from 1 to \(Self.maximumPosition) (0-based, exclusive)")
         }
         for (name, bases) in [("referenceBases", referenceBases), ("alternateBases", alternateBases)] {
-            if let bases, !bases.allSatisfy({ "ACGTN".contains($0) }) || bases.count > 1000 {
-                throw bad("\(name) '\(bases.prefix(40))' may only hold A, C, G, T and N (at most 1000)")
+            if let bases, bases.isEmpty || !bases.allSatisfy({ "ACGTN".contains($0) }) || bases.count > 1000 {
+                throw bad("\(name) '\(bases.prefix(40))' must be 1 to 1000 of A, C, G, T and N")
             }
         }
-        if let type = variantType, type.isEmpty || type.count > 32 || !type.allSatisfy({ $0.isLetter || $0.isNumber || ":_".contains($0) }) {
-            throw bad("variantType '\(type.prefix(40))' is not a variant type such as SNP, INDEL, DEL, DUP or CNV")
+        if let type = variantType, !Self.knownTypes.contains(type.uppercased()) {
+            throw bad("variantType '\(type.prefix(40))' is not a variant type this beacon knows: \(Self.knownTypes.sorted().joined(separator: ", "))")
         }
         switch (start.count, end.count) {
         case (1, 0):
@@ -95,21 +96,25 @@ public struct VariantQuery: Sendable, Hashable, Codable {
         return true
     }
 
+    /// The variant types a query may name: the stored types as Beacon names them, and their synonyms.
+    static let knownTypes: Set<String> = Set(typeSynonyms.keys).union(VariantType.allCases.map { $0.beaconName.uppercased() })
+
     static func basesMatch(pattern: String, _ bases: String) -> Bool {
         guard pattern.count == bases.count else { return false }
         return zip(pattern.uppercased(), bases.uppercased()).allSatisfy { $0 == "N" || $0 == $1 }
     }
 
+    static let typeSynonyms: [String: Set<String>] = [
+        "SNP": ["SNV", "SNP"], "SNV": ["SNV", "SNP"],
+        "INDEL": ["INDEL", "INS", "DEL"],
+        "EFO:0030067": ["CNV", "DEL", "DUP"], "CNV": ["CNV", "DEL", "DUP"],
+        "EFO:0030068": ["DEL"], "EFO:0030070": ["DUP"],
+    ]
+
     /// Beacon types and their common synonyms (SNP = SNV; EFO terms for CNV kinds).
     static func typeMatches(wanted: String, stored: String) -> Bool {
-        let synonyms: [String: Set<String>] = [
-            "SNP": ["SNV", "SNP"], "SNV": ["SNV", "SNP"],
-            "INDEL": ["INDEL", "INS", "DEL"],
-            "EFO:0030067": ["CNV", "DEL", "DUP"], "CNV": ["CNV", "DEL", "DUP"],
-            "EFO:0030068": ["DEL"], "EFO:0030070": ["DUP"],
-        ]
         let wantedUpper = wanted.uppercased()
-        let accepted = synonyms[wantedUpper] ?? [wantedUpper]
+        let accepted = typeSynonyms[wantedUpper] ?? [wantedUpper]
         return accepted.contains(stored.uppercased())
     }
 }
