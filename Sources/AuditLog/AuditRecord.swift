@@ -196,12 +196,11 @@ public enum AuditTime {
     public static let earliest = "1970-01-01T00:00:00.000Z"
     public static let latest = "9999-12-31T23:59:59.999Z"
 
-    /// An RFC 3339 time within ``earliest``...``latest``, or nil.
+    /// An RFC 3339 time within ``earliest``...``latest``, every field in range (``RFC3339``:
+    /// `2026-11-30T25:00:00Z` or `...T05:00:60Z` is refused, never read as a nearby time), or nil.
     public static func parse(_ text: String) -> Date? {
         guard text.utf8.count <= 64 else { return nil }
-        let date = (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-            ?? (try? Date(text, strategy: .iso8601))
-        guard let date, date.timeIntervalSince1970 >= 0, date.timeIntervalSince1970 < 253_402_300_800 else { return nil }
+        guard let date = RFC3339.parse(text), date.timeIntervalSince1970 >= 0, date.timeIntervalSince1970 < 253_402_300_800 else { return nil }
         return date
     }
 }

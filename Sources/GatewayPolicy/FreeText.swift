@@ -8,7 +8,12 @@ import Foundation
 /// text; line and paragraph separators (U+2028, U+2029) outside multi-line text; and the
 /// bidirectional formatting characters (U+202A-U+202E embeddings and overrides, U+2066-U+2069
 /// isolates, U+200E/U+200F/U+061C marks), which make text display in another order than it
-/// is stored, so that what a reviewer reads is not what was recorded. Lengths count Unicode
+/// is stored, so that what a reviewer reads is not what was recorded; and every other
+/// invisible format character (category Cf: zero-width space U+200B, U+FEFF, soft hyphen,
+/// tag characters U+E0000-U+E007F, ...) except the zero-width non-joiner and joiner
+/// (U+200C, U+200D, which some scripts and emoji sequences need), and the noncharacters
+/// (U+FDD0-U+FDEF and the last two code points of every plane), which make two texts that
+/// look the same differ. Lengths count Unicode
 /// scalars. Pure; ``PolicyValidation`` applies it to every field, so the admin API, the CLI
 /// and imports refuse the same text with the same message.
 public enum FreeText {
@@ -72,7 +77,14 @@ public enum FreeText {
         case 0x202A...0x202E: return "a bidirectional embedding or override"
         case 0x2066...0x2069: return "a bidirectional isolate"
         case 0x200E, 0x200F, 0x061C: return "a bidirectional mark"
-        default: return nil
+        case 0x200C, 0x200D: return nil // zero-width (non-)joiner: some scripts and emoji need them
+        case 0x200B: return "a zero-width space"
+        case 0xFEFF: return "a zero-width no-break space (byte order mark)"
+        case 0xE0000...0xE007F: return "a tag character"
+        case 0xFDD0...0xFDEF: return "a noncharacter"
+        case let value where value & 0xFFFE == 0xFFFE: return "a noncharacter"
+        default:
+            return scalar.properties.generalCategory == .format ? "an invisible format character" : nil
         }
     }
 

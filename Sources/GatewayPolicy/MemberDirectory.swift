@@ -20,6 +20,8 @@ public struct MemberDirectory: Sendable {
     }
 
     /// Builds the index; two members claiming one certificate, or a repeated id, is an error.
+    /// A certificate a member lists twice (fingerprints compared without case or colons) is
+    /// indexed once: validation refuses the repeat, but it never makes the member unknown.
     public init(members: [Member]) throws(GatewayError) {
         self.members = members
         var ids = Set<String>()
@@ -31,13 +33,13 @@ public struct MemberDirectory: Sendable {
                 switch certificate {
                 case .fingerprint(let value):
                     let key = value.lowercased().filter { $0 != ":" }
-                    if let other = byFingerprint[key] {
+                    if let other = byFingerprint[key], other != index {
                         throw GatewayError(.invalidConfiguration, "certificate \(key) is claimed by both \(members[other].id) and \(member.id)")
                     }
                     byFingerprint[key] = index
                 case .distinguishedName(let subject, let issuer):
                     let key = NameKey(subject: subject, issuer: issuer)
-                    if let other = byName[key] {
+                    if let other = byName[key], other != index {
                         throw GatewayError(.invalidConfiguration, "certificate subject \(subject) is claimed by both \(members[other].id) and \(member.id)")
                     }
                     byName[key] = index
@@ -54,7 +56,7 @@ public struct MemberDirectory: Sendable {
     /// `member_suspended` / `member_revoked`; a certificate that maps to nobody with
     /// `unknown_member`.
     public func member(fingerprint: String, subject: String, issuer: String) -> Lookup {
-        let byPrint = byFingerprint[fingerprint.lowercased()]
+        let byPrint = byFingerprint[fingerprint.lowercased().filter { $0 != ":" }]
         let byDN = byName[NameKey(subject: subject, issuer: issuer)]
         if let byPrint, let byDN, byPrint != byDN {
             return .denied(GatewayError(.unknownMember, "this certificate is registered to two members; the secretariat must correct the registry"))

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 
 /// Helpers shared by the policy model's `Codable` conformances.
 ///
@@ -31,7 +32,8 @@ enum PolicyCoding {
     static let japan = TimeZone(identifier: "Asia/Tokyo") ?? TimeZone(secondsFromGMT: 9 * 3600)!
 
     /// Reads `2026-04-01` (the start of that day in Japan; with `endOfDay`, the start of the
-    /// next day) or an RFC 3339 timestamp (`2026-04-01T00:00:00Z`, fractional seconds allowed).
+    /// next day) or an RFC 3339 timestamp (`2026-04-01T00:00:00Z`, fractional seconds allowed),
+    /// every field in range (see ``RFC3339``); nil for anything else, never a nearby time.
     static func parseTime(_ text: String, endOfDay: Bool = false) -> Date? {
         let text = text.trimmingCharacters(in: .whitespaces)
         if isDayShape(text) {
@@ -39,9 +41,9 @@ enum PolicyCoding {
             guard let day = dayFormatter.date(from: text), dayFormatter.string(from: day) == text else { return nil }
             return endOfDay ? day.addingTimeInterval(86_400) : day
         }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-        return nil
+        // Strictly: Foundation's ISO 8601 parser reads 2026-02-30 as 2 March and 25:00 as
+        // 01:00 the next day, storing another time than the one sent.
+        return RFC3339.parse(text)
     }
 
     private static func isDayShape(_ text: String) -> Bool {

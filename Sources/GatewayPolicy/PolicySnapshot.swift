@@ -11,7 +11,7 @@ public struct PolicySnapshot: Sendable {
     public let state: PolicyState
     /// Members by the certificates they authenticate with.
     public let directory: MemberDirectory
-    /// Member id -> ids of the approvals naming the member, sorted.
+    /// Member id -> ids of the approvals naming the member, sorted, each once.
     let approvalsByMember: [String: [String]]
     /// Participant ids whose consent was withdrawn.
     public let withdrawnParticipants: Set<String>
@@ -26,7 +26,9 @@ public struct PolicySnapshot: Sendable {
         self.directory = try MemberDirectory(members: state.members.values.sorted { $0.id < $1.id })
         var byMember: [String: [String]] = [:]
         for approval in state.approvals.values {
-            for member in approval.members { byMember[member, default: []].append(approval.id) }
+            // Each member once per approval even if listed twice (validation refuses that): a
+            // repeat must never read as two approvals in force.
+            for member in Set(approval.members) { byMember[member, default: []].append(approval.id) }
         }
         self.approvalsByMember = byMember.mapValues { $0.sorted() }
         if var withdrawn = previous?.withdrawnParticipants, withdrawn.count <= state.withdrawals.count,

@@ -7,8 +7,9 @@ public enum PolicyValidation {
     /// Everything wrong with `state`, in a stable order (empty when it is valid). With
     /// `before`, the valid state it was changed from, withdrawals already there are not
     /// checked again (they are independent records, never changed); a withdrawal of `before`
-    /// missing from `state` is a problem (they are never removed).
-    public static func problems(in state: PolicyState, changedFrom before: PolicyState? = nil) -> [PolicyProblem] {
+    /// missing from `state` is a problem (they are never removed). With `now`, the time of the
+    /// change, an approval created or changed by it may not be decided more than a day later.
+    public static func problems(in state: PolicyState, changedFrom before: PolicyState? = nil, now: Date? = nil) -> [PolicyProblem] {
         var problems: [PolicyProblem] = []
         for organization in state.organizations.values.sorted(by: { $0.id < $1.id }) {
             problems += self.problems(in: organization)
@@ -16,7 +17,7 @@ public enum PolicyValidation {
         var owners: [CertificateIdentity: String] = [:]
         for member in state.members.values.sorted(by: { $0.id < $1.id }) {
             problems += self.problems(in: member, state: state)
-            for (index, certificate) in member.certificates.enumerated() {
+            for (index, certificate) in member.certificates.map(normalized).enumerated() {
                 if let other = owners[certificate], other != member.id {
                     problems.append(PolicyProblem(.member, member.id, field: "certificates[\(index)]",
                                                   "the certificate (\(certificate)) already belongs to member \(other); nobody holds two roles"))
@@ -26,6 +27,10 @@ public enum PolicyValidation {
         }
         for approval in state.approvals.values.sorted(by: { $0.id < $1.id }) {
             problems += self.problems(in: approval, state: state)
+            if let now, before?.approvals[approval.id] != approval, approval.decisionDate > now.addingTimeInterval(86_400) {
+                problems.append(PolicyProblem(.approval, approval.id, field: "decision_date",
+                                              "is in the future; an approval records a decision already taken"))
+            }
         }
         for dataset in state.datasets.values.sorted(by: { $0.id < $1.id }) {
             problems += self.problems(in: dataset)
@@ -81,9 +86,7 @@ public enum PolicyValidation {
         if member.certificates.isEmpty && member.status == .active {
             problems.append(PolicyProblem(.member, member.id, field: "certificates", "lists no certificate (an active member needs one)"))
         }
-        if Set(member.certificates).count != member.certificates.count {
-            problems.append(PolicyProblem(.member, member.id, field: "certificates", "lists a certificate twice"))
-        }
+        problems += repeated(member.certificates.map(normalized), .member, member.id, field: "certificates") { "the certificate (\($0))" }
         return problems
     }
 
@@ -96,6 +99,9 @@ public enum PolicyValidation {
         problems += freeText(approval.decisionReference, .name, .approval, approval.id, field: "decision_reference")
         problems += freeText(approval.title, .title, .approval, approval.id, field: "title")
         if approval.validUntil <= approval.validFrom { problem("valid_until", "ends before (or when) valid_from starts") }
+        if approval.decisionDate > approval.validFrom {
+            problem("decision_date", "is after valid_from; an approval cannot be valid before it was decided")
+        }
         if state.organizations[approval.organization] == nil {
             problem("organization", "no organization '\(FreeText.shown(approval.organization))' is registered")
         }
@@ -115,6 +121,10 @@ public enum PolicyValidation {
         for (index, term) in (approval.scope.cancerTypes ?? []).enumerated() where !isCURIE(term) {
             problem("scope.cancer_types[\(index)]", "'\(FreeText.shown(term, limit: 40))' is not an ontology term such as NCIT:C4872")
         }
+        problems += repeated(approval.members, .approval, approval.id, field: "members")
+        problems += repeated(approval.scope.datasets, .approval, approval.id, field: "scope.datasets")
+        problems += repeated(approval.scope.queryKinds.map(\.rawValue), .approval, approval.id, field: "scope.query_kinds")
+        problems += repeated(approval.scope.cancerTypes ?? [], .approval, approval.id, field: "scope.cancer_types")
         if approval.legalBasis == .academicResearch && approval.commercialUse {
             problem("legal_basis", "the academic-research exception does not cover commercial use")
         }
@@ -132,6 +142,8 @@ public enum PolicyValidation {
             for (position, id) in (term.allowed ?? []).enumerated() where !isIdentifier(id) {
                 problems.append(PolicyProblem(.dataset, dataset.id, field: "duo[\(index)].allowed[\(position)]", identifierRule))
             }
+            problems += repeated(term.allowed ?? [], .dataset, dataset.id, field: "duo[\(index)].allowed")
+            problems += repeated(term.countries ?? [], .dataset, dataset.id, field: "duo[\(index)].countries")
             if let disease = term.disease, !isCURIE(disease) {
                 problems.append(PolicyProblem(.dataset, dataset.id, field: "duo[\(index)].disease",
                                               "'\(FreeText.shown(disease, limit: 40))' is not an ontology term such as NCIT:C4872"))
@@ -139,6 +151,30 @@ public enum PolicyValidation {
         }
         problems += DataUseOntology.problems(in: dataset).map { PolicyProblem(.dataset, dataset.id, field: "duo", $0) }
         return problems
+    }
+
+    /// One problem for each entry listed more than once in the list `field` of record `kind id`
+    /// (`'researcher-jp' is listed twice`), in the order the repeats first appear: a list
+    /// names each thing once, so a repeat is a mistake, never read as two of it.
+    static func repeated<Entry: Hashable>(
+        _ entries: [Entry], _ kind: PolicyEntityKind, _ id: String, field: String,
+        shown: (Entry) -> String = { "'\(FreeText.shown(String(describing: $0), limit: 80))'" }
+    ) -> [PolicyProblem] {
+        var counts: [Entry: Int] = [:]
+        for entry in entries { counts[entry, default: 0] += 1 }
+        var reported = Set<Entry>()
+        var problems: [PolicyProblem] = []
+        for entry in entries where counts[entry, default: 0] > 1 && reported.insert(entry).inserted {
+            let times = counts[entry, default: 0]
+            problems.append(PolicyProblem(kind, id, field: field, "\(shown(entry)) is listed \(times == 2 ? "twice" : "\(times) times")"))
+        }
+        return problems
+    }
+
+    /// A certificate identity as it is compared: a fingerprint in lower case without colons.
+    static func normalized(_ certificate: CertificateIdentity) -> CertificateIdentity {
+        guard case .fingerprint(let value) = certificate else { return certificate }
+        return .fingerprint(value.lowercased().filter { $0 != ":" })
     }
 
     /// The problem of free-text `text` in `field` of record `kind id` (none when nil): see ``FreeText``.

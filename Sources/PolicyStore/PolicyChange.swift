@@ -19,6 +19,17 @@ public struct PolicyChange: Sendable {
         self.action = action
         self.edit = edit
     }
+
+    /// This change, refused by `check` when the state it leads to fails it: `check` runs in
+    /// the change's transaction on the edited state, before the state is validated, and
+    /// throws to refuse (nothing is applied then).
+    public func checked(by check: @escaping @Sendable (PolicyState) throws(GatewayError) -> Void) -> PolicyChange {
+        let edit = self.edit
+        return PolicyChange(summary: summary, action: action) { state, now throws(GatewayError) in
+            try edit(&state, now)
+            try check(state)
+        }
+    }
 }
 
 extension PolicyChange {

@@ -138,7 +138,7 @@ public final class PolicyDatabase: Sendable {
                     if let problem = PolicyValidation.problem(inChangeSummary: change.summary) {
                         throw GatewayError(.invalidPolicy, "nothing was applied: " + problem)
                     }
-                    let problems = PolicyValidation.problems(in: after, changedFrom: before)
+                    let problems = PolicyValidation.problems(in: after, changedFrom: before, now: now)
                     guard problems.isEmpty else { throw PolicyProblems(problems: problems) }
                     let next = PolicyIdentity(version: version.version + 1, revision: Self.newRevision())
                     let changed = try Self.write(from: before, to: after, version: next.version, action: change.action, db: db)

@@ -106,12 +106,13 @@ public struct PolicyImport {
     /// file, line and field where the record came from the files.
     public func problems(applyingTo current: PolicyState) -> [String] {
         var merged = current
+        let now = Date()
         do {
-            try PolicyChange.importing(state, from: folder).edit(&merged, Date())
+            try PolicyChange.importing(state, from: folder).edit(&merged, now)
         } catch {
             return [error.message]
         }
-        return PolicyValidation.problems(in: merged, changedFrom: current).map(describe)
+        return PolicyValidation.problems(in: merged, changedFrom: current, now: now).map(describe)
     }
 
     private func describe(_ problem: PolicyProblem) -> String {

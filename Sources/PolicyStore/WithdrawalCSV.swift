@@ -9,8 +9,9 @@ import GatewayPolicy
 /// JPWGS-000123,2026-11-20
 /// JPWGS-000456,2026-11-21T10:15:00+09:00
 /// ```
-/// The header is required; `effective_at` is optional (missing or empty: the time of
-/// recording). Participant ids never contain commas or quotes, so there is no quoting.
+/// The header is required; `effective_at` is optional (no such column, or an empty field:
+/// the time of recording). Every row has as many fields as the header: a row with fewer or
+/// more is refused, naming its line. Participant ids never contain commas or quotes, so there is no quoting.
 /// A leading UTF-8 byte order mark (spreadsheet exports write one) is skipped; lines may end
 /// in LF or CRLF. Errors name the line.
 public enum WithdrawalCSV {
@@ -27,8 +28,8 @@ public enum WithdrawalCSV {
         for (offset, line) in lines.enumerated().dropFirst() where !line.isEmpty {
             let number = offset + 1
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard fields.count <= columns.count else {
-                throw GatewayError(.invalidPolicy, "\(source) line \(number): \(fields.count) fields, the header has \(columns.count)")
+            guard fields.count == columns.count else {
+                throw GatewayError(.invalidPolicy, "\(source) line \(number): \(fields.count) field\(fields.count == 1 ? "" : "s"), the header has \(columns.count)")
             }
             let id = fields[0]
             guard PolicyValidation.isParticipantID(id) else {

@@ -5,6 +5,9 @@ import Testing
 
 private typealias F = PolicyFixture
 
+/// One scalar as text (noncharacters cannot be written as `\u{...}` literals).
+private func scalar(_ value: UInt32) -> String { String(Unicode.Scalar(value)!) }
+
 /// Free text in the policy is bounded and shows what it holds: no control characters, no
 /// bidirectional formatting (issue 9, finding 7).
 @Suite("Free text in the policy")
@@ -47,6 +50,43 @@ struct FreeTextTests {
             #expect(problem?.contains(says) == true, "\(problem ?? "accepted")")
         } else {
             #expect(problem == nil)
+        }
+    }
+
+    @Test("invisible characters are refused, naming the character", arguments: [
+        // text, the problem says (nil: accepted)
+        ("zero\u{200B}width", "contains U+200B (a zero-width space) at character 5" as String?),
+        ("\u{FEFF}bom", "contains U+FEFF (a zero-width no-break space (byte order mark)) at character 1"),
+        ("tag\u{E0001}", "contains U+E0001 (a tag character)"),
+        ("tags\u{E0041}\u{E007F}", "contains U+E0041 (a tag character)"),
+        ("tag zero\u{E0000}", "contains U+E0000 (a tag character)"),
+        ("non" + scalar(0xFFFE), "contains U+FFFE (a noncharacter)"),
+        ("non" + scalar(0xFFFF), "contains U+FFFF (a noncharacter)"),
+        ("non" + scalar(0xFDD0), "contains U+FDD0 (a noncharacter)"),
+        ("non" + scalar(0xFDEF), "contains U+FDEF (a noncharacter)"),
+        ("plane one" + scalar(0x1FFFE), "contains U+1FFFE (a noncharacter)"),
+        ("plane sixteen" + scalar(0x10FFFF), "contains U+10FFFF (a noncharacter)"),
+        ("word\u{2060}joiner", "contains U+2060 (an invisible format character)"),
+        ("soft\u{00AD}hyphen", "contains U+00AD (an invisible format character)"),
+        ("invisible\u{2062}times", "contains U+2062 (an invisible format character)"),
+        ("mongolian\u{180E}", "contains U+180E (an invisible format character)"),
+        ("interlinear\u{FFF9}", "contains U+FFF9 (an invisible format character)"),
+        // Allowed: joiners some scripts and emoji need, variation selectors, the characters next to the refused ranges.
+        ("क्\u{200D}ष and می\u{200C}خواهم", nil),
+        ("family 👨\u{200D}👩\u{200D}👧", nil),
+        ("heart ❤\u{FE0F}", nil),
+        ("\u{FDCF}\u{FDF0}\u{FFFD}\u{E0080}", nil),
+    ] as [(String, String?)])
+    func invisible(text: String, says: String?) {
+        for kind in FreeText.Kind.allCases {
+            let problem = FreeText.problem(in: text, kind)
+            if let says {
+                #expect(problem?.contains(says) == true, "\(kind): \(problem ?? "accepted")")
+                #expect(!FreeText.shown(text).unicodeScalars.contains { FreeText.problem(in: String($0), .text) != nil },
+                        "an echo of it shows the character as an escape")
+            } else {
+                #expect(problem == nil, "\(kind): \(problem ?? "")")
+            }
         }
     }
 

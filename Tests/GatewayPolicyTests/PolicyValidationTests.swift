@@ -115,7 +115,7 @@ struct PolicyValidationTests {
              says: "already belongs to member r-jp") {
             $0.members["r-two"]?.certificates = [F.certificate("r-jp")]
         },
-        Case(name: "a certificate listed twice", kind: .member, id: "r-jp", field: "certificates", says: "lists a certificate twice") {
+        Case(name: "a certificate listed twice", kind: .member, id: "r-jp", field: "certificates", says: "the certificate (subject CN=r-jp,O=Test,C=JP issued by CN=Test CA,O=Consortium,C=JP) is listed twice") {
             $0.members["r-jp"]?.certificates = [F.certificate("r-jp"), F.certificate("r-jp")]
         },
         Case(name: "an active member without certificates", kind: .member, id: "r-none", field: "certificates", says: "lists no certificate") {

@@ -335,6 +335,11 @@ struct WithdrawalCSVTests {
         ("participant_id,effective_at\r\nJPWGS-000001,2026-11-20\r\nJPWGS-000002,yesterday\r\n", 3, "field effective_at"),
         ("participant_id,effective_at\n\nJPWGS-000002,soon\n", 3, "field effective_at"),            // blank lines count
         ("participant_id,effective_at\nJPWGS-000001,2026-11-20,extra\n", 2, "3 fields, the header has 2"),
+        ("participant_id,effective_at\nJPWGS-000001,2026-11-20\nJPWGS-000002\n", 3, "1 field, the header has 2"),
+        ("participant_id,effective_at\r\nJPWGS-000002\r\n", 2, "1 field, the header has 2"),
+        ("participant_id,effective_at\nJPWGS-000001,2026-02-30\n", 2, "field effective_at: '2026-02-30' is not a date"),
+        ("participant_id,effective_at\nJPWGS-000001,2026-11-30T25:00:00Z\n", 2, "field effective_at: '2026-11-30T25:00:00Z'"),
+        ("participant_id,effective_at\nJPWGS-000001,2026-11-30T05:00:60+09:00\n", 2, "field effective_at"),
         ("participant_id\nJPWGS-000001,2026-11-20\n", 2, "2 fields, the header has 1"),
         ("participant_id\n\"JPWGS-000001\"\n", 2, "field participant_id"),
         ("participant_id,effective_at\nJPWGS-000001,2026-11-20\n\"JPWGS,000002\",2026-11-20\n", 3, "fields, the header has 2"),
@@ -355,11 +360,11 @@ struct WithdrawalCSVTests {
         }
     }
 
-    @Test("effective_at is optional: missing or empty means the time of recording")
+    @Test("effective_at is optional: no such column, or an empty field, means the time of recording")
     func effectiveAtOptional() throws {
         let rows = try WithdrawalCSV.parse("""
             participant_id,effective_at
-            JPWGS-000001
+            JPWGS-000001,
             JPWGS-000002,
             JPWGS-000003,2026-11-20
             JPWGS-000004 , 2026-11-21T10:15:00+09:00

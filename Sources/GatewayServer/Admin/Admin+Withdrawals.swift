@@ -6,13 +6,13 @@ import PolicyStore
 
 extension Admin {
     /// `POST /api/admin/withdrawals`: JSON `{"withdrawals": [{"participant_id": ..., "effective_at": ...}]}`
-    /// (or one `{"participant_id": ...}`), or CSV with `Content-Type: text/csv`. Idempotent: a
+    /// (or one `{"participant_id": ...}`), or CSV with `Content-Type: text/csv` (or `application/csv`). Idempotent: a
     /// participant already withdrawn keeps the first record and is counted as `already_withdrawn`.
     func recordWithdrawals(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
         let data = try await data(request, context)
         let now = context.arrival
         let withdrawals: [Withdrawal]
-        if request.headers[.contentType]?.lowercased().hasPrefix("text/csv") == true {
+        if Self.isCSV(request.headers[.contentType]) {
             guard let text = String(validating: data, as: UTF8.self) else {
                 throw GatewayError(.invalidPolicy, "the CSV body is not UTF-8 text")
             }
@@ -49,6 +49,13 @@ extension Admin {
         return try Self.json(Answer(policyVersion: receipt.version, recorded: recorded, alreadyWithdrawn: unique.count - recorded,
                                     withdrawnTotal: total, notInVariantStore: Array(unknown.prefix(100))),
                              status: .created)
+    }
+
+    /// Whether `contentType` names CSV: `text/csv` or `application/csv`, parameters aside.
+    static func isCSV(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return ["text/csv", "application/csv"].contains(mediaType.trimmingCharacters(in: .whitespaces).lowercased())
     }
 
     static func parseWithdrawalJSON(_ data: Data, now: Date) throws(GatewayError) -> [Withdrawal] {

@@ -2,6 +2,7 @@ import AuditLog
 import Foundation
 import GatewayCore
 import GatewayPolicy
+import GatewayTLS
 import Hummingbird
 import NIOConcurrencyHelpers
 import NIOCore
@@ -46,13 +47,39 @@ struct Admin: Sendable {
     /// Refused with `audit_unavailable` while the audit log cannot be written. (The policy's own
     /// history records the change, its author and time in the same transaction, so even a crash
     /// between this commit and the audit record leaves the change on record.)
+    ///
+    /// A change after which the caller's own certificate would no longer identify them (as
+    /// the same active member) is refused with `conflict`: the secretariat cannot lock itself
+    /// out, e.g. by registering its certificate's fingerprint to another member.
     func commit(_ change: PolicyChange, _ context: GatewayRequestContext) async throws -> PolicyDatabase.Receipt {
         guard !audit.isFailing else {
             throw GatewayError(.auditUnavailable, "the audit log cannot be written; no policy change is applied until it can")
         }
+        let caller = try context.requireMember()
+        guard let peer = context.connection?.peer else {
+            throw GatewayError(.noPeerIdentity, "the connection has no verified client certificate")
+        }
+        let change = change.checked { state throws(GatewayError) in
+            try Self.checkCallerKeepsIdentity(caller.id, fingerprint: peer.fingerprintSHA256, subject: peer.subject, issuer: peer.issuer, in: state)
+        }
         let receipt = try await policy.apply(change, actor: Self.actor(context), channel: "api")
         context.record.withLockedValue { $0.change = (change.summary, receipt.snapshot.identity) }
         return receipt
+    }
+
+    /// Throws `conflict` unless the certificate (`fingerprint`, `subject`, `issuer`) still
+    /// identifies active member `memberID` in `state`, as ``CallerIdentification`` would.
+    /// A state whose directory cannot be built at all is left to validation, which names why.
+    static func checkCallerKeepsIdentity(_ memberID: String, fingerprint: String, subject: String, issuer: String,
+                                         in state: PolicyState) throws(GatewayError) {
+        guard let directory = try? MemberDirectory(members: state.members.values.sorted { $0.id < $1.id }) else { return }
+        let outcome: String
+        switch directory.member(fingerprint: fingerprint, subject: subject, issuer: issuer) {
+        case .member(let member) where member.id == memberID: return
+        case .member(let member): outcome = "it would identify member \(member.id)"
+        case .denied(let error): outcome = "\(error.code.rawValue): \(error.message)"
+        }
+        throw GatewayError(.conflict, "nothing was applied: after this change your own certificate would no longer identify you as member \(memberID) (\(outcome))")
     }
 
     /// The answer to a committed change: the new version and `record` as it now is.
@@ -83,7 +110,8 @@ struct Admin: Sendable {
         return Data(buffer.readableBytesView)
     }
 
-    /// An optional `{"reason": "..."}` body, as text for the history summary.
+    /// An optional `{"reason": "..."}` body, as text for the history summary. A reason that is
+    /// empty or only spaces is refused (it would record `suspended: ` with no reason).
     func reason(_ request: Request, _ context: GatewayRequestContext) async throws -> String {
         let data = try await data(request, context)
         guard !data.isEmpty else { return "" }
@@ -96,6 +124,9 @@ struct Admin: Sendable {
             }
         }
         let reason = try PolicyJSON.decode(Reason.self, from: data, what: "status change")
+        guard !reason.reason.allSatisfy(\.isWhitespace) else {
+            throw GatewayError(.invalidPolicy, "status change, field reason: is empty; give the reason, or send no body")
+        }
         return ": " + reason.reason
     }
 
