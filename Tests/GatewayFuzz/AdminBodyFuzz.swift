@@ -50,12 +50,15 @@ enum AdminBodyFuzz {
         case 2: decodeAndApply(CertificateIdentity.self, body, what: "certificate") { .addCertificate($0, to: "researcher-jp") }
         case 3: decodeAndApply(Organization.self, body, what: "organization", PolicyChange.saveOrganization)
         case 4: decodeAndApply(EquivalentJurisdiction.self, body, what: "equivalence entry", PolicyChange.saveJurisdiction)
-        case 5: decodeAndApply(JurisdictionList.self, body, what: "equivalence list") { .replaceJurisdictions($0.equivalent) }
+        case 5:
+            guard let list = try? PolicyJSON.decode(AdminBodies.EquivalenceList.self, from: body, what: "equivalence list") else { return }
+            checkReencoding(list.equivalent)
+            apply(.replaceJurisdictions(list.equivalent))
         case 6:
             guard let withdrawals = try? Admin.parseWithdrawalJSON(body, now: now) else { return }
             apply(.recordWithdrawals(withdrawals))
         default:
-            _ = try? PolicyJSON.decode(Reason.self, from: body, what: "status change")
+            _ = try? AdminBodies.reasonSummary(body)
         }
     }
 
@@ -95,26 +98,6 @@ enum AdminBodyFuzz {
             }
         } catch {
             fuzzFailure("an accepted \(Value.self) does not survive storing: \(error)")
-        }
-    }
-
-    /// The body of `PUT /api/admin/jurisdictions` (as AdminRoutes decodes it).
-    struct JurisdictionList: Codable, Equatable {
-        var equivalent: [EquivalentJurisdiction]
-        enum CodingKeys: String, CodingKey { case equivalent }
-        init(from decoder: any Decoder) throws {
-            try StrictDecoding.rejectUnknownKeys(decoder, allowed: ["equivalent"])
-            equivalent = try decoder.container(keyedBy: CodingKeys.self).decode([EquivalentJurisdiction].self, forKey: .equivalent)
-        }
-    }
-
-    /// The optional body of the status actions (as `Admin.reason` decodes it).
-    struct Reason: Decodable {
-        var reason: String
-        enum CodingKeys: String, CodingKey { case reason }
-        init(from decoder: any Decoder) throws {
-            try StrictDecoding.rejectUnknownKeys(decoder, allowed: ["reason"])
-            reason = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .reason)
         }
     }
 }

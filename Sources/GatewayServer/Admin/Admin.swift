@@ -113,21 +113,7 @@ struct Admin: Sendable {
     /// An optional `{"reason": "..."}` body, as text for the history summary. A reason that is
     /// empty or only spaces is refused (it would record `suspended: ` with no reason).
     func reason(_ request: Request, _ context: GatewayRequestContext) async throws -> String {
-        let data = try await data(request, context)
-        guard !data.isEmpty else { return "" }
-        struct Reason: Decodable {
-            var reason: String
-            enum CodingKeys: String, CodingKey { case reason }
-            init(from decoder: any Decoder) throws {
-                try StrictDecoding.rejectUnknownKeys(decoder, allowed: ["reason"])
-                reason = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .reason)
-            }
-        }
-        let reason = try PolicyJSON.decode(Reason.self, from: data, what: "status change")
-        guard !reason.reason.allSatisfy(\.isWhitespace) else {
-            throw GatewayError(.invalidPolicy, "status change, field reason: is empty; give the reason, or send no body")
-        }
-        return ": " + reason.reason
+        try AdminBodies.reasonSummary(try await data(request, context))
     }
 
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {

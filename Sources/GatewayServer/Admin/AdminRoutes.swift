@@ -96,15 +96,7 @@ enum AdminRoutes {
             try admin.list(context, \.jurisdictions)
         }
         router.on("/api/admin/jurisdictions", method: .put, access: .administration) { request, context in
-            struct List: Decodable {
-                var equivalent: [EquivalentJurisdiction]
-                enum CodingKeys: String, CodingKey { case equivalent }
-                init(from decoder: any Decoder) throws {
-                    try StrictDecoding.rejectUnknownKeys(decoder, allowed: ["equivalent"])
-                    equivalent = try decoder.container(keyedBy: CodingKeys.self).decode([EquivalentJurisdiction].self, forKey: .equivalent)
-                }
-            }
-            let list = try PolicyJSON.decode(List.self, from: try await admin.data(request, context), what: "equivalence list")
+            let list = try PolicyJSON.decode(AdminBodies.EquivalenceList.self, from: try await admin.data(request, context), what: "equivalence list")
             let change: PolicyChange = .replaceJurisdictions(list.equivalent)
             let receipt = try await admin.commit(change, context)
             return try Admin.answer(receipt, change, record: Array(receipt.snapshot.state.jurisdictions.values).sorted { $0.country < $1.country })
