@@ -34,16 +34,24 @@ enum PolicyCoding {
     /// Reads `2026-04-01` (the start of that day in Japan; with `endOfDay`, the start of the
     /// next day) or an RFC 3339 timestamp (`2026-04-01T00:00:00Z`, fractional seconds allowed),
     /// every field in range (see ``RFC3339``); nil for anything else, never a nearby time.
+    ///
+    /// Only times from 1970 to 9999 are policy times: before 1888 Japan kept local mean time
+    /// (UTC+09:18:59) and before 1582 Foundation's calendar is Julian, so an older date would
+    /// be stored as another instant than it names and read back as yet another day.
     static func parseTime(_ text: String, endOfDay: Bool = false) -> Date? {
         let text = text.trimmingCharacters(in: .whitespaces)
+        let time: Date?
         if isDayShape(text) {
             // Exactly YYYY-MM-DD naming a real day (the formatter alone accepts 2026/04/01).
             guard let day = dayFormatter.date(from: text), dayFormatter.string(from: day) == text else { return nil }
-            return endOfDay ? day.addingTimeInterval(86_400) : day
+            time = endOfDay ? day.addingTimeInterval(86_400) : day
+        } else {
+            // Strictly: Foundation's ISO 8601 parser reads 2026-02-30 as 2 March and 25:00 as
+            // 01:00 the next day, storing another time than the one sent.
+            time = RFC3339.parse(text)
         }
-        // Strictly: Foundation's ISO 8601 parser reads 2026-02-30 as 2 March and 25:00 as
-        // 01:00 the next day, storing another time than the one sent.
-        return RFC3339.parse(text)
+        guard let time, time.timeIntervalSince1970 >= 0, time.timeIntervalSince1970 <= 253_402_300_800 else { return nil }
+        return time
     }
 
     private static func isDayShape(_ text: String) -> Bool {
@@ -75,7 +83,7 @@ enum PolicyCoding {
         guard let date = parseTime(text, endOfDay: endOfDay) else {
             throw DecodingError.dataCorruptedError(
                 forKey: key, in: container,
-                debugDescription: "'\(text.prefix(40))' is not a date (2026-04-01) or an RFC 3339 time (2026-04-01T09:00:00Z)"
+                debugDescription: "'\(text.prefix(40))' is not a date (2026-04-01) or an RFC 3339 time (2026-04-01T09:00:00Z) from 1970 to 9999"
             )
         }
         return date

@@ -53,6 +53,10 @@ struct StrictTimeTests {
         ("2026-02-29", nil),
         ("2028-02-29", "2028-02-28T15:00:00Z"),
         ("2026-11-21T10:15:00+09:00", "2026-11-21T01:15:00Z"),
+        // Found by fuzzing: before 1888 (Japan's local mean time) and 1582 (Julian calendar) a
+        // stored date was read back as another day (1009-01-23 as 1009-01-16).
+        ("1009-01-23", nil), ("0052-11-01", nil), ("1969-12-31T23:59:59Z", nil),
+        ("1970-01-01T00:00:00Z", "1970-01-01T00:00:00Z"), ("9999-12-31", "9999-12-30T15:00:00Z"),
     ])
     func policyTime(text: String, expected: String?) {
         #expect(PolicyTime.parse(text) == expected.flatMap(RFC3339.parse))
