@@ -34,10 +34,10 @@ struct ConnectionStallTests {
         { router in
             router.get("/test/flood", access: .research) { _, _ in
                 Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: ResponseBody { writer in
-                    let chunk = ByteBuffer(repeating: 0x41, count: Self.chunkSize)
                     do {
                         for _ in 0..<Self.chunks {
-                            try await writer.write(chunk)
+                            // A fresh buffer each time, as an export produces them (a shared one costs nothing to queue).
+                            try await writer.write(ByteBuffer(repeating: 0x41, count: Self.chunkSize))
                             progress.written.withLockedValue { $0 += Self.chunkSize }
                         }
                         try await writer.finish(nil)
