@@ -62,8 +62,10 @@ public struct GatewayConfiguration: Sendable {
         /// closed as soon as they are accepted. nil: half of the connection cap (at least 1), so that
         /// connections with a completed handshake always have room.
         public var maxPendingHandshakes: Int?
-        /// Most connections from one remote IP address that have not completed their handshake.
-        public var maxPendingHandshakesPerAddress: Int = 32
+        /// Most connections from one remote IP address that have not completed their handshake: above a
+        /// legitimate burst (a site behind NAT, a client opening many connections at once), far below
+        /// the total, so a few addresses cannot take every pending slot.
+        public var maxPendingHandshakesPerAddress: Int = 256
         /// A connection whose outbound data makes no progress (the socket accepts nothing, so the
         /// channel stays unwritable) for this long is closed: a client that stops reading cannot hold it.
         public var writeTimeout: Duration = .seconds(30)

@@ -106,7 +106,7 @@ struct ConnectionAbuseTests {
         #expect(limits.maxPendingHandshakes == 10 && limits.maxPendingHandshakesPerAddress == 3)
         #expect(limits.writeTimeout == .seconds(5) && limits.shutdownGrace == .milliseconds(2500))
         let defaults = try ConnectionLimitTests.resolve("  max_body_bytes: 1000").limits
-        #expect(defaults.maxPendingHandshakes == nil && defaults.maxPendingHandshakesPerAddress == 32)
+        #expect(defaults.maxPendingHandshakes == nil && defaults.maxPendingHandshakesPerAddress == 256)
         #expect(defaults.writeTimeout == .seconds(30) && defaults.shutdownGrace == .seconds(10))
         #expect(ConnectionCounts(maxTotal: 4096, maxPerCertificate: 64).maxPending == 2048, "default: half the connection cap")
     }
