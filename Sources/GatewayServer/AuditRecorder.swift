@@ -48,7 +48,8 @@ struct AuditRecorder: Sendable {
             time: Date(), requestID: nil, certificateFingerprint: peer?.fingerprintSHA256, certificateSubject: peer?.subject,
             member: nil, organization: nil, country: nil, role: nil, remoteAddress: channel.remoteAddress.map(PeerAddressText.describe),
             method: "-", path: "-", query: nil, approval: nil, policyVersion: nil, decision: "deny",
-            reasons: [status == 408 ? GatewayError.Code.requestTimeout.rawValue : GatewayError.Code.badRequest.rawValue],
+            reasons: [status == 408 ? GatewayError.Code.requestTimeout.rawValue
+                      : status == 405 ? GatewayError.Code.methodNotAllowed.rawValue : GatewayError.Code.badRequest.rawValue],
             cohortRestriction: nil, change: nil, returned: .init(kind: "error"), status: status, bytes: 0, durationMicroseconds: 0
         )
     }

@@ -4,6 +4,7 @@ import GatewayTLS
 import NIOCore
 
 /// Sits right above ``TLSServerHandler``, on plaintext:
+/// - once the handshake completes, tells the limiter the connection no longer counts as pending;
 /// - right after the handshake, closes a connection whose certificate already holds
 ///   `limits.max_connections_per_certificate` (audited as `too_many_connections`, method `TLS`);
 /// - tells ``RequestDeadlineHandler`` how much plaintext arrives, and passes nothing on once it
@@ -33,6 +34,7 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is TLSHandshakeCompletedEvent { limiter.handshakeEnded(context.channel) }
         if let completed = event as? TLSHandshakeCompletedEvent,
            !limiter.admit(context.channel, certificate: completed.info.peer.fingerprintSHA256) {
             let remote = context.channel.remoteAddress.map(PeerAddressText.describe) ?? "unknown"

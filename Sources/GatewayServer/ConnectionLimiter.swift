@@ -9,8 +9,10 @@ import Glibc
 import Darwin
 #endif
 
-/// The gateway's connection caps: in total (checked as a connection is accepted, before any TLS
-/// work) and per client certificate (checked right after the handshake).
+/// The gateway's connection caps: in total and on handshakes not yet completed, in total and per
+/// remote address (checked as a connection is accepted, before any TLS work), and per client
+/// certificate (checked right after the handshake). Also knows every open connection, so that a
+/// shutdown can close those still open when its grace is over.
 ///
 /// The total cap stays below the process's descriptor limit (`RLIMIT_NOFILE`) with
 /// ``descriptorHeadroom`` to spare for databases, logs and the listener, so accepting never runs
@@ -21,18 +23,28 @@ final class ConnectionLimiter: Sendable {
 
     private let counts: NIOLockedValueBox<ConnectionCounts>
     private let refusals = NIOLockedValueBox(0)
+    /// Every admitted connection until it closes.
+    private let openChannels = NIOLockedValueBox([ObjectIdentifier: any Channel]())
+    /// Set once a shutdown has scheduled the forced close of the connections left.
+    private let shutdownScheduled = NIOLockedValueBox(false)
+    let shutdownGrace: Duration
     let logger: Logger
 
     var maxTotal: Int { counts.withLockedValue { $0.maxTotal } }
     var maxPerCertificate: Int { counts.withLockedValue { $0.maxPerCertificate } }
     /// Connections open now.
     var open: Int { counts.withLockedValue { $0.total } }
+    var maxPending: Int { counts.withLockedValue { $0.maxPending } }
+    var maxPendingPerAddress: Int { counts.withLockedValue { $0.maxPendingPerAddress } }
+    /// Connections open now whose handshake has not ended.
+    var pending: Int { counts.withLockedValue { $0.pending } }
 
     /// - Throws: `invalid_configuration` when a configured `limits.max_connections` does not fit
     ///   the descriptor limit (raised to its hard limit first if need be); an unconfigured cap is
     ///   lowered to fit, with a warning.
     init(limits: GatewayConfiguration.Limits, logger: Logger) throws(GatewayError) {
         self.logger = logger
+        self.shutdownGrace = limits.shutdownGrace
         let wanted = limits.maxConnections ?? GatewayConfiguration.Limits.defaultMaxConnections
         let available = Self.descriptorLimit(raisingTo: wanted + Self.descriptorHeadroom) - Self.descriptorHeadroom
         var total = wanted
@@ -48,7 +60,10 @@ final class ConnectionLimiter: Sendable {
                 "limits.max_connections": "\(total)", "rlimit_nofile": "\(available + Self.descriptorHeadroom)",
             ])
         }
-        counts = NIOLockedValueBox(ConnectionCounts(maxTotal: total, maxPerCertificate: min(limits.maxConnectionsPerCertificate, total)))
+        counts = NIOLockedValueBox(ConnectionCounts(
+            maxTotal: total, maxPerCertificate: min(limits.maxConnectionsPerCertificate, total),
+            maxPending: limits.maxPendingHandshakes, maxPendingPerAddress: limits.maxPendingHandshakesPerAddress
+        ))
     }
 
     /// The soft `RLIMIT_NOFILE`, first raised towards `wanted` (never above the hard limit).
@@ -63,14 +78,49 @@ final class ConnectionLimiter: Sendable {
         return limit.rlim_cur == rlim_t.max || limit.rlim_cur > rlim_t(Int.max / 2) ? Int.max / 2 : Int(limit.rlim_cur)
     }
 
-    /// Counts `channel` until it closes; false when the total cap is reached (the caller closes it).
-    func admit(_ channel: any Channel) -> Bool {
-        guard counts.withLockedValue({ $0.open() }) else {
-            noteRefusal("total", channel)
-            return false
+    /// Counts `channel` until it closes, and as a pending handshake until ``handshakeEnded(_:)``;
+    /// the cap that refused it otherwise (the caller closes it).
+    func admit(_ channel: any Channel) -> ConnectionCounts.Refusal? {
+        let key = ObjectIdentifier(channel)
+        let address = channel.remoteAddress?.ipAddress ?? "unknown"
+        if let refusal = counts.withLockedValue({ $0.open(key, address: address) }) {
+            noteRefusal(refusal.rawValue, channel)
+            return refusal
         }
-        channel.closeFuture.whenComplete { _ in self.counts.withLockedValue { $0.close() } }
-        return true
+        openChannels.withLockedValue { $0[key] = channel }
+        // The closure holds the channel, so its identifier is not reused before this runs.
+        channel.closeFuture.whenComplete { _ in
+            self.counts.withLockedValue {
+                $0.endHandshake(key)
+                $0.close()
+            }
+            self.openChannels.withLockedValue { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        }
+        return nil
+    }
+
+    /// `channel`'s handshake completed: it no longer counts as pending.
+    func handshakeEnded(_ channel: any Channel) {
+        counts.withLockedValue { $0.endHandshake(ObjectIdentifier(channel)) }
+    }
+
+    /// Closes every connection still open ``shutdownGrace`` from now (once, however often called):
+    /// requests in flight at a shutdown get that long to finish.
+    func closeAllAfterGrace() {
+        let first = shutdownScheduled.withLockedValue { scheduled -> Bool in
+            defer { scheduled = true }
+            return !scheduled
+        }
+        guard first else { return }
+        let grace = shutdownGrace
+        Task {
+            try? await Task.sleep(for: grace)
+            let left = self.openChannels.withLockedValue { Array($0.values) }
+            if !left.isEmpty {
+                self.logger.notice("shutdown grace over: closing connections still open", metadata: ["connections": "\(left.count)"])
+            }
+            for channel in left { channel.close(promise: nil) }
+        }
     }
 
     /// Counts `channel` under `fingerprint` until it closes; false when that certificate holds its cap.

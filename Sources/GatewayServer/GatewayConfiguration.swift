@@ -58,6 +58,19 @@ public struct GatewayConfiguration: Sendable {
         /// Most connections one client certificate may hold open; further ones are closed right
         /// after their handshake (and audited).
         public var maxConnectionsPerCertificate: Int = 64
+        /// Most connections open at once that have not completed their handshake; further ones are
+        /// closed as soon as they are accepted. nil: half of the connection cap (at least 1), so that
+        /// connections with a completed handshake always have room.
+        public var maxPendingHandshakes: Int?
+        /// Most connections from one remote IP address that have not completed their handshake: above a
+        /// legitimate burst (a site behind NAT, a client opening many connections at once), far below
+        /// the total, so a few addresses cannot take every pending slot.
+        public var maxPendingHandshakesPerAddress: Int = 256
+        /// A connection whose outbound data makes no progress (the socket accepts nothing, so the
+        /// channel stays unwritable) for this long is closed: a client that stops reading cannot hold it.
+        public var writeTimeout: Duration = .seconds(30)
+        /// On SIGTERM or SIGINT, how long requests in flight may take before their connections are closed.
+        public var shutdownGrace: Duration = .seconds(10)
         /// The connection cap when none is configured.
         public static let defaultMaxConnections = 4096
         public init() {}

@@ -1,7 +1,7 @@
 import GatewayCore
 
 extension GatewayConfigurationFile.Limits {
-    /// The request timeout, minimum rate and connection caps (`limits.*`), each range-checked;
+    /// The request timeout, minimum rate, connection caps, write timeout and shutdown grace (`limits.*`), each range-checked;
     /// keys not set keep their defaults in `limits`.
     func resolveConnectionLimits(into limits: inout GatewayConfiguration.Limits) throws(GatewayError) {
         if let value = requestTimeoutSeconds {
@@ -37,6 +37,31 @@ extension GatewayConfigurationFile.Limits {
                 throw GatewayError(.invalidConfiguration, "limits.max_connections_per_certificate \(value) is not between 1 and limits.max_connections (\(total))")
             }
             limits.maxConnectionsPerCertificate = value
+        }
+        if let value = maxPendingHandshakes {
+            let total = limits.maxConnections ?? GatewayConfiguration.Limits.defaultMaxConnections
+            guard (1...total).contains(value) else {
+                throw GatewayError(.invalidConfiguration, "limits.max_pending_handshakes \(value) is not between 1 and limits.max_connections (\(total))")
+            }
+            limits.maxPendingHandshakes = value
+        }
+        if let value = maxPendingHandshakesPerAddress {
+            guard (1...1_000_000).contains(value) else {
+                throw GatewayError(.invalidConfiguration, "limits.max_pending_handshakes_per_address \(value) is not between 1 and 1000000")
+            }
+            limits.maxPendingHandshakesPerAddress = value
+        }
+        if let value = writeTimeoutSeconds {
+            guard value > 0, value <= 3600 else {
+                throw GatewayError(.invalidConfiguration, "limits.write_timeout_seconds \(value) is not in (0, 3600]")
+            }
+            limits.writeTimeout = .milliseconds(Int64(value * 1000))
+        }
+        if let value = shutdownGraceSeconds {
+            guard value >= 0, value <= 3600 else {
+                throw GatewayError(.invalidConfiguration, "limits.shutdown_grace_seconds \(value) is not between 0 and 3600")
+            }
+            limits.shutdownGrace = .milliseconds(Int64(value * 1000))
         }
     }
 }

@@ -59,6 +59,10 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         public var requestRateGraceSeconds: Double?
         public var maxConnections: Int?
         public var maxConnectionsPerCertificate: Int?
+        public var maxPendingHandshakes: Int?
+        public var maxPendingHandshakesPerAddress: Int?
+        public var writeTimeoutSeconds: Double?
+        public var shutdownGraceSeconds: Double?
         enum CodingKeys: String, CodingKey {
             case maxHeaderBytes = "max_header_bytes"
             case maxBodyBytes = "max_body_bytes"
@@ -68,6 +72,10 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
             case requestRateGraceSeconds = "request_rate_grace_seconds"
             case maxConnections = "max_connections"
             case maxConnectionsPerCertificate = "max_connections_per_certificate"
+            case maxPendingHandshakes = "max_pending_handshakes"
+            case maxPendingHandshakesPerAddress = "max_pending_handshakes_per_address"
+            case writeTimeoutSeconds = "write_timeout_seconds"
+            case shutdownGraceSeconds = "shutdown_grace_seconds"
         }
         public init() {}
     }
@@ -138,6 +146,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         "limits": [
             "max_header_bytes", "max_body_bytes", "idle_timeout_seconds", "request_timeout_seconds", "min_request_bytes_per_second",
             "request_rate_grace_seconds", "max_connections", "max_connections_per_certificate",
+            "max_pending_handshakes", "max_pending_handshakes_per_address", "write_timeout_seconds", "shutdown_grace_seconds",
         ],
     ]
 

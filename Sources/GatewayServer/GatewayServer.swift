@@ -127,7 +127,7 @@ public final class GatewayServer: Sendable {
         let server = HTTPServerBuilder { (responder: @escaping HTTPChannelHandler.Responder) -> any ServerChildChannel in
             let http = HTTP1Channel(responder: responder, configuration: httpConfiguration)
             return OpenSSLServerChildChannel(base: http, contexts: contexts, connections: connections, observer: observer, recorder: recorder,
-                                             limiter: limiter, deadline: deadline)
+                                             limiter: limiter, deadline: deadline, writeTimeout: TimeAmount(limits.writeTimeout))
         }
         return Application(
             router: router,
@@ -148,7 +148,8 @@ extension GatewayServer {
 }
 
 extension GatewayServer {
-    /// Serves until SIGTERM or SIGINT, then shuts down gracefully (in-flight requests finish).
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully: in-flight requests get
+    /// `limits.shutdown_grace_seconds` to finish, then their connections are closed.
     /// `onReady` receives the bound address as `https://HOST:PORT`.
     public func run(onReady: @escaping @Sendable (String) async -> Void) async throws {
         let application = makeApplication(router: makeRouter()) { address in

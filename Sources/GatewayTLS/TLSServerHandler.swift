@@ -15,6 +15,8 @@ import NIOCore
 ///   promise completes when its ciphertext has been written to the socket.
 /// - Close sends close_notify; a peer that closes without one mid-connection is
 ///   reported as ``TLSError/Code/uncleanShutdown`` (truncation is an error).
+/// - A peer's close_notify closes its side only: `ChannelEvent.inputClosed` goes up the
+///   pipeline, so what it sent before is still answered; nothing after it is read.
 /// - OpenSSL's error queue is cleared before and drained after every call.
 /// - The connection's ``TLSConnectionInfo`` is published to `connections` once the
 ///   handshake succeeds and removed when the channel closes; a ``TLSHandshakeCompletedEvent``
@@ -112,6 +114,7 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
     // MARK: inbound
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !receivedCloseNotify else { return }  // nothing counts after close_notify
         let ciphertext = unwrapInboundIn(data)
         ciphertext.withUnsafeReadableBytes { bytes in
             _ = BIO_write(readBIO, bytes.baseAddress, Int32(bytes.count))
@@ -229,9 +232,14 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
                 context.flush()
                 return
             case SSL_ERROR_ZERO_RETURN:
-                receivedCloseNotify = true
+                // The peer closed its side: what it sent before is still answered (the HTTP
+                // handlers above close the connection once they have), nothing more is read.
                 OpenSSLErrorQueue.clear()
-                close(context: context, mode: .all, promise: nil)
+                writeCiphertext(context: context, promise: nil)
+                context.flush()
+                guard !receivedCloseNotify else { return }
+                receivedCloseNotify = true
+                context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
                 return
             default:
                 let reasons = OpenSSLErrorQueue.drain()

@@ -4,7 +4,7 @@ import GatewayCore
 import GatewayServer
 import Logging
 
-/// `genomegate serve`: runs the gateway until SIGTERM or SIGINT (in-flight requests finish).
+/// `genomegate serve`: runs the gateway until SIGTERM or SIGINT (in-flight requests get `limits.shutdown_grace_seconds` to finish).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",

@@ -103,6 +103,13 @@ public final class TestTLSClient: @unchecked Sendable {
         return error == SSL_ERROR_ZERO_RETURN ? .closeNotify : .unclean
     }
 
+    /// Sends a TLS close_notify (closing this side for writing) and keeps reading possible.
+    public func sendCloseNotify() {
+        ERR_clear_error()
+        _ = SSL_shutdown(ssl)
+        ERR_clear_error()
+    }
+
     /// Ends the connection at once (FIN, no close_notify); the descriptor is released with the client.
     public func shutdown() { _ = Glibc.shutdown(socket.descriptor, Int32(SHUT_RDWR)) }
 
