@@ -44,12 +44,12 @@ enum AccessControl {
     /// with the parsed query follows; it can only narrow this one (filters add cancer types and
     /// datasets to check, never permissions). A refusal is recorded and thrown like any other.
     static func precheck(_ kinds: [QueryKind], approvalID: String?, _ context: GatewayRequestContext) throws(GatewayError) {
+        let member = try context.requireMember()
+        guard let snapshot = context.policy else {
+            throw GatewayError(.policyUnavailable, "no policy is in force for this request")
+        }
         var refusal: AccessDecision?
         for kind in kinds {
-            let member = try context.requireMember()
-            guard let snapshot = context.policy else {
-                throw GatewayError(.policyUnavailable, "no policy is in force for this request")
-            }
             let query = DataQuery(kind: kind, approvalID: approvalID)
             let decision = engine.decide(AccessRequest(member: member, action: .query(query), time: context.arrival), in: snapshot)
             guard decision.error != nil else { return }

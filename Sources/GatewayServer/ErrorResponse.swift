@@ -3,6 +3,7 @@ import GatewayCore
 import Hummingbird
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 
 /// The one place that maps error codes to HTTP statuses and renders error bodies.
 ///
@@ -65,6 +66,17 @@ public enum ErrorResponse {
         if let requestID { headers[.requestID] = requestID }
         if closeConnection { headers[.connection] = "close" }
         return Response(status: status(for: error.code), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The parts of an error answer written before the router (NIO's HTTP/1 types), with
+    /// `Connection: close`: the same JSON body as ``response(_:requestID:closeConnection:)``.
+    static func unroutedParts(_ code: GatewayError.Code, _ message: String, status: HTTPResponseStatus) -> [HTTPServerResponsePart] {
+        let body = Body(error: .init(code: code.rawValue, message: message))
+        let data = (try? JSONEncoder.gateway.encode(body)) ?? Data()
+        let headers = HTTPHeaders([
+            ("content-type", "application/json; charset=utf-8"), ("content-length", String(data.count)), ("connection", "close"),
+        ])
+        return [.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)), .body(.byteBuffer(ByteBuffer(bytes: data))), .end(nil)]
     }
 
     /// Translates Hummingbird's own errors (routing, body limits) into gateway errors.

@@ -142,14 +142,10 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     /// `408 request_timeout` for a request whose head never reached the router.
     private func answerTimeout(_ reason: String, context: ChannelHandlerContext) {
-        let body = ErrorResponse.Body(error: .init(code: GatewayError.Code.requestTimeout.rawValue, message: reason))
-        let data = (try? JSONEncoder.gateway.encode(body)) ?? Data()
-        let headers = HTTPHeaders([
-            ("content-type", "application/json; charset=utf-8"), ("content-length", String(data.count)), ("connection", "close"),
-        ])
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .requestTimeout, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: data)))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        for part in ErrorResponse.unroutedParts(.requestTimeout, reason, status: .requestTimeout) {
+            context.write(wrapOutboundOut(part), promise: nil)
+        }
+        context.flush()
     }
 
     /// What was wrong with a request NIO's decoder could not parse.

@@ -37,13 +37,9 @@ final class UnservedMethodHandler: ChannelInboundHandler, RemovableChannelHandle
         }
         refused = true
         let message = "the gateway does not serve \(head.method.rawValue) requests"
-        let body = ErrorResponse.Body(error: .init(code: GatewayError.Code.methodNotAllowed.rawValue, message: message))
-        let data = (try? JSONEncoder.gateway.encode(body)) ?? Data()
-        let headers = HTTPHeaders([
-            ("content-type", "application/json; charset=utf-8"), ("content-length", String(data.count)), ("connection", "close"),
-        ])
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .methodNotAllowed, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: data)))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        for part in ErrorResponse.unroutedParts(.methodNotAllowed, message, status: .methodNotAllowed) {
+            context.write(wrapOutboundOut(part), promise: nil)
+        }
+        context.flush()
     }
 }
