@@ -41,15 +41,20 @@ struct AuditDeadlineTests {
 
             // The lock goes: the stuck commit completes, and the next record is answered.
             #expect(sqlite3_exec(blocker, "ROLLBACK", nil, nil, nil) == SQLITE_OK)
-            let sequence = try await log.append(AuditFixture.record(2))
+            // The next record is committed (on a loaded machine the first try may still meet the
+            // deadline while the stuck commit finishes, so a few are allowed).
+            var committed: Int?
+            for _ in 0..<10 where committed == nil { committed = try? await log.append(AuditFixture.record(2)) }
+            let sequence = try #require(committed, "the log recovers once the lock goes")
             #expect(!log.isFailing)
             await log.close()
             group.cancelAll()
             // The stuck record is committed as 1 once the lock goes, unless its commit had already
             // given up (SQLite's busy timeout, on a loaded machine); its caller was refused either way.
             let stored = try await AuditFixture.storedRecords(folder)
-            #expect(sequence == 2 || sequence == 1)
+            // (A try refused by the deadline may still be committed once the store moves, before the next.)
             #expect(stored.map(\.sequence) == Array(1...sequence), "contiguous, nothing lost after the lock went")
+            #expect(stored.last?.sequence == sequence, "the record just answered is the last one")
         }
     }
 }

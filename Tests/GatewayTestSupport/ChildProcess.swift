@@ -24,7 +24,6 @@ public final class ChildProcess: @unchecked Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        var parentEnds: [Int32] = []
         var childEnds: [Int32] = []
         func connect(_ target: Int32, pipe wanted: Bool, childReads: Bool) throws -> FileHandle? {
             guard wanted else {
@@ -37,7 +36,6 @@ public final class ChildProcess: @unchecked Sendable {
             let (childEnd, parentEnd) = childReads ? (fds[0], fds[1]) : (fds[1], fds[0])
             posix_spawn_file_actions_adddup2(&actions, childEnd, target)
             childEnds.append(childEnd)
-            parentEnds.append(parentEnd)
             return FileHandle(fileDescriptor: parentEnd, closeOnDealloc: true)
         }
         standardInput = try connect(0, pipe: input, childReads: true)
@@ -49,7 +47,7 @@ public final class ChildProcess: @unchecked Sendable {
         let status = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, environ)
         for fd in childEnds { close(fd) }
         guard status == 0 else {
-            for fd in parentEnds { close(fd) }
+            // The parent ends belong to the FileHandles above, which close them once.
             throw TestFailure("cannot start \(arguments[0]): \(String(cString: strerror(status)))")
         }
         processIdentifier = pid

@@ -6,6 +6,10 @@ import Glibc
 /// A blocking TCP socket on loopback, for tests that speak raw bytes.
 public final class TestSocket: @unchecked Sendable {
     public let descriptor: Int32
+    /// Whether ``descriptor`` was closed. It is closed exactly once: a second close could close
+    /// a descriptor another test (or a gateway in this process) has been given the same number of.
+    private var isClosed = false
+    private let closing = NSLock()
 
     /// Connects to 127.0.0.1:`port`; reads time out after `timeout` seconds.
     public init(port: Int, timeout: Double = 30) throws {
@@ -19,8 +23,9 @@ public final class TestSocket: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard result == 0 else {
-            Glibc.close(descriptor)
-            throw TestFailure("connect to port \(port) failed: \(errno)")
+            let failure = errno
+            close()
+            throw TestFailure("connect to port \(port) failed: \(failure)")
         }
         setTimeout(timeout)
     }
@@ -53,8 +58,16 @@ public final class TestSocket: @unchecked Sendable {
         }
     }
 
-    public func close() { Glibc.close(descriptor) }
-    deinit { Glibc.close(descriptor) }
+    /// Closes the socket; later calls (and deinit) do nothing.
+    public func close() {
+        closing.lock()
+        defer { closing.unlock() }
+        guard !isClosed, descriptor >= 0 else { return }
+        isClosed = true
+        Glibc.close(descriptor)
+    }
+
+    deinit { close() }
 }
 
 /// A test precondition that did not hold.
