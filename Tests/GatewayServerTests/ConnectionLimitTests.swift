@@ -3,7 +3,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import GatewayServer
+@testable import GatewayServer
 import GatewayTestSupport
 import Testing
 
@@ -39,7 +39,10 @@ struct ConnectionLimitTests {
             #expect(try await offThread { try keptAlive.request("GET", "/api/whoami").status } == 200)
             // Three more fill the cap; they wait in their handshakes.
             let holders = try await offThread { try (0..<3).map { _ in try TestSocket(port: port, timeout: 1) } }
-            try await Task.sleep(for: .milliseconds(200))
+            // Connections are set up on either event loop: wait until the gateway has counted all
+            // four, so that the probes below, not a holder, are the ones past the cap.
+            for _ in 0..<100 where gateway.server.limiter.open < 4 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(gateway.server.limiter.open == 4)
             // Each is closed at once (the 10 s only bounds a loaded machine; an admitted one would
             // wait the 120 s handshake timeout).
             var refused = 0
