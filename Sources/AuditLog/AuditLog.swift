@@ -95,12 +95,22 @@ public final class AuditLog: Sendable {
             closeDescriptor(descriptor)
             throw GatewayError(.auditUnavailable, "another process is writing the audit log in \(folder) (lock \(lockPath)); one gateway per data folder")
         }
+        // A store that cannot be opened releases the lock (and its descriptor) before the error leaves.
+        let database: AuditDatabase
+        let head: AuditDatabase.Head
+        let checkpoint: (sequence: Int, signature: String)?
+        do {
+            database = try AuditDatabase(folder: folder)
+            head = try database.head()
+            checkpoint = try database.lastCheckpoint()
+        } catch {
+            closeDescriptor(descriptor)
+            throw error
+        }
         self.lockDescriptor = descriptor
-        self.database = try AuditDatabase(folder: folder)
+        self.database = database
         self.signer = signer
         self.settings = settings
-        let head = try database.head()
-        let checkpoint = try database.lastCheckpoint()
         self.state = Mutex(State(head: head, checkpointSequence: checkpoint?.sequence ?? 0,
                                  checkpointSignature: checkpoint?.signature ?? "", checkpointTime: .now))
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
