@@ -57,6 +57,13 @@ let package = Package(
         .target(name: "DemoCohort", dependencies: ["GatewayCore"], swiftSettings: strict),
         // Pure output checks: small-cell suppression, complementary suppression, minimums.
         .target(name: "DisclosureControl", dependencies: ["GatewayCore"], swiftSettings: strict),
+        // The disclosure ledger: what each approval and member has been told, budgets, the
+        // differencing (partition) rule; durable in SQLite.
+        .target(
+            name: "PrivacyLedger",
+            dependencies: ["GatewayCore", "VariantStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         // Pure policy decisions and the member model.
         .target(name: "GatewayPolicy", dependencies: ["GatewayCore"], swiftSettings: strict),
         // The policy database (SQLite: versions, history, snapshots) and its YAML/CSV import.
@@ -79,7 +86,7 @@ let package = Package(
         .target(
             name: "GatewayServer",
             dependencies: [
-                "GatewayCore", "GatewayTLS", "GatewayPolicy", "PolicyStore", "VariantStore", "DisclosureControl", "AuditLog", "COpenSSL",
+                "GatewayCore", "GatewayTLS", "GatewayPolicy", "PolicyStore", "VariantStore", "DisclosureControl", "PrivacyLedger", "AuditLog", "COpenSSL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -145,6 +152,10 @@ let package = Package(
         .testTarget(
             name: "DisclosureControlTests",
             dependencies: ["DisclosureControl"]
+        ),
+        .testTarget(
+            name: "PrivacyLedgerTests",
+            dependencies: ["PrivacyLedger", "VariantStore", "GatewayCore", "GatewayTestSupport"]
         ),
         .testTarget(
             name: "GatewayPolicyTests",

@@ -56,6 +56,10 @@ extension GatewayError.Code {
     public static let purposeIncompatibleWithConsent: Self = "purpose_incompatible_with_consent"
     // Disclosure.
     public static let cohortTooSmall: Self = "cohort_too_small"
+    /// The answer would take the approval's or the member's disclosure ledger over its budget.
+    public static let privacyBudgetExhausted: Self = "privacy_budget_exhausted"
+    /// The answer's cohort differs by a few people from one the account was already answered about.
+    public static let differencingRefused: Self = "differencing_refused"
     // Service.
     public static let internalError: Self = "internal_error"
     public static let serviceUnavailable: Self = "service_unavailable"

@@ -26,6 +26,8 @@ public enum ErrorResponse {
         case .serviceUnavailable, .policyUnavailable, .auditUnavailable: .serviceUnavailable
         case .requestTimeout: .requestTimeout
         case .tooManyConnections: .serviceUnavailable
+        case .privacyBudgetExhausted: .tooManyRequests
+        case .differencingRefused: .forbidden
         default: .internalServerError
         }
     }

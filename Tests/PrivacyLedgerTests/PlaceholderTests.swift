@@ -1,0 +1,4 @@
+import Testing
+@testable import PrivacyLedger
+
+@Test func moduleBuilds() { #expect(String(describing: PrivacyLedgerModule.self) == "PrivacyLedgerModule") }
