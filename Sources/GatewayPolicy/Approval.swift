@@ -83,11 +83,19 @@ public struct Approval: Sendable, Hashable, Codable {
     public var validUntil: Date
     public var legalBasis: LegalBasis
     public var status: Status
+    /// The committee's disclosure budget for this approval (README "Privacy"): how much
+    /// membership signal its answers may give about any one person, in squared standard
+    /// deviations. nil: the gateway's `privacy.approval_budget`. Raised only with a reason
+    /// (`POST /api/admin/approvals/{id}/privacy-budget`), never by an amendment.
+    public var privacyBudget: Double?
+
+    /// Largest budget a policy may record: far beyond any sensible study, but finite.
+    public static let maximumPrivacyBudget = 100.0
 
     public init(
         id: String, decisionReference: String, decisionDate: Date, title: String, purpose: Purpose,
         organization: String, members: [String], scope: Scope, commercialUse: Bool,
-        validFrom: Date, validUntil: Date, legalBasis: LegalBasis = .none, status: Status = .active
+        validFrom: Date, validUntil: Date, legalBasis: LegalBasis = .none, status: Status = .active, privacyBudget: Double? = nil
     ) {
         self.id = id
         self.decisionReference = decisionReference
@@ -102,6 +110,7 @@ public struct Approval: Sendable, Hashable, Codable {
         self.validUntil = validUntil
         self.legalBasis = legalBasis
         self.status = status
+        self.privacyBudget = privacyBudget
     }
 
     /// Whether the approval is in force at `time`: active, and `validFrom <= time < validUntil`.
@@ -117,6 +126,7 @@ public struct Approval: Sendable, Hashable, Codable {
         case validFrom = "valid_from"
         case validUntil = "valid_until"
         case legalBasis = "legal_basis"
+        case privacyBudget = "privacy_budget"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -135,5 +145,6 @@ public struct Approval: Sendable, Hashable, Codable {
         validUntil = try PolicyCoding.decodeTime(container, .validUntil, endOfDay: true)
         legalBasis = container.contains(.legalBasis) ? try PolicyCoding.decodeEnum(LegalBasis.self, container, .legalBasis) : .none
         status = container.contains(.status) ? try PolicyCoding.decodeEnum(Status.self, container, .status) : .active
+        privacyBudget = try container.decodeIfPresent(Double.self, forKey: .privacyBudget)
     }
 }

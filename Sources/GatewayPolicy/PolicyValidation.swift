@@ -125,6 +125,9 @@ public enum PolicyValidation {
         problems += repeated(approval.scope.datasets, .approval, approval.id, field: "scope.datasets")
         problems += repeated(approval.scope.queryKinds.map(\.rawValue), .approval, approval.id, field: "scope.query_kinds")
         problems += repeated(approval.scope.cancerTypes ?? [], .approval, approval.id, field: "scope.cancer_types")
+        if let budget = approval.privacyBudget, !(budget > 0 && budget <= Approval.maximumPrivacyBudget) {
+            problem("privacy_budget", "\(budget) is not in (0, \(Approval.maximumPrivacyBudget)]")
+        }
         if approval.legalBasis == .academicResearch && approval.commercialUse {
             problem("legal_basis", "the academic-research exception does not cover commercial use")
         }

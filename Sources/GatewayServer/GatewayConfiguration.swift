@@ -23,6 +23,8 @@ public struct GatewayConfiguration: Sendable {
     public var qcThresholds: QCThresholds = .standard
     /// The audit log: the key that signs checkpoints, and how often.
     public var audit: Audit
+    /// The disclosure ledger and count perturbation (`privacy.*`).
+    public var privacy = Privacy()
 
     /// Audit log settings (`audit.*`).
     public struct Audit: Sendable, Hashable {

@@ -19,6 +19,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     public var disclosure: Disclosure?
     public var qc: QC?
     public var audit: Audit?
+    public var privacy: Privacy?
 
     /// `audit:` the checkpoint signing key and how often checkpoints are signed.
     public struct Audit: Sendable, Decodable, Equatable {
@@ -107,7 +108,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case listen, tls, limits, disclosure, qc, audit
+        case listen, tls, limits, disclosure, qc, audit, privacy
         case dataDirectory = "data_dir"
     }
 
@@ -138,7 +139,8 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     }
 
     private static let knownKeys: [String: Set<String>] = [
-        "": ["listen", "tls", "data_dir", "limits", "disclosure", "qc", "audit"],
+        "": ["listen", "tls", "data_dir", "limits", "disclosure", "qc", "audit", "privacy"],
+        "privacy": Privacy.keys,
         "audit": ["signing_key", "checkpoint_every_records", "checkpoint_every_seconds"],
         "qc": ["minimum_mapping_rate", "maximum_duplicate_rate", "minimum_depth_normal", "minimum_depth_tumour"],
         "disclosure": ["minimum_cell_count", "minimum_allele_number_for_frequency", "minimum_cohort_size"],
@@ -279,6 +281,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         )
         configuration.disclosure = policy
         configuration.qcThresholds = try resolvedQC()
+        configuration.privacy = try (privacy ?? Privacy()).resolve()
         return configuration
     }
 

@@ -16,6 +16,9 @@ public enum ApprovalPatch {
         for key in ["id", "status"] where patch[key] != nil {
             throw GatewayError(.invalidPolicy, "\(what), field \(key): cannot be amended (use suspend, reinstate or revoke for status)")
         }
+        if patch["privacy_budget"] != nil {
+            throw GatewayError(.invalidPolicy, "\(what), field privacy_budget: cannot be amended; POST /api/admin/approvals/{id}/privacy-budget with the budget and the committee's reason")
+        }
         let encoded: Data
         do { encoded = try PolicyJSON.encoder.encode(current) } catch {
             throw GatewayError(.internalError, "cannot re-encode the approval: \(error)")

@@ -101,6 +101,25 @@ extension PolicyChange {
         }
     }
 
+    /// Sets an approval's disclosure budget (README "Privacy"); `reason` is the committee's,
+    /// kept in the history with the old and new budgets. An empty reason is refused.
+    public static func setPrivacyBudget(_ id: String, to budget: Double, reason: String) -> PolicyChange {
+        PolicyChange(summary: "approval \(id) privacy budget set to \(budget): \(reason)", action: "privacy-budget") { state, _ throws(GatewayError) in
+            guard var approval = state.approvals[id] else { throw GatewayError(.notFound, "there is no approval '\(id.prefix(64))'") }
+            guard !reason.allSatisfy(\.isWhitespace) else {
+                throw GatewayError(.invalidPolicy, "privacy budget change, field reason: is empty; a budget changes only with the committee's reason")
+            }
+            guard budget > 0, budget <= Approval.maximumPrivacyBudget else {
+                throw GatewayError(.invalidPolicy, "privacy budget change, field budget: \(budget) is not in (0, \(Approval.maximumPrivacyBudget)]")
+            }
+            guard approval.status != .revoked else {
+                throw GatewayError(.conflict, "approval \(id) is revoked; its budget cannot change")
+            }
+            approval.privacyBudget = budget
+            state.approvals[id] = approval
+        }
+    }
+
     // MARK: Members and organizations
 
     public static func registerMember(_ member: Member) -> PolicyChange {

@@ -52,6 +52,7 @@ struct TestGateway: Sendable {
         dataDirectory: String? = nil,
         policy policyFolder: String? = DevPKI.repositoryRoot + "/policy",
         disclosure: DisclosurePolicy = .standard,
+        privacy: GatewayConfiguration.Privacy = .off,
         configure: @Sendable (inout GatewayConfiguration) -> Void = { _ in },
         routes: @Sendable (Router<GatewayRequestContext>) -> Void = { _ in },
         _ body: @Sendable (TestGateway) async throws -> T
@@ -69,6 +70,7 @@ struct TestGateway: Sendable {
             audit: .init(signingKeyPath: pki + "/audit-signing.key"), limits: limits
         )
         configuration.disclosure = disclosure
+        configuration.privacy = privacy
         configure(&configuration)
         var logger = Logger(label: "test-gateway")
         logger.logLevel = .warning
@@ -95,6 +97,17 @@ struct TestGateway: Sendable {
             try await group.waitForAll()
             return try result.get()
         }
+    }
+}
+
+extension GatewayConfiguration.Privacy {
+    /// No ledger and exact counts: for tests of everything else, which count exactly and ask
+    /// the same variant over many cohorts. The privacy suites turn the defences on.
+    static var off: Self {
+        var privacy = Self()
+        privacy.enabled = false
+        privacy.noiseMaximum = 0
+        return privacy
     }
 }
 

@@ -26,6 +26,19 @@ enum AdminBodies {
         }
     }
 
+    /// `POST /api/admin/approvals/{id}/privacy-budget`: `{"budget": 0.5, "reason": "..."}`, both required.
+    struct PrivacyBudget: Decodable {
+        var budget: Double
+        var reason: String
+        enum CodingKeys: String, CodingKey { case budget, reason }
+        init(from decoder: any Decoder) throws {
+            try StrictDecoding.rejectUnknownKeys(decoder, allowed: ["budget", "reason"])
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            budget = try container.decode(Double.self, forKey: .budget)
+            reason = try container.decode(String.self, forKey: .reason)
+        }
+    }
+
     /// The reason a status change gives, as history summary text (`": reason"`; empty for no body).
     static func reasonSummary(_ data: Data) throws(GatewayError) -> String {
         guard !data.isEmpty else { return "" }

@@ -46,6 +46,14 @@ enum AdminRoutes {
                 return try Admin.answer(receipt, change, record: receipt.snapshot.state.approvals[id])
             }
         }
+        // The committee raises (or lowers) one approval's disclosure budget, with its reason.
+        router.post("/api/admin/approvals/{id}/privacy-budget", access: .administration) { request, context in
+            let id = try context.parameters.require("id")
+            let body = try PolicyJSON.decode(AdminBodies.PrivacyBudget.self, from: try await admin.data(request, context), what: "privacy budget change")
+            let change = PolicyChange.setPrivacyBudget(id, to: body.budget, reason: body.reason)
+            let receipt = try await admin.commit(change, context)
+            return try Admin.answer(receipt, change, record: receipt.snapshot.state.approvals[id])
+        }
         // Members and their certificates; organizations.
         router.get("/api/admin/members", access: .administration) { _, context in
             try admin.list(context, \.members)

@@ -25,6 +25,9 @@ public struct BeaconRequest: Sendable, Hashable {
     /// Pagination as asked (checked, echoed in the response; only boolean and count answers are served).
     public var skip = 0
     public var limit = 0
+    /// `strata=false` asks an aggregate for totals only (each stratum shown costs disclosure
+    /// budget of its own); nil when not given. Only the `/api/aggregate/` endpoints take it.
+    public var strata: Bool?
 
     /// The schemas this beacon answers in (`requestedSchema`, `meta.requestedSchemas`).
     static let servedSchemas: Set<String> = ["beacon-g_variant-v2.0.0", "beacon-individual-v2.0.0", "beacon-biosample-v2.0.0"]
@@ -33,7 +36,7 @@ public struct BeaconRequest: Sendable, Hashable {
         "referenceName", "start", "end", "referenceBases", "alternateBases", "assemblyId", "variantType",
     ]
     static let otherParameters: Set<String> = [
-        "filters", "requestedGranularity", "granularity", "skip", "limit", "includeResultsetResponses", "testMode", "approval", "requestedSchema", "datasets", "datasetIds",
+        "filters", "requestedGranularity", "granularity", "skip", "limit", "includeResultsetResponses", "testMode", "approval", "requestedSchema", "datasets", "datasetIds", "strata",
     ]
 
     /// The policy's view of this request as a query of `kind`: its approval, datasets, and the
@@ -50,6 +53,7 @@ public struct BeaconRequest: Sendable, Hashable {
         if !filters.isEmpty { pairs.append(("filters", filters.joined(separator: ","))) }
         if !datasets.isEmpty { pairs.append(("datasets", datasets.joined(separator: ","))) }
         if let approvalID { pairs.append(("approval", approvalID)) }
+        if let strata { pairs.append(("strata", String(strata))) }
         if let variant {
             pairs.append(("referenceName", variant.referenceName))
             pairs.append(("start", variant.start.map(String.init).joined(separator: ",")))
@@ -185,6 +189,13 @@ public struct BeaconRequest: Sendable, Hashable {
         request.datasets = datasets
         request.skip = skip
         request.limit = limit
+        switch values["strata"] {
+        case nil: break
+        case .flag(let value): request.strata = value
+        case .text("true"): request.strata = true
+        case .text("false"): request.strata = false
+        default: throw GatewayError(.badRequest, "strata must be true or false")
+        }
         return request
     }
 }

@@ -78,6 +78,9 @@ enum BeaconRoutes {
         do {
             let beaconRequest = try await parse(request, context, kinds: [.beaconBoolean, .beaconCount])
             parsed = beaconRequest
+            if beaconRequest.strata != nil {
+                throw GatewayError(.badRequest, "strata applies to /api/aggregate/ answers only; a Beacon answer has no strata")
+            }
             let grant = try AccessControl.authorize(beaconRequest.dataQuery(beaconRequest.beaconKind), context)
             let selection = try await service.select(beaconRequest, under: grant)
             let (catalog, cohort) = (selection.catalog, selection.cohort)

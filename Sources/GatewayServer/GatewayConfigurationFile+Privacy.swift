@@ -1,0 +1,71 @@
+import GatewayCore
+
+extension GatewayConfigurationFile {
+    /// `privacy:` the disclosure ledger and count perturbation (README "Privacy").
+    public struct Privacy: Sendable, Decodable, Equatable {
+        public var enabled: Bool?
+        public var approvalBudget: Double?
+        public var memberBudget: Double?
+        public var minimumDifferencePeople: Int?
+        public var noiseMaximum: Int?
+        enum CodingKeys: String, CodingKey {
+            case enabled
+            case approvalBudget = "approval_budget"
+            case memberBudget = "member_budget"
+            case minimumDifferencePeople = "minimum_difference_people"
+            case noiseMaximum = "noise_maximum"
+        }
+        public init() {}
+
+        static let keys: Set<String> = ["enabled", "approval_budget", "member_budget", "minimum_difference_people", "noise_maximum"]
+
+        /// The privacy settings, each key range-checked; keys not set keep their defaults.
+        func resolve() throws(GatewayError) -> GatewayConfiguration.Privacy {
+            var privacy = GatewayConfiguration.Privacy()
+            func budget(_ value: Double?, _ key: String) throws(GatewayError) -> Double? {
+                guard let value else { return nil }
+                guard value > 0, value <= 100 else {
+                    throw GatewayError(.invalidConfiguration, "privacy.\(key) \(value) is not in (0, 100] (squared standard deviations of membership signal; the default is \(key == "approval_budget" ? GatewayConfiguration.Privacy.defaultApprovalBudget : GatewayConfiguration.Privacy.defaultMemberBudget))")
+                }
+                return value
+            }
+            if let enabled { privacy.enabled = enabled }
+            if let value = try budget(approvalBudget, "approval_budget") { privacy.approvalBudget = value }
+            if let value = try budget(memberBudget, "member_budget") { privacy.memberBudget = value }
+            if let value = minimumDifferencePeople {
+                guard (2...1000).contains(value) else {
+                    throw GatewayError(.invalidConfiguration, "privacy.minimum_difference_people \(value) is not between 2 and 1000")
+                }
+                privacy.minimumDifferencePeople = value
+            }
+            if let value = noiseMaximum {
+                guard (0...20).contains(value) else {
+                    throw GatewayError(.invalidConfiguration, "privacy.noise_maximum \(value) is not between 0 and 20 (0: counts exact)")
+                }
+                privacy.noiseMaximum = value
+            }
+            return privacy
+        }
+    }
+}
+
+extension GatewayConfiguration {
+    /// The privacy defences (README "Privacy"), all on by default.
+    public struct Privacy: Sendable, Hashable {
+        public static let defaultApprovalBudget = 0.2
+        public static let defaultMemberBudget = 0.4
+        /// false turns the disclosure ledger off (budgets and the differencing rule); for measuring attacks only.
+        public var enabled = true
+        /// Budget of an approval without its own `privacy_budget` in the policy.
+        public var approvalBudget = defaultApprovalBudget
+        /// Budget of a member over all their approvals (or their largest approval budget, if larger).
+        public var memberBudget = defaultMemberBudget
+        /// A cohort may differ from one an account was already answered about (for the same
+        /// variant) by no people or by at least this many.
+        public var minimumDifferencePeople = 5
+        /// Released counts move by at most this much (cell-key perturbation); 0 leaves them exact.
+        public var noiseMaximum = 2
+
+        public init() {}
+    }
+}
