@@ -65,7 +65,9 @@ enum AggregateRoutes {
         let (catalog, cohort) = (selection.catalog, selection.cohort)
         let control = service.disclosure
         guard control.admitsCohort(size: cohort.count) else { throw BeaconRoutes.cohortTooSmall(control) }
-        let strata = catalog.strata(in: cohort)
+        // Without strata the table has one row, the whole cohort, and only its totals are shown.
+        let stratified = beaconRequest.strata ?? true
+        let strata = stratified ? catalog.strata(in: cohort) : [(cancerType: "", tissue: Tissue.tumour, samples: cohort)]
         var answers: [VariantFrequencies] = []
         var truncated = false
         for variant in try await service.shownVariants(query, in: selection) {
@@ -82,7 +84,7 @@ enum AggregateRoutes {
                 values: rows,
                 sensitiveMeasures: ["samples", "carriers", "alleleCount", "homozygous", "heterozygous", "nonCarriers", "uncalledAlleles"])
             let protected = control.protect(table)
-            let shownStrata = strata.enumerated().map { index, stratum in
+            let shownStrata = !stratified ? [] : strata.enumerated().map { index, stratum in
                 let cells = protected.cells[index]
                 return Stratum(
                     cancerType: OntologyTerm(id: stratum.cancerType, label: catalog.cancerTypeLabels[stratum.cancerType] ?? stratum.cancerType),
@@ -157,14 +159,19 @@ enum AggregateRoutes {
         let (catalog, cohort) = (selection.catalog, selection.cohort)
         let control = service.disclosure
         guard control.admitsCohort(size: cohort.count) else { throw BeaconRoutes.cohortTooSmall(control) }
-        let strata = catalog.strata(in: cohort)
+        let stratified = beaconRequest.strata ?? true
+        let strata = stratified ? catalog.strata(in: cohort) : [(cancerType: "", tissue: Tissue.tumour, samples: cohort)]
         let protected = control.protect(StratifiedTable(measures: ["samples"], values: strata.map { [$0.samples.count] }))
-        let rows = strata.enumerated().map { index, stratum in
+        let rows = !stratified ? [] : strata.enumerated().map { index, stratum in
             Stratum(cancerType: OntologyTerm(id: stratum.cancerType, label: catalog.cancerTypeLabels[stratum.cancerType] ?? stratum.cancerType),
                     tissue: stratum.tissue.rawValue, samples: protected.cells[index][0])
         }
         let k = control.policy.minimumCellCount
-        let tissueTotalsShown = protected.suppressedStrata.isEmpty
+        // Without strata, the tissues are the table that must not give away a hidden cell.
+        let tissueTable = StratifiedTable(measures: ["samples"], values: [Tissue.normal, .tumour].map { tissue in
+            [catalog.byTissue[tissue].map { $0.intersectionCount(cohort) } ?? 0]
+        })
+        let tissueTotalsShown = stratified ? protected.suppressedStrata.isEmpty : control.protect(tissueTable).suppressedStrata.isEmpty
         var qualityControl: [TissueQC] = []
         for tissue in [Tissue.normal, .tumour] {
             let members = catalog.samples.filter { $0.tissue == tissue && cohort.contains($0.index) }
