@@ -151,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DisclosureControlTests",
-            dependencies: ["DisclosureControl"]
+            dependencies: ["DisclosureControl", "GatewayCore"]
         ),
         .testTarget(
             name: "PrivacyLedgerTests",
