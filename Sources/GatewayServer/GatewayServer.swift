@@ -63,8 +63,14 @@ public final class GatewayServer: Sendable {
         } catch {
             throw GatewayError(.invalidConfiguration, "variant store in data_dir \(configuration.dataDirectory): \(error)")
         }
+        var perturbation: CellKeyPerturbation?
+        if configuration.privacy.noiseMaximum > 0 {
+            let secret = try CellKeyPerturbation.loadOrCreateSecret(at: configuration.dataDirectory + "/privacy.key")
+            perturbation = try CellKeyPerturbation(secret: secret, maximumNoise: configuration.privacy.noiseMaximum,
+                                                   minimumCellCount: configuration.disclosure.minimumCellCount)
+        }
         self.queries = VariantQueryService(store: store, disclosure: DisclosureControl(policy: configuration.disclosure),
-                                           qcThresholds: configuration.qcThresholds)
+                                           qcThresholds: configuration.qcThresholds, perturbation: perturbation)
         let signer = try AuditSigner(privateKeyPath: configuration.audit.signingKeyPath)
         var auditSettings = AuditLog.Settings()
         auditSettings.checkpointEveryRecords = configuration.audit.checkpointEveryRecords

@@ -84,14 +84,24 @@ enum AggregateRoutes {
                 values: rows,
                 sensitiveMeasures: ["samples", "carriers", "alleleCount", "homozygous", "heterozygous", "nonCarriers", "uncalledAlleles"])
             let protected = control.protect(table)
-            let shownStrata = !stratified ? [] : strata.enumerated().map { index, stratum in
-                let cells = protected.cells[index]
+            // Shown counts of people and their alleles are perturbed by their cell keys (README "Privacy").
+            let subject = variant.subject
+            let carriers = variant.genotypes.copies.first ?? SampleSet(capacity: catalog.capacity)
+            let homozygous = variant.genotypes.homozygous
+            func releasedCells(_ cells: [DisclosedCount], over samples: SampleSet) -> [DisclosedCount] {
+                var cells = cells
+                cells[2] = service.released(cells[2], contributors: carriers.intersection(samples), statistic: "alleleCount", subject: subject)
+                cells[3] = service.released(cells[3], contributors: homozygous.intersection(samples), statistic: "homozygous", subject: subject)
+                return cells
+            }
+            let shownStrata: [Stratum] = !stratified ? [] : strata.enumerated().map { index, stratum in
+                let cells = releasedCells(protected.cells[index], over: stratum.samples)
                 return Stratum(
                     cancerType: OntologyTerm(id: stratum.cancerType, label: catalog.cancerTypeLabels[stratum.cancerType] ?? stratum.cancerType),
                     tissue: stratum.tissue.rawValue, samples: cells[0], alleleCount: cells[2], alleleNumber: cells[4],
                     alleleFrequency: control.frequency(alleleCount: cells[2], alleleNumber: cells[4]), homozygous: cells[3])
             }
-            let totals = protected.totals
+            let totals = releasedCells(protected.totals, over: cohort)
             answers.append(VariantFrequencies(
                 referenceName: variant.chromosome, start: variant.position - 1, referenceBases: variant.reference,
                 alternateBases: variant.alternate, variantType: variant.variantType.beaconName, filter: (variant.filters ?? ["."]).joined(separator: ";"),

@@ -109,7 +109,10 @@ enum BeaconRoutes {
                     }
                     selected = cohort.intersection(carriers)
                 }
-                count = control.count(entity == "individuals" ? catalog.participantCount(in: selected) : selected.count)
+                let exact = entity == "individuals" ? catalog.participantCount(in: selected) : selected.count
+                // A count of people is perturbed by its cell key, the samples it counts, alone: however
+                // the question is phrased, the same samples get the same noise (README "Privacy").
+                count = service.released(control.count(exact), contributors: selected, statistic: entity, subject: "")
             }
             if let restriction = selection.restriction { info["cohortRestriction"] = AnyEncodable(restriction) }
             return try JSONResponse.answer(summaryResponse(beaconRequest, schema: schema, count: count, info: info),

@@ -15,6 +15,10 @@ public final class VariantQueryService: Sendable {
     let store: VariantDatabase
     let disclosure: DisclosureControl
     let qcThresholds: QCThresholds
+    /// Cell-key noise on released counts of people (README "Privacy").
+    let perturbation: CellKeyPerturbation
+    /// The perturbation's record keys for the catalogue's capacity, computed once per capacity.
+    let recordKeys = NIOLockedValueBox<RecordKeyTable?>(nil)
     private let catalog = NIOLockedValueBox<CohortCatalog?>(nil)
     /// The withdrawn participants' samples for one policy version and catalogue.
     private let withdrawn = NIOLockedValueBox<WithdrawnSamples?>(nil)
@@ -29,10 +33,14 @@ public final class VariantQueryService: Sendable {
     /// Most variants one stratified answer may list.
     static let maximumVariantsPerAnswer = 1000
 
-    public init(store: VariantDatabase, disclosure: DisclosureControl, qcThresholds: QCThresholds = .standard) {
+    public init(store: VariantDatabase, disclosure: DisclosureControl, qcThresholds: QCThresholds = .standard,
+                perturbation: CellKeyPerturbation? = nil) {
         self.store = store
         self.disclosure = disclosure
         self.qcThresholds = qcThresholds
+        // No perturbation given: counts exact (D = 0; the secret is then never used).
+        self.perturbation = perturbation ?? (try! CellKeyPerturbation(secret: [UInt8](repeating: 0, count: 32), maximumNoise: 0,
+                                                                       minimumCellCount: disclosure.policy.minimumCellCount))
     }
 
     /// What a request may count over.

@@ -1,0 +1,37 @@
+import DisclosureControl
+import NIOConcurrencyHelpers
+import VariantStore
+
+extension VariantQueryService {
+    /// A count of people (or of their alleles) as it may be released: perturbed by its cell key,
+    /// the sum of the record keys of `contributors`, the samples it counts (README "Privacy").
+    /// The same contributors, statistic and subject always give the same value.
+    func released(_ count: Int, contributors: SampleSet, statistic: String, subject: String) -> Int {
+        guard perturbation.isEnabled, count >= perturbation.minimumCellCount else { return count }
+        let table = recordKeyTable(capacity: contributors.capacity)
+        return perturbation.perturb(count, cellKey: table.cellKey(contributors: contributors), statistic: statistic, subject: subject)
+    }
+
+    /// A released count (see ``released(_:contributors:statistic:subject:)``) as a disclosed cell:
+    /// a suppressed cell stays suppressed.
+    func released(_ cell: DisclosedCount, contributors: SampleSet, statistic: String, subject: String) -> DisclosedCount {
+        guard case .value(let count) = cell else { return cell }
+        return .value(released(count, contributors: contributors, statistic: statistic, subject: subject))
+    }
+
+    /// The variance of the perturbation (0 when counts are exact), for the disclosure ledger.
+    var noiseVariance: Double { perturbation.noiseVariance }
+
+    private func recordKeyTable(capacity: Int) -> RecordKeyTable {
+        if let table = recordKeys.withLockedValue({ $0 }), table.capacity >= capacity { return table }
+        let table = perturbation.recordKeys(capacity: capacity)
+        recordKeys.withLockedValue { $0 = table }
+        return table
+    }
+}
+
+extension VariantRecord {
+    /// The variant as the disclosure ledger and the cell keys name it: `chr1:12345:A:G`
+    /// (1-based VCF position).
+    var subject: String { "\(chromosome):\(position):\(reference):\(alternate)" }
+}
