@@ -47,6 +47,9 @@ enum BeaconResponses {
     struct Summary: Encodable, Sendable {
         var exists: Bool
         var numTotalResults: Int?
+        /// Beacon v2.1's `countPrecision`: `exact`, or `imprecise` for a perturbed count (with the
+        /// details in `info.privacy`); only with `numTotalResults`.
+        var countPrecision: String?
     }
 
     /// A boolean or count response (`numTotalResults` present only for count).

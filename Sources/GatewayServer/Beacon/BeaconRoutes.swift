@@ -115,7 +115,16 @@ enum BeaconRoutes {
                 count = service.released(control.count(exact), contributors: selected, statistic: entity, subject: "")
             }
             if let restriction = selection.restriction { info["cohortRestriction"] = AnyEncodable(restriction) }
-            return try JSONResponse.answer(summaryResponse(beaconRequest, schema: schema, count: count, info: info),
+            // Counts of people are perturbed; a count of variants is exact.
+            let perturbed = entity != "g_variants" && service.perturbation.isEnabled
+            if perturbed {
+                info["privacy"] = AnyEncodable([
+                    "countPerturbation": "cell key (ABS method): a count of at least \(control.policy.minimumCellCount) moves by at most \(service.perturbation.maximumNoise), never below \(control.policy.minimumCellCount), the same way every time it is asked",
+                ])
+            }
+            var response = summaryResponse(beaconRequest, schema: schema, count: count, info: info)
+            if response.responseSummary.numTotalResults != nil { response.responseSummary.countPrecision = perturbed ? "imprecise" : "exact" }
+            return try JSONResponse.answer(response,
                                            kind: beaconRequest.beaconKind.rawValue, contributingSamples: cohort.count, context: context,
                                            alsoSuppressed: count.isSuppressed ? 1 : 0)
         } catch let error as GatewayError where error.code == .badRequest || error.code == .cohortTooSmall {
