@@ -15,17 +15,22 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         public var contributingSamples: Int?
         /// Cells shown as "<k" or withheld.
         public var suppressedCells: Int?
+        /// What the answer cost the approval's disclosure budget, in millionths (README
+        /// "Privacy"); absent when the ledger is off or the answer released nothing new.
+        public var privacyChargeMicro: Int?
 
-        public init(kind: String, contributingSamples: Int? = nil, suppressedCells: Int? = nil) {
+        public init(kind: String, contributingSamples: Int? = nil, suppressedCells: Int? = nil, privacyChargeMicro: Int? = nil) {
             self.kind = kind
             self.contributingSamples = contributingSamples
             self.suppressedCells = suppressedCells
+            self.privacyChargeMicro = privacyChargeMicro
         }
 
         enum CodingKeys: String, CodingKey {
             case kind
             case contributingSamples = "contributing_samples"
             case suppressedCells = "suppressed_cells"
+            case privacyChargeMicro = "privacy_charge_micro"
         }
     }
 
@@ -138,6 +143,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
             var inner = CanonicalJSON()
             inner.field("contributing_samples", returned.contributingSamples)
             inner.field("kind", returned.kind)
+            inner.field("privacy_charge_micro", returned.privacyChargeMicro)
             inner.field("suppressed_cells", returned.suppressedCells)
             json.raw("returned", inner.finished())
         }
@@ -159,7 +165,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         "sequence", "time", "request_id", "member", "organization", "country", "role", "certificate_fingerprint",
         "certificate_subject", "remote_address", "method", "path", "query", "approval", "policy_version", "decision",
         "reasons", "cohort_restriction", "change", "returned_kind", "contributing_samples", "suppressed_cells", "status", "bytes", "duration_us",
-        "policy_revision",
+        "policy_revision", "privacy_charge_micro",
     ]
 
     /// The record's CSV row (RFC 4180 quoting).
@@ -169,7 +175,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
             certificateSubject, remoteAddress, method, path, query, approval, policyVersion.map(String.init), decision,
             reasons.joined(separator: " "), cohortRestriction, change, returned?.kind, returned?.contributingSamples.map(String.init),
             returned?.suppressedCells.map(String.init), String(status), bytes.map(String.init), String(durationMicroseconds),
-            policyRevision,
+            policyRevision, returned?.privacyChargeMicro.map(String.init),
         ]
         return fields.map { AuditCSV.quote($0 ?? "") }.joined(separator: ",")
     }

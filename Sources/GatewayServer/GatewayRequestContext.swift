@@ -54,4 +54,6 @@ public struct RequestRecord: Sendable {
     public var query: String?
     /// A committed policy change: its summary and the version it produced.
     public var change: (summary: String, policy: PolicyIdentity)?
+    /// What the answer cost its approval's disclosure budget, in millionths (README "Privacy").
+    public var privacyChargeMicro: Int?
 }

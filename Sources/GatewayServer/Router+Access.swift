@@ -107,7 +107,8 @@ public enum JSONResponse {
         let data = try SuppressionTally.$current.withValue(tally) { try JSONEncoder.gateway.encode(value) }
         let suppressed = tally.count + alsoSuppressed
         context.record.withLockedValue {
-            $0.returned = .init(kind: kind, contributingSamples: contributingSamples, suppressedCells: suppressed)
+            $0.returned = .init(kind: kind, contributingSamples: contributingSamples, suppressedCells: suppressed,
+                                privacyChargeMicro: $0.privacyChargeMicro)
         }
         return response(ByteBuffer(bytes: data), status: .ok)
     }
