@@ -1,0 +1,128 @@
+/// One account's disclosure state (an approval's or a member's): each person's exposure and,
+/// per subject, the pools released about it. A plain value: ``plan(_:pools:personOfSample:settings:presenceCap:)``
+/// decides a request without changing anything, ``apply(_:)`` records an accepted plan, and
+/// replaying the stored plans in order rebuilds the identical state.
+///
+/// People are numbered by the caller (`personOfSample[sampleIndex]`, stable for the life of
+/// the store). A sample at or beyond `personOfSample.count`, or mapped to a negative number,
+/// counts as a person of its own (``Person/unmapped(sample:)``): never merged with anyone, so
+/// it is refused and charged as strictly as possible.
+public struct DisclosureAccount: Sendable, Equatable {
+    /// Exposure of person `p` (`p >= 0`).
+    public private(set) var exposure: [Double] = []
+    /// Exposure of samples without a person, by sample index.
+    public private(set) var unmappedExposure: [Int: Double] = [:]
+    /// The largest exposure of anyone: the spent budget.
+    public private(set) var spent: Double = 0
+    /// Per subject, the pools released about it, in release order.
+    public private(set) var subjects: [String: [ReleasedPool]] = [:]
+
+    /// An account with nothing released.
+    public init() {}
+
+    /// The exposure of `person` (0 when never charged).
+    public func exposure(of person: Person) -> Double {
+        switch person {
+        case .mapped(let number): number < exposure.count ? exposure[number] : 0
+        case .unmapped(let sample): unmappedExposure[sample] ?? 0
+        }
+    }
+
+    /// Records an accepted plan (or a stored one, on replay): its releases, then its
+    /// exposure deltas in order.
+    public mutating func apply(_ plan: AccountPlan) {
+        for (subject, released) in plan.releases { record(released, subject: subject) }
+        for delta in plan.deltas {
+            let updated: Double
+            switch delta.person {
+            case .mapped(let number):
+                if number >= exposure.count { exposure.append(contentsOf: repeatElement(0, count: number + 1 - exposure.count)) }
+                exposure[number] += delta.amount
+                updated = exposure[number]
+            case .unmapped(let sample):
+                updated = (unmappedExposure[sample] ?? 0) + delta.amount
+                unmappedExposure[sample] = updated
+            }
+            spent = Swift.max(spent, updated)
+        }
+    }
+
+    /// Adds `released` to `subject`'s pools: a pool released before only as presence and now
+    /// with counts is upgraded in place; any other repeat is ignored.
+    private mutating func record(_ released: ReleasedPool, subject: String) {
+        var pools = subjects[subject] ?? []
+        if let index = pools.firstIndex(where: { $0.pool == released.pool }) {
+            guard pools[index].presenceOnly && !released.presenceOnly else { return }
+            pools[index] = released
+        } else {
+            pools.append(released)
+        }
+        subjects[subject] = pools
+    }
+}
+
+/// A person, for exposure: a number from the caller's mapping, or a lone sample.
+public enum Person: Sendable, Hashable {
+    /// Person number `n` (`personOfSample[sample]`).
+    case mapped(Int)
+    /// A sample outside the mapping, counted as its own person.
+    case unmapped(sample: Int)
+
+    /// The person holding `sample`.
+    @inline(__always)
+    static func of(_ sample: Int, in personOfSample: [Int]) -> Person {
+        if sample < personOfSample.count, personOfSample[sample] >= 0 { return .mapped(personOfSample[sample]) }
+        return .unmapped(sample: sample)
+    }
+
+    /// The stored form: `n` for a mapped person, `-(sample + 1)` for a lone sample.
+    var stored: Int64 {
+        switch self {
+        case .mapped(let number): Int64(number)
+        case .unmapped(let sample): -Int64(sample) - 1
+        }
+    }
+
+    /// The person from its stored form.
+    init(stored: Int64) {
+        self = stored >= 0 ? .mapped(Int(stored)) : .unmapped(sample: Int(-(stored + 1)))
+    }
+}
+
+/// What one request adds to one account: the releases to record and each person's added
+/// exposure. Produced by ``DisclosureAccount/plan(_:pools:personOfSample:settings:presenceCap:)``.
+public struct AccountPlan: Sendable, Equatable {
+    /// One person's added exposure.
+    public struct Delta: Sendable, Equatable {
+        /// The person.
+        public var person: Person
+        /// The added exposure (positive).
+        public var amount: Double
+    }
+    /// The releases to record, per subject (new pools, and presence pools now given counts).
+    public var releases: [(subject: String, released: ReleasedPool)] = []
+    /// Added exposure per person, in the order people were first charged.
+    public var deltas: [Delta] = []
+    /// The largest exposure added to one person.
+    public var added: Double = 0
+    /// The account's spent budget before the request.
+    public var spentBefore: Double = 0
+    /// The account's spent budget if the plan is applied.
+    public var spentAfter: Double = 0
+
+    /// An empty plan.
+    public init() {}
+
+    public static func == (left: AccountPlan, right: AccountPlan) -> Bool {
+        left.deltas == right.deltas && left.added == right.added && left.spentBefore == right.spentBefore
+            && left.spentAfter == right.spentAfter && left.releases.count == right.releases.count
+            && zip(left.releases, right.releases).allSatisfy { $0.subject == $1.subject && $0.released == $1.released }
+    }
+}
+
+/// Why a plan was refused.
+public enum PlanRefusal: Error, Sendable, Equatable {
+    /// A new cell of `subject` holds `people` people, fewer than `minimum`;
+    /// `firstRelease` when nothing was released about the subject before.
+    case differencing(subject: String, people: Int, minimum: Int, firstRelease: Bool)
+}

@@ -1,0 +1,178 @@
+import Foundation
+import GatewayCore
+import GRDB
+import VariantStore
+
+/// The ledger's store: `privacy.sqlite` (``fileName``) in the data folder, WAL with
+/// `synchronous = NORMAL` (a commit is a write to the WAL: it survives SIGKILL of the
+/// gateway; a power loss may lose the last commits, documented in README "Privacy").
+///
+/// Append-only: `pool` (each distinct pool's samples), `charge` (one row per account per
+/// accepted request: each person's added exposure) and `release` (the pools a charge
+/// released, per subject). Triggers refuse UPDATE and DELETE. Replaying the charges in id
+/// order rebuilds every account exactly.
+struct LedgerDatabase: Sendable {
+    static let fileName = "privacy.sqlite"
+    let path: String
+    private let pool: DatabasePool
+
+    /// One account's part of an accepted request, as stored.
+    struct StoredCharge: Sendable {
+        var account: LedgerAccountKey
+        var plan: AccountPlan
+    }
+
+    /// One accepted request: the pools it registered and its charges.
+    struct Entry: Sendable {
+        var newPools: [(id: Int64, shape: PoolShape)]
+        var charges: [StoredCharge]
+    }
+
+    /// Opens (creating) the store at `path`.
+    init(path: String) throws(GatewayError) {
+        self.path = path
+        do {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            var configuration = Configuration()
+            configuration.label = "PrivacyLedger"
+            configuration.busyMode = .timeout(5)
+            configuration.prepareDatabase { db in
+                if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw GatewayError(.serviceUnavailable, "the privacy ledger \(path) cannot be opened: \(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE pool (id INTEGER PRIMARY KEY, samples BLOB NOT NULL UNIQUE);
+                CREATE TABLE charge (id INTEGER PRIMARY KEY, time TEXT NOT NULL, account TEXT NOT NULL,
+                    added REAL NOT NULL, spent REAL NOT NULL, exposure BLOB NOT NULL);
+                CREATE TABLE release (charge INTEGER NOT NULL REFERENCES charge(id), subject TEXT NOT NULL,
+                    pool INTEGER NOT NULL REFERENCES pool(id), frequency REAL NOT NULL,
+                    noise_variance REAL NOT NULL, presence_only INTEGER NOT NULL);
+                CREATE INDEX release_by_charge ON release(charge);
+                """)
+            for table in ["pool", "charge", "release"] {
+                try db.execute(sql: """
+                    CREATE TRIGGER \(table)_immutable BEFORE UPDATE ON \(table)
+                        BEGIN SELECT RAISE(ABORT, 'the privacy ledger is append-only'); END;
+                    CREATE TRIGGER \(table)_permanent BEFORE DELETE ON \(table)
+                        BEGIN SELECT RAISE(ABORT, 'the privacy ledger is append-only'); END;
+                    """)
+            }
+        }
+        return migrator
+    }
+
+    /// Writes `entries` in one transaction (group commit), in order.
+    func write(_ entries: [Entry]) async throws {
+        let time = Date().ISO8601Format()
+        try await pool.write { db in
+            let insertPool = try db.cachedStatement(sql: "INSERT INTO pool (id, samples) VALUES (?, ?)")
+            let insertCharge = try db.cachedStatement(sql: "INSERT INTO charge (time, account, added, spent, exposure) VALUES (?, ?, ?, ?, ?)")
+            let insertRelease = try db.cachedStatement(sql: """
+                INSERT INTO release (charge, subject, pool, frequency, noise_variance, presence_only) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            for entry in entries {
+                for (id, shape) in entry.newPools {
+                    try insertPool.execute(arguments: [id, Data(shape.sampleSet.serialized())])
+                }
+                for charge in entry.charges {
+                    try insertCharge.execute(arguments: [time, charge.account.rawValue, charge.plan.added, charge.plan.spentAfter,
+                                                         Self.encode(charge.plan.deltas)])
+                    let id = db.lastInsertedRowID
+                    for (subject, released) in charge.plan.releases {
+                        try insertRelease.execute(arguments: [id, subject, released.pool, released.frequency,
+                                                              released.noiseVariance, released.presenceOnly])
+                    }
+                }
+            }
+        }
+    }
+
+    /// What replaying the store gives.
+    typealias Loaded = (registry: PoolRegistry, accounts: [LedgerAccountKey: DisclosureAccount])
+
+    /// Rebuilds the registry and every account by replaying the store in order (blocking).
+    func load() throws -> Loaded { try pool.read(Self.replay) }
+
+    /// ``load()`` on GRDB's reader queue.
+    func loadAsync() async throws -> Loaded { try await pool.read(Self.replay) }
+
+    private static func replay(_ db: Database) throws -> Loaded {
+        do {
+            var registry = PoolRegistry()
+            let pools = try Row.fetchCursor(db, sql: "SELECT id, samples FROM pool ORDER BY id")
+            while let row = try pools.next() {
+                let id: Int64 = row[0]
+                let shape = PoolShape(try SampleSet(serialized: [UInt8](row[1] as Data)))
+                guard id == registry.nextID else { throw LedgerDamage("pool \(id) follows pool \(registry.nextID - 1)") }
+                registry.register(shape, id: id)
+            }
+            var releases: [Int64: [(String, ReleasedPool)]] = [:]
+            let releaseRows = try Row.fetchCursor(db, sql: "SELECT charge, subject, pool, frequency, noise_variance, presence_only FROM release ORDER BY rowid")
+            while let row = try releaseRows.next() {
+                let pool: Int64 = row[2]
+                guard pool >= 1 && pool < registry.nextID else { throw LedgerDamage("a release names pool \(pool), which is not stored") }
+                releases[row[0], default: []].append((row[1], ReleasedPool(pool: pool, frequency: row[3], noiseVariance: row[4], presenceOnly: row[5])))
+            }
+            var accounts: [LedgerAccountKey: DisclosureAccount] = [:]
+            let charges = try Row.fetchCursor(db, sql: "SELECT id, account, added, spent, exposure FROM charge ORDER BY id")
+            while let row = try charges.next() {
+                let id: Int64 = row[0], stored: String = row[1]
+                guard let key = LedgerAccountKey(stored: stored) else { throw LedgerDamage("charge \(id) names account \(stored)") }
+                var plan = AccountPlan()
+                plan.releases = (releases[id] ?? []).map { (subject: $0.0, released: $0.1) }
+                plan.deltas = try Self.decode([UInt8](row[4] as Data), charge: id)
+                accounts[key, default: DisclosureAccount()].apply(plan)
+            }
+            return (registry, accounts)
+        }
+    }
+
+    /// Each delta as 16 bytes: the person's stored number and the amount's bits (little-endian).
+    static func encode(_ deltas: [AccountPlan.Delta]) -> Data {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(deltas.count * 16)
+        for delta in deltas {
+            withUnsafeBytes(of: delta.person.stored.littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: delta.amount.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return Data(bytes)
+    }
+
+    static func decode(_ bytes: [UInt8], charge: Int64) throws -> [AccountPlan.Delta] {
+        guard bytes.count % 16 == 0 else { throw LedgerDamage("charge \(charge) has a truncated exposure record") }
+        var deltas: [AccountPlan.Delta] = []
+        deltas.reserveCapacity(bytes.count / 16)
+        var offset = 0
+        while offset < bytes.count {
+            var person: UInt64 = 0, bits: UInt64 = 0
+            for index in 0..<8 {
+                person |= UInt64(bytes[offset + index]) << UInt64(index * 8)
+                bits |= UInt64(bytes[offset + 8 + index]) << UInt64(index * 8)
+            }
+            let amount = Double(bitPattern: bits)
+            let stored = Int64(bitPattern: person)
+            guard amount.isFinite && amount >= 0, stored > -(1 << 40), stored < 1 << 40 else {
+                throw LedgerDamage("charge \(charge) has an invalid exposure record")
+            }
+            deltas.append(AccountPlan.Delta(person: Person(stored: stored), amount: amount))
+            offset += 16
+        }
+        return deltas
+    }
+}
+
+/// A stored ledger that does not replay (a damaged or foreign file).
+struct LedgerDamage: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import PrivacyLedger
-
-@Test func moduleBuilds() { #expect(String(describing: PrivacyLedgerModule.self) == "PrivacyLedgerModule") }
