@@ -1,5 +1,6 @@
 import GatewayCore
 import GatewayPolicy
+import NIOConcurrencyHelpers
 import PrivacyLedger
 import VariantStore
 

@@ -1,5 +1,6 @@
 import AuditLog
 import DisclosureControl
+import PrivacyLedger
 import Foundation
 import GatewayCore
 import GatewayPolicy
@@ -69,8 +70,18 @@ public final class GatewayServer: Sendable {
             perturbation = try CellKeyPerturbation(secret: secret, maximumNoise: configuration.privacy.noiseMaximum,
                                                    minimumCellCount: configuration.disclosure.minimumCellCount)
         }
+        var ledger: DisclosureLedger?
+        if configuration.privacy.enabled {
+            let privacy = configuration.privacy
+            ledger = try DisclosureLedger(
+                path: configuration.dataDirectory + "/" + DisclosureLedger.fileName,
+                settings: PrivacySettings(enabled: true, approvalBudget: privacy.approvalBudget, memberBudget: privacy.memberBudget,
+                                          minimumDifferencePeople: privacy.minimumDifferencePeople,
+                                          minimumCellCount: configuration.disclosure.minimumCellCount))
+        }
         self.queries = VariantQueryService(store: store, disclosure: DisclosureControl(policy: configuration.disclosure),
-                                           qcThresholds: configuration.qcThresholds, perturbation: perturbation)
+                                           qcThresholds: configuration.qcThresholds, perturbation: perturbation,
+                                           ledger: ledger, privacy: configuration.privacy)
         let signer = try AuditSigner(privateKeyPath: configuration.audit.signingKeyPath)
         var auditSettings = AuditLog.Settings()
         auditSettings.checkpointEveryRecords = configuration.audit.checkpointEveryRecords
@@ -97,7 +108,7 @@ public final class GatewayServer: Sendable {
             logger: logger,
             routeMethods: routeMethods
         ))
-        InfoRoutes.register(on: router)
+        InfoRoutes.register(on: router, accounting: queries.accounting)
         BeaconRoutes.register(on: router, service: queries)
         AggregateRoutes.register(on: router, service: queries)
         AdminRoutes.register(on: router, policy: policy, queries: queries, audit: audit)

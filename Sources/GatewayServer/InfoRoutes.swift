@@ -3,13 +3,14 @@ import GatewayCore
 import GatewayPolicy
 import GatewayTLS
 import Hummingbird
+import PrivacyLedger
 
 /// `/api/info` (Beacon v2 info), `/api/service-info` (GA4GH service-info), `/api/whoami`.
 enum InfoRoutes {
     static let beaconID = "jp.genomegate.beacon"
     static let apiVersion = "v2.0.0"
 
-    static func register(on router: Router<GatewayRequestContext>) {
+    static func register(on router: Router<GatewayRequestContext>, accounting: DisclosureAccounting) {
         let info = JSONResponse.Prepared(beaconInfo), service = JSONResponse.Prepared(serviceInfo)
         router.get("/api/info", access: .serviceInformation) { _, _ in try info.response() }
         router.get("/api/service-info", access: .serviceInformation) { _, _ in try service.response() }
@@ -18,7 +19,9 @@ enum InfoRoutes {
             guard let connection = context.connection, let policy = context.policy else {
                 throw GatewayError(.noPeerIdentity, "the connection has no verified client certificate")
             }
-            return try JSONResponse.make(WhoAmI(member: member, connection: connection, policy: policy, time: context.arrival))
+            var whoami = WhoAmI(member: member, connection: connection, policy: policy, time: context.arrival)
+            whoami.privacy = PrivacyView(member: member, policy: policy, accounting: accounting)
+            return try JSONResponse.make(whoami)
         }
     }
 
@@ -103,6 +106,8 @@ enum InfoRoutes {
         var policyVersion: Int
         var certificate: CertificateView
         var tls: TLSView
+        /// What remains of the disclosure budgets (researchers, with the ledger on).
+        var privacy: PrivacyView?
 
         init(member: Member, connection: TLSConnectionInfo, policy: PolicySnapshot, time: Date) {
             let organization = policy.state.organizations[member.organization]
@@ -122,6 +127,32 @@ enum InfoRoutes {
                                                notAfter: peer.notAfter, country: peer.country)
             self.tls = TLSView(version: connection.protocolVersion, cipherSuite: connection.cipherSuite,
                                sessionResumed: connection.sessionResumed)
+        }
+    }
+}
+
+/// `privacy` in `/api/whoami`: each budget, what is spent and what remains (README "Privacy").
+struct PrivacyView: Encodable {
+    struct Budget: Encodable {
+        var approval: String?
+        var budget: Double
+        var spent: Double
+        var remaining: Double
+    }
+    var member: Budget
+    var approvals: [Budget]
+    var howToRaise = "the committee secretariat raises an approval's budget (POST /api/admin/approvals/{id}/privacy-budget, with the committee's reason)"
+
+    init?(member: Member, policy: PolicySnapshot, accounting: DisclosureAccounting) {
+        guard accounting.ledger != nil, member.role == .researcher else { return nil }
+        let approvals = policy.approvals(of: member.id)
+        let memberBudget = accounting.budgets(member: member.id, approval: nil, policy: policy).member
+        let memberStatus = accounting.status(.member(member.id), budget: memberBudget)
+        self.member = Budget(approval: nil, budget: memberBudget, spent: memberStatus.spent, remaining: memberStatus.remaining)
+        self.approvals = approvals.map { approval in
+            let budget = accounting.budgets(member: member.id, approval: approval.id, policy: policy).approval
+            let status = accounting.status(.approval(approval.id), budget: budget)
+            return Budget(approval: approval.id, budget: budget, spent: status.spent, remaining: status.remaining)
         }
     }
 }

@@ -70,7 +70,10 @@ enum AggregateRoutes {
         let strata = stratified ? catalog.strata(in: cohort) : [(cancerType: "", tissue: Tissue.tumour, samples: cohort)]
         var answers: [VariantFrequencies] = []
         var truncated = false
-        for variant in try await service.shownVariants(query, in: selection) {
+        var releases = AnswerReleases(noiseVariance: service.noiseVariance)
+        let listed = try await service.listedVariants(query, in: selection)
+        for variant in listed.hidden { releases.presence(variant.subject, in: cohort) }
+        for variant in listed.shown {
             guard answers.count < VariantQueryService.maximumVariantsPerAnswer else { truncated = true; break }
             let rows = strata.map { stratum -> [Int] in
                 let counts = variant.genotypes.counts(in: stratum.samples)
@@ -102,6 +105,11 @@ enum AggregateRoutes {
                     alleleFrequency: control.frequency(alleleCount: cells[2], alleleNumber: cells[4]), homozygous: cells[3])
             }
             let totals = releasedCells(protected.totals, over: cohort)
+            var pools = [(samples: cohort, frequency: AnswerReleases.frequency(totals[2].value, totals[4].value))]
+            for (index, stratum) in shownStrata.enumerated() where stratified && !protected.suppressedStrata.contains(index) {
+                pools.append((strata[index].samples, AnswerReleases.frequency(stratum.alleleCount?.value, stratum.alleleNumber?.value)))
+            }
+            releases.counts(subject, pools: pools)
             answers.append(VariantFrequencies(
                 referenceName: variant.chromosome, start: variant.position - 1, referenceBases: variant.reference,
                 alternateBases: variant.alternate, variantType: variant.variantType.beaconName, filter: (variant.filters ?? ["."]).joined(separator: ";"),
@@ -109,6 +117,7 @@ enum AggregateRoutes {
                               alleleFrequency: control.frequency(alleleCount: totals[2], alleleNumber: totals[4]), homozygous: totals[3]),
                 strata: shownStrata))
         }
+        try await service.accounting.charge(releases.subjects, grant: grant, catalog: catalog, context: context)
         return try JSONResponse.answer(FrequencyAnswer(
             cohortSamples: control.count(cohort.count), cohortRestriction: selection.restriction,
             variants: answers, truncated: truncated, disclosure: disclosureNote(control)),
@@ -194,6 +203,9 @@ enum AggregateRoutes {
                 mappingRate: summary(\.mappingRate), duplicateRate: summary(\.duplicateRate),
                 meanInsertSize: summary(\.meanInsertSize), meanDepth: summary(\.meanDepth)))
         }
+        var releases = AnswerReleases(noiseVariance: 0)
+        releases.composition("cohort-summary", pools: [cohort] + strata.indices.filter { stratified && !protected.suppressedStrata.contains($0) }.map { strata[$0].samples })
+        try await service.accounting.charge(releases.subjects, grant: grant, catalog: catalog, context: context)
         let participants = catalog.participantCount(in: cohort)
         let paired = cohort.count - participants  // cases with both samples in the cohort
         let participantsShown = control.isShowable(paired) ? control.count(participants) : .suppressed(threshold: k)

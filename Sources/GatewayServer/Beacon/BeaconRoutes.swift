@@ -90,6 +90,7 @@ enum BeaconRoutes {
             ]
             let schema: BeaconResponses.SchemaReference
             var count: DisclosedCount
+            var releases = AnswerReleases(noiseVariance: service.noiseVariance)
             // The same floor on every data endpoint: no answer about a cohort below the minimum size.
             guard control.admitsCohort(size: cohort.count) else { throw cohortTooSmall(control) }
             switch entity {
@@ -98,22 +99,33 @@ enum BeaconRoutes {
                 guard let query = beaconRequest.variant else {
                     throw GatewayError(.badRequest, "g_variants needs referenceName and start (and alternateBases, or an end)")
                 }
-                count = .value(try await service.shownVariants(query, in: selection).count)
+                let listed = try await service.listedVariants(query, in: selection)
+                for variant in listed.shown + listed.hidden { releases.presence(variant.subject, in: cohort) }
+                count = .value(listed.shown.count)
             default:
                 schema = entity == "individuals" ? BeaconResponses.individualSchema : BeaconResponses.biosampleSchema
                 var selected = cohort
                 if let query = beaconRequest.variant {
                     var carriers = SampleSet(capacity: catalog.capacity)
-                    for variant in try await service.shownVariants(query, in: selection) {
-                        if let carrying = variant.genotypes.copies.first { carriers.formUnion(carrying) }
+                    let listed = try await service.listedVariants(query, in: selection)
+                    for variant in listed.shown {
+                        guard let carrying = variant.genotypes.copies.first else { continue }
+                        carriers.formUnion(carrying)
+                        // The count of carriers tells about each variant in it as its own count would.
+                        let counts = variant.genotypes.counts(in: cohort)
+                        releases.counts(variant.subject, pools: [(cohort, AnswerReleases.frequency(counts.alleleCount, counts.alleleNumber))])
                     }
+                    for variant in listed.hidden { releases.presence(variant.subject, in: cohort) }
                     selected = cohort.intersection(carriers)
+                } else {
+                    releases.composition("cohort", pools: [cohort])
                 }
                 let exact = entity == "individuals" ? catalog.participantCount(in: selected) : selected.count
                 // A count of people is perturbed by its cell key, the samples it counts, alone: however
                 // the question is phrased, the same samples get the same noise (README "Privacy").
                 count = service.released(control.count(exact), contributors: selected, statistic: entity, subject: "")
             }
+            try await service.accounting.charge(releases.subjects, grant: grant, catalog: catalog, context: context)
             if let restriction = selection.restriction { info["cohortRestriction"] = AnyEncodable(restriction) }
             // Counts of people are perturbed; a count of variants is exact.
             let perturbed = entity != "g_variants" && service.perturbation.isEnabled

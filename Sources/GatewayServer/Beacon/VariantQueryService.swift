@@ -3,6 +3,7 @@ import Foundation
 import GatewayCore
 import GatewayPolicy
 import NIOConcurrencyHelpers
+import PrivacyLedger
 import VariantStore
 
 /// Answers aggregate questions from the variant store, through disclosure control.
@@ -17,6 +18,8 @@ public final class VariantQueryService: Sendable {
     let qcThresholds: QCThresholds
     /// Cell-key noise on released counts of people (README "Privacy").
     let perturbation: CellKeyPerturbation
+    /// The disclosure ledger every answer is charged to before it is built (README "Privacy").
+    let accounting: DisclosureAccounting
     /// The perturbation's record keys for the catalogue's capacity, computed once per capacity.
     let recordKeys = NIOLockedValueBox<RecordKeyTable?>(nil)
     private let catalog = NIOLockedValueBox<CohortCatalog?>(nil)
@@ -34,7 +37,8 @@ public final class VariantQueryService: Sendable {
     static let maximumVariantsPerAnswer = 1000
 
     public init(store: VariantDatabase, disclosure: DisclosureControl, qcThresholds: QCThresholds = .standard,
-                perturbation: CellKeyPerturbation? = nil) {
+                perturbation: CellKeyPerturbation? = nil, ledger: DisclosureLedger? = nil, privacy: GatewayConfiguration.Privacy = .init()) {
+        self.accounting = DisclosureAccounting(ledger: ledger, settings: privacy)
         self.store = store
         self.disclosure = disclosure
         self.qcThresholds = qcThresholds
@@ -104,11 +108,24 @@ public final class VariantQueryService: Sendable {
     /// people (participants, not samples: a tumour and its normal are one person) of the
     /// selection's cohort. Every endpoint counts from these only.
     func shownVariants(_ query: VariantQuery, in selection: Selection) async throws(GatewayError) -> [VariantRecord] {
+        try await listedVariants(query, in: selection).shown
+    }
+
+    /// The variants answering `query`, split into those an answer may use (``shownVariants(_:in:)``)
+    /// and those it leaves out because fewer than k people of the cohort carry them. Leaving one
+    /// out still says something (README "Privacy"), so the ledger is charged for both.
+    func listedVariants(_ query: VariantQuery, in selection: Selection) async throws(GatewayError) -> (shown: [VariantRecord], hidden: [VariantRecord]) {
         let k = disclosure.policy.minimumCellCount
-        return try await matchingVariants(query).filter { variant in
-            guard let carrying = variant.genotypes.copies.first else { return false }
-            return selection.catalog.hasParticipants(atLeast: k, among: carrying, within: selection.cohort)
+        var shown: [VariantRecord] = [], hidden: [VariantRecord] = []
+        for variant in try await matchingVariants(query) {
+            if let carrying = variant.genotypes.copies.first,
+               selection.catalog.hasParticipants(atLeast: k, among: carrying, within: selection.cohort) {
+                shown.append(variant)
+            } else {
+                hidden.append(variant)
+            }
         }
+        return (shown, hidden)
     }
 
     /// The store's datasets.

@@ -1,0 +1,38 @@
+import PrivacyLedger
+import VariantStore
+
+/// What one answer releases, subject by subject, as the disclosure ledger is charged for it
+/// (README "Privacy"): exact (perturbed) counts over pools of samples, or only whether a
+/// variant is listed.
+struct AnswerReleases: Sendable {
+    private(set) var subjects: [SubjectRelease] = []
+    let noiseVariance: Double
+
+    init(noiseVariance: Double) { self.noiseVariance = noiseVariance }
+
+    /// Counts or frequencies of `subject` over each pool, with the frequency each pool shows.
+    mutating func counts(_ subject: String, pools: [(samples: SampleSet, frequency: Double)]) {
+        guard !pools.isEmpty else { return }
+        subjects.append(SubjectRelease(subject: subject, pools: pools.map {
+            PoolRelease(samples: $0.samples, frequency: $0.frequency, noiseVariance: noiseVariance)
+        }))
+    }
+
+    /// Whether `subject` is listed (at least k carriers) in `cohort`, and nothing more.
+    mutating func presence(_ subject: String, in cohort: SampleSet) {
+        subjects.append(SubjectRelease(subject: subject, pools: [PoolRelease(samples: cohort, frequency: 0, noiseVariance: 0, presenceOnly: true)]))
+    }
+
+    /// The cohort's composition (sample counts by stratum): charged like a common variant, so
+    /// that the partition rule still refuses two compositions a few people apart.
+    mutating func composition(_ subject: String, pools: [SampleSet]) {
+        counts(subject, pools: pools.map { ($0, 0.5) })
+    }
+
+    /// The frequency a released allele count shows over an allele number (the worst case, 0,
+    /// when either is hidden).
+    static func frequency(_ alleleCount: Int?, _ alleleNumber: Int?) -> Double {
+        guard let count = alleleCount, let number = alleleNumber, number > 0 else { return 0 }
+        return Double(count) / Double(number)
+    }
+}
