@@ -8,16 +8,18 @@ extension GatewayConfigurationFile {
         public var memberBudget: Double?
         public var minimumDifferencePeople: Int?
         public var noiseMaximum: Int?
+        public var rareFrequency: Double?
         enum CodingKeys: String, CodingKey {
             case enabled
             case approvalBudget = "approval_budget"
             case memberBudget = "member_budget"
             case minimumDifferencePeople = "minimum_difference_people"
             case noiseMaximum = "noise_maximum"
+            case rareFrequency = "rare_frequency"
         }
         public init() {}
 
-        static let keys: Set<String> = ["enabled", "approval_budget", "member_budget", "minimum_difference_people", "noise_maximum"]
+        static let keys: Set<String> = ["enabled", "approval_budget", "member_budget", "minimum_difference_people", "noise_maximum", "rare_frequency"]
 
         /// The privacy settings, each key range-checked; keys not set keep their defaults.
         func resolve() throws(GatewayError) -> GatewayConfiguration.Privacy {
@@ -44,6 +46,12 @@ extension GatewayConfigurationFile {
                 }
                 privacy.noiseMaximum = value
             }
+            if let value = rareFrequency {
+                guard value >= 0, value <= 0.5 else {
+                    throw GatewayError(.invalidConfiguration, "privacy.rare_frequency \(value) is not between 0 and 0.5 (0: every listed allele's count is shown)")
+                }
+                privacy.rareFrequency = value
+            }
             return privacy
         }
     }
@@ -65,6 +73,9 @@ extension GatewayConfiguration {
         public var minimumDifferencePeople = 5
         /// Released counts move by at most this much (cell-key perturbation); 0 leaves them exact.
         public var noiseMaximum = 2
+        /// An allele whose count in the cohort is below this share of the allele number is shown
+        /// as rare ("<R" counts, no frequency) instead of by its count; 0 shows every count.
+        public var rareFrequency = 0.01
 
         public init() {}
     }

@@ -47,6 +47,8 @@ struct PrivacyConfigurationTests {
         ("minimum_difference_people: 1001", "privacy.minimum_difference_people"),
         ("noise_maximum: -1", "privacy.noise_maximum"),
         ("noise_maximum: 21", "privacy.noise_maximum"),
+        ("rare_frequency: -0.01", "privacy.rare_frequency"),
+        ("rare_frequency: 0.6", "privacy.rare_frequency"),
         ("enabled: maybe", "privacy"),
         ("budget: 1", "privacy.budget"),
     ])

@@ -107,6 +107,7 @@ extension GatewayConfiguration.Privacy {
         var privacy = Self()
         privacy.enabled = false
         privacy.noiseMaximum = 0
+        privacy.rareFrequency = 0
         return privacy
     }
 }

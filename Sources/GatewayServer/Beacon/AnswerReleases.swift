@@ -18,8 +18,16 @@ struct AnswerReleases: Sendable {
         }))
     }
 
-    /// Whether `subject` is listed (at least k carriers) in `cohort`, and nothing more.
-    mutating func presence(_ subject: String, in cohort: SampleSet) {
+    /// Whether `variant` is listed in `selection`'s cohort (at least k carriers) or left out,
+    /// and nothing more: charged what that outcome told about a carrier.
+    mutating func listing(_ variant: VariantRecord, listed: Bool, in selection: VariantQueryService.Selection, minimumCount k: Int) {
+        let carriers = variant.genotypes.copies.first.map { selection.catalog.participantCount(in: $0.intersection(selection.cohort)) } ?? 0
+        threshold(variant.subject, in: selection.cohort, charge: MembershipSignal.threshold(count: carriers, threshold: k, above: listed))
+    }
+
+    /// A threshold decision about `subject` in `cohort` (listed, or shown as rare), charged
+    /// `charge` per person: what the outcome actually told (``MembershipSignal/threshold(count:threshold:shift:above:)``).
+    mutating func threshold(_ subject: String, in cohort: SampleSet, charge: Double) {
         subjects.append(SubjectRelease(subject: subject, pools: [PoolRelease(samples: cohort, frequency: 0, noiseVariance: 0, presenceOnly: true)]))
     }
 
