@@ -140,6 +140,18 @@ struct DisclosureLedgerTests {
         }
     }
 
+    @Test("an account named twice is charged once, against the smaller budget")
+    func accountNamedTwice() async throws {
+        let ledger = try DisclosureLedger(path: temporaryLedgerPath("twice"), settings: PrivacySettings())
+        let people = Self.fixture.personOfSample
+        let charge = try await ledger.charge(Self.request(0..<1), accounts: [(Self.approval, 1), (Self.approval, 0.5)], personOfSample: people)
+        #expect(charge.accounts.count == 1 && charge.accounts[0].budget == 0.5)
+        #expect(ledger.spent(Self.approval) == Self.perSubject)
+        await #expect(throws: GatewayError.self) {
+            try await ledger.charge(Self.request(1..<2), accounts: [(Self.approval, 1), (Self.approval, 0.003)], personOfSample: people)
+        }
+    }
+
     @Test("a disabled ledger charges nothing and writes nothing")
     func disabled() async throws {
         let path = temporaryLedgerPath("disabled")
