@@ -29,6 +29,7 @@ struct CellPartition {
         }
         for word in words { total &+= word.nonzeroBitCount }
         guard total > 0 else { words = []; return }
+        words.reserveCapacity(width * (pools.count + 1))
         sizes = [total]
         smallestPool = [-1]
         marked = [false]

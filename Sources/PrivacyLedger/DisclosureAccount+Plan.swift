@@ -20,28 +20,29 @@ extension DisclosureAccount {
         var plan = AccountPlan()
         plan.spentBefore = spent
         var accumulator = DeltaAccumulator()
+        var seen: [Int] = []
         for (subject, requested) in request.subjects {
             let old = subjects[subject] ?? []
             var entries = old
             var shapes: [PoolShape] = []
-            var countsAdded: Set<Int> = []
+            var countsAdded = [Bool](repeating: false, count: old.count)
             for released in requested {
                 if let index = entries.firstIndex(where: { $0.pool == released.id }) {
                     guard entries[index].presenceOnly && !released.released.presenceOnly else { continue }
                     entries[index] = released.released
-                    countsAdded.insert(index)
+                    countsAdded[index] = true
                 } else {
                     if shapes.isEmpty { shapes = old.map { pools.shape($0.pool) } }
                     entries.append(released.released)
                     shapes.append(released.shape)
-                    if !released.released.presenceOnly { countsAdded.insert(entries.count - 1) }
+                    countsAdded.append(!released.released.presenceOnly)
                 }
                 plan.releases.append((subject, released.released))
             }
-            guard entries.count > old.count || !countsAdded.isEmpty else { continue }
+            guard entries.count > old.count || countsAdded.contains(true) else { continue }
             if shapes.isEmpty { shapes = old.map { pools.shape($0.pool) } }
             let width = shapes.reduce(0) { Swift.max($0, $1.words.count) }
-            let cells = CellPartition(pools: shapes, width: width, isMarked: { countsAdded.contains($0) })
+            let cells = CellPartition(pools: shapes, width: width, isMarked: { countsAdded[$0] })
             let before = old.isEmpty ? nil : CellPartition(pools: Array(shapes[0..<old.count]), width: width, isMarked: { !old[$0].presenceOnly })
             for cell in 0..<cells.count {
                 var oldCell = -1
@@ -57,7 +58,9 @@ extension DisclosureAccount {
                     // Already answered about exactly these samples: free unless counts are new here.
                     guard cells.marked[cell] && !before!.marked[oldCell] else { continue }
                 } else {
-                    let people = cells.people(in: cell, personOfSample: personOfSample, upTo: settings.minimumDifferencePeople)
+                    let people = personOfSample.withUnsafeBufferPointer { map in
+                        cells.people(in: cell, personOfSample: map, upTo: settings.minimumDifferencePeople, seen: &seen)
+                    }
                     if people < settings.minimumDifferencePeople {
                         return .failure(.differencing(subject: subject, people: people, minimum: settings.minimumDifferencePeople, firstRelease: old.isEmpty))
                     }
@@ -66,7 +69,7 @@ extension DisclosureAccount {
                 var charge = MembershipSignal.charge(frequency: pool.frequency, cellSamples: cells.sizes[cell], noiseVariance: pool.noiseVariance)
                 if pool.presenceOnly { charge = Swift.min(charge, presenceCap) }
                 guard charge > 0 else { continue }
-                cells.forEachMember(of: cell) { sample in accumulator.add(charge, to: sample, personOfSample: personOfSample) }
+                accumulator.add(charge, toEverySampleOf: cell, in: cells, personOfSample: personOfSample)
             }
         }
         plan.deltas = accumulator.deltas()
@@ -81,9 +84,9 @@ extension DisclosureAccount {
 }
 
 extension CellPartition {
-    /// The number of distinct people in `cell`, counting at most `limit`.
-    func people(in cell: Int, personOfSample: [Int], upTo limit: Int) -> Int {
-        var seen: [Int64] = []
+    /// The number of distinct people in `cell`, counting at most `limit`; `seen` is scratch.
+    func people(in cell: Int, personOfSample: UnsafeBufferPointer<Int>, upTo limit: Int, seen: inout [Int]) -> Int {
+        seen.removeAll(keepingCapacity: true)
         forEachMember(of: cell, while: { sample in
             let person = Person.of(sample, in: personOfSample).stored
             if !seen.contains(person) { seen.append(person) }
@@ -93,33 +96,53 @@ extension CellPartition {
     }
 }
 
-/// Sums one request's charges per person.
+/// Sums one request's charges per person: a dense array for mapped people (sized to the
+/// mapping on first use) and a dictionary for lone samples. Deltas come out in increasing
+/// person number, then lone samples in increasing sample order.
 struct DeltaAccumulator {
     private var mapped: [Double] = []
-    private var order: [Person] = []
     private var unmapped: [Int: Double] = [:]
 
-    @inline(__always)
-    mutating func add(_ amount: Double, to sample: Int, personOfSample: [Int]) {
-        switch Person.of(sample, in: personOfSample) {
-        case .mapped(let number):
-            if number >= mapped.count {
-                mapped.append(contentsOf: repeatElement(0, count: Swift.max(number + 1, personOfSample.count) - mapped.count))
+    /// Adds `amount` for every sample of `cell`.
+    mutating func add(_ amount: Double, toEverySampleOf cell: Int, in cells: CellPartition, personOfSample: [Int]) {
+        if mapped.isEmpty { mapped = [Double](repeating: 0, count: personOfSample.count) }
+        var lone: [Int] = []
+        let width = cells.width, base = cell * width
+        personOfSample.withUnsafeBufferPointer { map in
+            cells.words.withUnsafeBufferPointer { bits in
+                mapped.withUnsafeMutableBufferPointer { dense in
+                    for index in 0..<width {
+                        var remaining = bits[base + index]
+                        while remaining != 0 {
+                            let sample = index << 6 | remaining.trailingZeroBitCount
+                            remaining &= remaining &- 1
+                            let person = Person.of(sample, in: map).stored
+                            if person >= 0 && person < dense.count { dense[person] += amount } else { lone.append(person) }
+                        }
+                    }
+                }
             }
-            if mapped[number] == 0 { order.append(.mapped(number)) }
-            mapped[number] += amount
-        case .unmapped(let sample):
-            if unmapped[sample] == nil { order.append(.unmapped(sample: sample)) }
-            unmapped[sample, default: 0] += amount
+        }
+        for person in lone {
+            if person >= 0 {
+                mapped.append(contentsOf: repeatElement(0, count: Swift.max(0, person + 1 - mapped.count)))
+                mapped[person] += amount
+            } else {
+                unmapped[person, default: 0] += amount
+            }
         }
     }
 
     func deltas() -> [AccountPlan.Delta] {
-        order.map { person in
-            switch person {
-            case .mapped(let number): AccountPlan.Delta(person: person, amount: mapped[number])
-            case .unmapped(let sample): AccountPlan.Delta(person: person, amount: unmapped[sample] ?? 0)
+        var deltas: [AccountPlan.Delta] = []
+        mapped.withUnsafeBufferPointer { dense in
+            for person in dense.indices where dense[person] != 0 {
+                deltas.append(AccountPlan.Delta(person: Person(stored: person), amount: dense[person]))
             }
         }
+        for person in unmapped.keys.sorted(by: >) {
+            deltas.append(AccountPlan.Delta(person: Person(stored: person), amount: unmapped[person]!))
+        }
+        return deltas
     }
 }

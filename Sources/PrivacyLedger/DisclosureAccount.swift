@@ -22,10 +22,8 @@ public struct DisclosureAccount: Sendable, Equatable {
 
     /// The exposure of `person` (0 when never charged).
     public func exposure(of person: Person) -> Double {
-        switch person {
-        case .mapped(let number): number < exposure.count ? exposure[number] : 0
-        case .unmapped(let sample): unmappedExposure[sample] ?? 0
-        }
+        let number = person.stored
+        return number >= 0 ? (number < exposure.count ? exposure[number] : 0) : unmappedExposure[-number - 1] ?? 0
     }
 
     /// Records an accepted plan (or a stored one, on replay): its releases, then its
@@ -33,15 +31,15 @@ public struct DisclosureAccount: Sendable, Equatable {
     public mutating func apply(_ plan: AccountPlan) {
         for (subject, released) in plan.releases { record(released, subject: subject) }
         for delta in plan.deltas {
+            let number = delta.person.stored
             let updated: Double
-            switch delta.person {
-            case .mapped(let number):
+            if number >= 0 {
                 if number >= exposure.count { exposure.append(contentsOf: repeatElement(0, count: number + 1 - exposure.count)) }
                 exposure[number] += delta.amount
                 updated = exposure[number]
-            case .unmapped(let sample):
-                updated = (unmappedExposure[sample] ?? 0) + delta.amount
-                unmappedExposure[sample] = updated
+            } else {
+                updated = (unmappedExposure[-number - 1] ?? 0) + delta.amount
+                unmappedExposure[-number - 1] = updated
             }
             spent = Swift.max(spent, updated)
         }
@@ -50,43 +48,43 @@ public struct DisclosureAccount: Sendable, Equatable {
     /// Adds `released` to `subject`'s pools: a pool released before only as presence and now
     /// with counts is upgraded in place; any other repeat is ignored.
     private mutating func record(_ released: ReleasedPool, subject: String) {
-        var pools = subjects[subject] ?? []
-        if let index = pools.firstIndex(where: { $0.pool == released.pool }) {
-            guard pools[index].presenceOnly && !released.presenceOnly else { return }
-            pools[index] = released
+        // Mutated in place (no copy of the subject's list).
+        if let index = subjects[subject]?.firstIndex(where: { $0.pool == released.pool }) {
+            guard subjects[subject]![index].presenceOnly && !released.presenceOnly else { return }
+            subjects[subject]![index] = released
         } else {
-            pools.append(released)
+            subjects[subject, default: []].append(released)
         }
-        subjects[subject] = pools
     }
 }
 
-/// A person, for exposure: a number from the caller's mapping, or a lone sample.
-public enum Person: Sendable, Hashable {
-    /// Person number `n` (`personOfSample[sample]`).
-    case mapped(Int)
-    /// A sample outside the mapping, counted as its own person.
-    case unmapped(sample: Int)
+/// A person, for exposure: a number from the caller's mapping (`personOfSample[sample]`), or a
+/// sample outside the mapping counted as its own person.
+public struct Person: Sendable, Hashable, CustomStringConvertible {
+    /// `n >= 0` for person number `n`; `-(sample + 1)` for a lone sample (also the stored form).
+    public let stored: Int
 
-    /// The person holding `sample`.
-    @inline(__always)
-    static func of(_ sample: Int, in personOfSample: [Int]) -> Person {
-        if sample < personOfSample.count, personOfSample[sample] >= 0 { return .mapped(personOfSample[sample]) }
-        return .unmapped(sample: sample)
-    }
-
-    /// The stored form: `n` for a mapped person, `-(sample + 1)` for a lone sample.
-    var stored: Int64 {
-        switch self {
-        case .mapped(let number): Int64(number)
-        case .unmapped(let sample): -Int64(sample) - 1
-        }
-    }
+    /// Person number `number` (`>= 0`).
+    public static func mapped(_ number: Int) -> Person { Person(stored: number) }
+    /// Sample `sample` outside the mapping, as its own person.
+    public static func unmapped(sample: Int) -> Person { Person(stored: -sample - 1) }
 
     /// The person from its stored form.
-    init(stored: Int64) {
-        self = stored >= 0 ? .mapped(Int(stored)) : .unmapped(sample: Int(-(stored + 1)))
+    public init(stored: Int) { self.stored = stored }
+
+    /// The person holding `sample`: its mapped number, or the sample itself when it is beyond
+    /// the mapping or mapped to a negative number.
+    @inline(__always)
+    static func of(_ sample: Int, in personOfSample: UnsafeBufferPointer<Int>) -> Person {
+        if sample < personOfSample.count {
+            let number = personOfSample[sample]
+            if number >= 0 { return Person(stored: number) }
+        }
+        return Person(stored: -sample - 1)
     }
+
+    /// `person N` or `sample N`.
+    public var description: String { stored >= 0 ? "person \(stored)" : "sample \(-(stored + 1))" }
 }
 
 /// What one request adds to one account: the releases to record and each person's added
@@ -101,7 +99,7 @@ public struct AccountPlan: Sendable, Equatable {
     }
     /// The releases to record, per subject (new pools, and presence pools now given counts).
     public var releases: [(subject: String, released: ReleasedPool)] = []
-    /// Added exposure per person, in the order people were first charged.
+    /// Added exposure per person (increasing person number, then lone samples by sample).
     public var deltas: [Delta] = []
     /// The largest exposure added to one person.
     public var added: Double = 0
@@ -113,6 +111,7 @@ public struct AccountPlan: Sendable, Equatable {
     /// An empty plan.
     public init() {}
 
+    /// Plans are equal when they record the same releases and deltas with the same figures.
     public static func == (left: AccountPlan, right: AccountPlan) -> Bool {
         left.deltas == right.deltas && left.added == right.added && left.spentBefore == right.spentBefore
             && left.spentAfter == right.spentAfter && left.releases.count == right.releases.count

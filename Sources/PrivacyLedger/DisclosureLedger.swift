@@ -5,11 +5,14 @@ import Synchronization
 /// The disclosure ledger service: every account's state in memory, every accepted charge
 /// committed to `privacy.sqlite` before ``charge(_:accounts:personOfSample:)`` returns.
 ///
-/// Concurrency: deciding and recording a request happen under one lock (microseconds), so two
+/// Concurrency: deciding and recording a request happen under one lock, so two
 /// concurrent requests on one account can never both pass the budget: the second is decided
 /// against the first's exposure. Commits happen on GRDB's writer queue (never on the caller's
 /// thread), in decision order, with every request that arrives while a commit is running
 /// grouped into the next transaction. A request returns only once its charge is committed.
+/// The lock is held while deciding: about 10-20 µs per new subject and account over 2,000
+/// samples with 17 pools (release build), nothing for subjects released before; a request
+/// releasing 100 new subjects holds it for a few milliseconds.
 ///
 /// Fail closed: if a commit fails, that request and every request decided after it fail with
 /// `service_unavailable`, charges are refused until the state is rebuilt from the store
@@ -71,7 +74,8 @@ public final class DisclosureLedger: Sendable {
     public var poolCount: Int { state.withLock { $0.registry.count } }
 
     /// Charges `releases` (one request, as one unit) to every account in `accounts`, each
-    /// against its budget: decides all accounts first (differencing, then budget), and only if
+    /// against its budget (an account named twice counts once, with the smaller budget):
+    /// decides all accounts first (differencing, then budget), and only if
     /// every one accepts commits the charge durably and applies it; otherwise nothing changes.
     ///
     /// Throws `differencing_refused` (naming the subject and how many people the cohort
@@ -108,6 +112,19 @@ public final class DisclosureLedger: Sendable {
     private func decide(_ releases: [SubjectRelease], accounts: [(key: LedgerAccountKey, budget: Double)],
                         personOfSample: [Int], state: inout State) -> Result<(charge: LedgerCharge, entry: LedgerDatabase.Entry?), GatewayError> {
         if let failure = state.failure { return .failure(failure) }
+        // One account named twice is decided once, against the smaller budget.
+        var accounts = accounts
+        if Set(accounts.map(\.key)).count < accounts.count {
+            var unique: [(key: LedgerAccountKey, budget: Double)] = []
+            for account in accounts {
+                if let index = unique.firstIndex(where: { $0.key == account.key }) {
+                    unique[index].budget = Swift.min(unique[index].budget, account.budget)
+                } else {
+                    unique.append(account)
+                }
+            }
+            accounts = unique
+        }
         guard settings.enabled else {
             let parts = accounts.map { account in
                 let spent = state.accounts[account.key]?.spent ?? 0

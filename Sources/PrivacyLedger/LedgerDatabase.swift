@@ -137,35 +137,68 @@ struct LedgerDatabase: Sendable {
         }
     }
 
-    /// Each delta as 16 bytes: the person's stored number and the amount's bits (little-endian).
+    /// The deltas, in order, each as a varint `zigzag(person - previous person) << 1 | same`
+    /// followed, unless `same` (the amount equals the previous one), by the amount's 8 bytes
+    /// (little-endian IEEE bits). People charged alike in one cell cost 1-2 bytes each.
     static func encode(_ deltas: [AccountPlan.Delta]) -> Data {
         var bytes = [UInt8]()
-        bytes.reserveCapacity(deltas.count * 16)
+        bytes.reserveCapacity(deltas.count * 2 + 16)
+        var previousPerson = 0
+        var previousBits: UInt64? = nil
         for delta in deltas {
-            withUnsafeBytes(of: delta.person.stored.littleEndian) { bytes.append(contentsOf: $0) }
-            withUnsafeBytes(of: delta.amount.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+            let step = delta.person.stored &- previousPerson
+            let zigzag = UInt64(bitPattern: Int64((step << 1) ^ (step >> 63)))
+            let bits = delta.amount.bitPattern
+            let same = bits == previousBits
+            var value = zigzag << 1 | (same ? 1 : 0)
+            while value >= 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+                value >>= 7
+            }
+            bytes.append(UInt8(value))
+            if !same { withUnsafeBytes(of: bits.littleEndian) { bytes.append(contentsOf: $0) } }
+            previousPerson = delta.person.stored
+            previousBits = bits
         }
         return Data(bytes)
     }
 
     static func decode(_ bytes: [UInt8], charge: Int64) throws -> [AccountPlan.Delta] {
-        guard bytes.count % 16 == 0 else { throw LedgerDamage("charge \(charge) has a truncated exposure record") }
         var deltas: [AccountPlan.Delta] = []
-        deltas.reserveCapacity(bytes.count / 16)
         var offset = 0
+        var previousPerson = 0
+        var previousAmount: Double? = nil
+        func damaged() -> LedgerDamage { LedgerDamage("charge \(charge) has a damaged exposure record at byte \(offset)") }
         while offset < bytes.count {
-            var person: UInt64 = 0, bits: UInt64 = 0
-            for index in 0..<8 {
-                person |= UInt64(bytes[offset + index]) << UInt64(index * 8)
-                bits |= UInt64(bytes[offset + 8 + index]) << UInt64(index * 8)
+            var value: UInt64 = 0, shift: UInt64 = 0
+            while true {
+                guard offset < bytes.count, shift < 64 else { throw damaged() }
+                let byte = bytes[offset]
+                offset += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { break }
+                shift += 7
             }
-            let amount = Double(bitPattern: bits)
-            let stored = Int64(bitPattern: person)
-            guard amount.isFinite && amount >= 0, stored > -(1 << 40), stored < 1 << 40 else {
-                throw LedgerDamage("charge \(charge) has an invalid exposure record")
+            let same = value & 1 == 1
+            let zigzag = value >> 1
+            let step = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+            let (person, overflow) = previousPerson.addingReportingOverflow(Int(step))
+            guard !overflow, person > -(1 << 40), person < 1 << 40 else { throw damaged() }
+            let amount: Double
+            if same {
+                guard let previousAmount else { throw damaged() }
+                amount = previousAmount
+            } else {
+                guard offset + 8 <= bytes.count else { throw damaged() }
+                var bits: UInt64 = 0
+                for index in 0..<8 { bits |= UInt64(bytes[offset + index]) << UInt64(index * 8) }
+                offset += 8
+                amount = Double(bitPattern: bits)
             }
-            deltas.append(AccountPlan.Delta(person: Person(stored: stored), amount: amount))
-            offset += 16
+            guard amount.isFinite && amount >= 0 else { throw damaged() }
+            deltas.append(AccountPlan.Delta(person: Person(stored: person), amount: amount))
+            previousPerson = person
+            previousAmount = amount
         }
         return deltas
     }

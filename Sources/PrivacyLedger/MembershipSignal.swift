@@ -56,8 +56,8 @@ public enum MembershipSignal {
     /// computed in log space (stable up to k = 1000).
     static func indicatorInformation(k: Int, mu: Double) -> Double {
         let logMu = log(mu)
-        var below = 0.0  // P(N < k)
         var logFactorial = 0.0
+        var below = 0.0  // P(N < k)
         var logPMFAtKMinus1 = 0.0
         for j in 0..<k {
             if j > 0 { logFactorial += log(Double(j)) }
@@ -65,8 +65,22 @@ public enum MembershipSignal {
             below += exp(logPMF)
             if j == k - 1 { logPMFAtKMinus1 = logPMF }
         }
-        below = min(max(below, 0), 1)
-        let atLeast = 1 - below
+        var atLeast: Double  // P(N >= k)
+        if mu < Double(k) {
+            // The upper tail directly (1 - below would lose all precision when it is tiny).
+            var term = exp(logPMFAtKMinus1 + logMu - log(Double(k)))
+            atLeast = 0
+            var j = k
+            while term > atLeast * 1e-17 && j < k + 10_000 {
+                atLeast += term
+                j += 1
+                term *= mu / Double(j)
+            }
+            below = 1 - atLeast
+        } else {
+            below = min(max(below, 0), 1)
+            atLeast = 1 - below
+        }
         let denominator = atLeast * below
         guard denominator > 0, denominator.isFinite else { return 0 }
         let value = exp(2 * logPMFAtKMinus1) / denominator
