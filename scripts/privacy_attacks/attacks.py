@@ -19,7 +19,7 @@ WINDOW = 10_000_000  # the largest range the gateway answers
 class Tally:
     """What the gateway answered, by kind; thread-safe."""
 
-    KINDS = ("answered", "privacy_budget_exhausted", "differencing_refused", "suppressed", "other_error")
+    KINDS = ("answered", "privacy_budget_exhausted", "differencing_refused", "suppressed", "cohort_too_small", "other_error")
 
     def __init__(self):
         self.counts = {kind: 0 for kind in self.KINDS}
@@ -31,7 +31,7 @@ class Tally:
 
 
 class Stop(Exception):
-    """The approval's budget is spent: this attacker learns nothing more."""
+    """The approval's budget is spent (or the cohort is below the minimum): this attacker learns nothing more."""
 
 
 def classify(status, answer, tally):
@@ -46,6 +46,9 @@ def classify(status, answer, tally):
     if code == "differencing_refused":
         tally.add("differencing_refused")
         return False
+    if code == "cohort_too_small":  # the same for every question over this cohort: nothing to learn here
+        tally.add("cohort_too_small")
+        raise Stop()
     tally.add("other_error")
     if tally.counts["other_error"] <= 3:
         print(f"attack-privacy: unexpected answer {status}: {str(answer)[:300]}", flush=True)

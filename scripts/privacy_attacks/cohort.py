@@ -110,12 +110,15 @@ class Cohort:
         return (float(row["mapping_rate"]) >= MIN_MAPPING and float(row["duplicate_rate"]) < MAX_DUPLICATES
                 and float(row["mean_depth"]) >= MIN_DEPTH[row["tissue"]] and row["nt_check"] != "mismatch")
 
-    def cohort_columns(self, cancer_types=(), tissue=None, qc=False, withdrawn=()):
-        """Sample columns the gateway counts for these filters (README "Cohort")."""
+    def cohort_columns(self, cancer_types=(), tissue=None, qc=False, withdrawn=(), overseas_only=False):
+        """Sample columns the gateway counts for these filters (README "Cohort"); `overseas_only`:
+        a member outside Japan and the equivalence list counts consenting samples only."""
         counted = set(self.counted) - set(withdrawn)
         columns = []
         for column, row in enumerate(self.samples):
             if row["participant_id"] not in counted:
+                continue
+            if overseas_only and row["overseas_consent"] != "yes":
                 continue
             if cancer_types and row["cancer_type_id"] not in cancer_types:
                 continue

@@ -141,44 +141,55 @@ def ingest_and_datasets(lab, cohort, strata_supported, work):
     return time_result, sets_result
 
 
-def filter_sets(cohort):
+def filter_sets(cohort, overseas_only):
     """Every filter combination: no/one/two cancer types x any/normal/tumour x with/without qc-pass."""
     types = sorted({row["cancer_type_id"] for row in cohort.samples})
     type_sets = [()] + [(t,) for t in types] + list(itertools.combinations(types, 2))
     for types_chosen, tissue, qc in itertools.product(type_sets, [None, "normal", "tumour"], [False, True]):
         filters = list(types_chosen) + ([TISSUE_TERMS[tissue]] if tissue else []) + ([QC_PASS] if qc else [])
-        yield filters, frozenset(cohort.cohort_columns(types_chosen, tissue, qc))
+        yield filters, frozenset(cohort.cohort_columns(types_chosen, tissue, qc, overseas_only=overseas_only))
 
 
 def filters_tracker(lab, cohort, strata_supported, limit):
     """Pairs of filter lists whose cohorts are nested and differ by people's samples; those one
-    person apart are attacked (the attacker learns the person from metadata, e.g. cohort-summary)."""
+    person apart are attacked (the attacker learns the person from metadata, e.g. cohort-summary).
+    As researcher-jp (whole cohort) and researcher-us (overseas-consent samples only)."""
     tally, rows = Tally(), []
-    sets = [(f, c) for f, c in filter_sets(cohort) if len(c) >= 20]
     owner = {column: row["participant_id"] for column, row in enumerate(cohort.samples)}
-    smallest, small_pairs, single = None, 0, []
-    by_size = sorted(sets, key=lambda item: len(item[1]))
-    for (small_filters, small), (large_filters, large) in itertools.combinations(by_size, 2):
-        if len(large) <= len(small) or not small < large:
-            continue
-        people = {owner[c] for c in large - small}
-        smallest = len(people) if smallest is None else min(smallest, len(people))
-        if len(people) < K:
-            small_pairs += 1
-        if len(people) == 1:
-            single.append((large_filters, small_filters, people.pop(), len(large - small)))
-    client = lab.client()
-    for large_filters, small_filters, person, samples in single[:limit]:
-        approval = lab.new_approval("filter tracker")
+    smallest, small_pairs, single, filter_lists = None, 0, [], 0
+    for member, overseas_only in (("researcher-jp", False), ("researcher-us", True)):
+        sets = [(f, c) for f, c in filter_sets(cohort, overseas_only) if len(c) >= 20]
+        filter_lists += len(sets)
+        by_size = sorted(sets, key=lambda item: len(item[1]))
+        for (small_filters, small), (large_filters, large) in itertools.combinations(by_size, 2):
+            if len(large) <= len(small) or not small < large:
+                continue
+            people = {owner[c] for c in large - small}
+            smallest = len(people) if smallest is None else min(smallest, len(people))
+            if len(people) < K:
+                small_pairs += 1
+            if len(people) == 1:
+                single.append((member, large_filters, small_filters, people.pop(), len(large - small)))
+    # One attack per person (the first pair found isolating them), researcher-jp first.
+    chosen, seen = [], set()
+    for entry in single:
+        if entry[3] not in seen:
+            seen.add(entry[3])
+            chosen.append(entry)
+    for member, large_filters, small_filters, person, samples in chosen[:limit]:
+        client = lab.client(member)
+        approval = lab.new_approval("filter tracker", member)
         windows = person_windows(cohort, person)
         first, made_first = af_series(client, approval, windows, {"filters": ",".join(large_filters)}, tally, strata_supported)
         second, made_second = af_series(client, approval, windows, {"filters": ",".join(small_filters)}, tally, strata_supported)
         recovered, detected = recovery(cohort, person, first, second, samples)
         rows.append({"person": person, "in_cohort": True, "recovered": recovered, "detected": detected,
-                     "queries": made_first + made_second, "filters": [large_filters, small_filters]})
-    return summarise("diff-filters", "allele-frequency over two filter lists (qc-pass, cancer types, tissue) one person apart",
-                     rows, tally, {"filter_sets": len(sets), "nested_pairs_fewer_than_k_people": small_pairs,
-                                   "pairs_one_person_apart": len(single), "smallest_difference_people": smallest})
+                     "queries": made_first + made_second, "member": member, "filters": [large_filters, small_filters]})
+    return summarise("diff-filters", "allele-frequency over two filter lists (qc-pass, cancer types, tissue) one person apart, "
+                     "as researcher-jp and researcher-us (overseas-consent samples only)",
+                     rows, tally, {"filter_lists": filter_lists, "nested_pairs_fewer_than_k_people": small_pairs,
+                                   "pairs_one_person_apart": len(single), "people_isolated": len(seen),
+                                   "smallest_difference_people": smallest})
 
 
 def beacon_count(client, approval, query, tally, method="GET"):

@@ -16,7 +16,10 @@ import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RESEARCHER = "researcher-jp"  # a Japanese organization: no overseas restriction, the whole cohort counts
-LATE_DATASET = "demo-wgs-late"  # a dataset ingested while the gateway serves (time and dataset channels)
+LATE_DATASET = "demo-wgs-late"
+# Researchers of the example policy and their organizations; researcher-us (a US company, no
+# APPI exception) counts only samples with overseas consent, which makes smaller cohorts.
+ORGANIZATIONS = {"researcher-jp": "kyoto-u", "researcher-us": "example-therapeutics"}  # a dataset ingested while the gateway serves (time and dataset channels)
 
 
 def log(message):
@@ -112,7 +115,7 @@ class Lab:
             self.process.wait()
             self.stderr.close()
             message = open(error_path).read()
-            if with_privacy and "privacy" in message:
+            if with_privacy and "unknown key 'privacy'" in message:
                 log("this gateway has no `privacy:` settings (defences not built yet): serving without them")
                 continue
             raise RuntimeError(f"genomegate serve did not start:\n{line}{message}")
@@ -131,18 +134,18 @@ class Lab:
     def client(self, member=RESEARCHER):
         return Client(self, member)
 
-    def new_approval(self, purpose_note):
-        """A fresh committee approval for the researcher (its own privacy budget)."""
+    def new_approval(self, purpose_note, member=RESEARCHER):
+        """A fresh committee approval for a researcher (its own privacy budget)."""
         with self.lock:
             self.approval_counter += 1
             identifier = f"ATK-{self.approval_counter:05d}"
         body = {
             "id": identifier, "decision_reference": f"DURC-ATK-{self.approval_counter:05d}", "decision_date": "2026-01-05",
             "title": f"Attack harness: {purpose_note}"[:200], "purpose": "causal-gene-research",
-            "organization": "kyoto-u", "members": [RESEARCHER],
+            "organization": ORGANIZATIONS[member], "members": [member],
             "scope": {"datasets": ["demo-wgs", LATE_DATASET],
                       "query_kinds": ["beacon-boolean", "beacon-count", "allele-frequency", "cohort-summary"]},
-            "commercial_use": False, "valid_from": "2026-01-05", "valid_until": "2036-03-31", "legal_basis": "none",
+            "commercial_use": member == "researcher-us", "valid_from": "2026-01-05", "valid_until": "2036-03-31", "legal_basis": "none",
         }
         with self.lock:
             status, answer = self.admin().request("POST", "/api/admin/approvals", body)

@@ -51,7 +51,8 @@ def table(results):
             if "queries_per_target_max" in result:
                 notes.append(f"<= {result['queries_per_target_max']} queries/target")
             if "smallest_difference_people" in result:
-                notes.append(f"{result['pairs_one_person_apart']} filter pairs one person apart, smallest {result['smallest_difference_people']}")
+                notes.append(f"{result['pairs_one_person_apart']} filter pairs one person apart ({result['people_isolated']} people), "
+                             f"{result['nested_pairs_fewer_than_k_people']} fewer than 5 apart, smallest {result['smallest_difference_people']}")
             if "small_counts_revealed" in result:
                 notes.append(f"{result['small_counts_revealed']} counts <{5} revealed in {result['pairs_tried']} pairs; "
                              f"bracket == range {result['bracket_answers_equal_range']}")
