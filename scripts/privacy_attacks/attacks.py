@@ -188,6 +188,27 @@ def scan_people(cohort, targets_out):
     return np.array(inside), np.array(outside), inside_types, outside_types
 
 
+def utility(cohort, per_query):
+    """What one approval's scan is worth to a researcher (issue 10's utility target): distinct
+    variants whose frequency is within 0.01 of the truth (at least 0.1 x the people in the cohort
+    are wanted), and how many answered common variants (true AF >= 5 %) are within 0.01."""
+    columns = cohort.cohort_columns()
+    count = cohort.sample_genotypes[:, columns].sum(axis=1)
+    number = cohort.sample_called[:, columns].sum(axis=1)
+    truth = np.where(number > 0, count / np.maximum(number, 1), 0.0)
+    answered = {}
+    for found in per_query:
+        answered.update(found)
+    errors = {a: abs(ac / an - truth[a]) for a, (ac, an) in answered.items()}
+    common = [a for a in errors if truth[a] >= 0.05]
+    within = sum(error <= 0.01 + 1e-12 for error in errors.values())
+    return {"variants_answered": len(errors), "variants_within_0.01": int(within),
+            "variants_wanted": int(np.ceil(0.1 * len(cohort.members))),
+            "common_answered": len(common),
+            "common_within_0.01": float(np.mean([errors[a] <= 0.01 + 1e-12 for a in common])) if common else None,
+            "max_error": float(max(errors.values())) if errors else None}
+
+
 def untargeted_frequency(lab, cohort, targets_in, targets_out, strata_supported, max_queries):
     tally = Tally()
     approval = lab.new_approval("untargeted allele-frequency scan")
@@ -196,7 +217,7 @@ def untargeted_frequency(lab, cohort, targets_in, targets_out, strata_supported,
     grid, power, fitted = curve(scan_statistics(cohort, genotypes_in, per_query),
                         scan_statistics(cohort, genotypes_out, per_query), len(per_query))
     sites = len(set().union(*per_query)) if per_query else 0
-    return {"attack": "af-untargeted", "description": "LR on allele-frequency totals, 10 Mb region scan, whole cohort, one approval",
+    return {"attack": "af-untargeted", "utility": utility(cohort, per_query), "description": "LR on allele-frequency totals, 10 Mb region scan, whole cohort, one approval",
             "queries": grid, "power": power, "power_fitted": fitted, "queries_made": len(per_query), "sites_learned": sites, "answers": tally.counts,
             "evaluated_on": [len(genotypes_in), len(genotypes_out)]}
 

@@ -48,6 +48,10 @@ def table(results):
                 notes.append(f"FPR {result['false_positive_rate']:.2f}")
             if "sites_learned" in result:
                 notes.append(f"{result['sites_learned']} sites learned")
+            if result.get("utility"):
+                use = result["utility"]
+                notes.append(f"utility: {use['variants_within_0.01']} variants within 0.01 (wanted {use['variants_wanted']}), "
+                             f"common within 0.01: {use['common_within_0.01']}")
             if "queries_per_target_max" in result:
                 notes.append(f"<= {result['queries_per_target_max']} queries/target")
             if "smallest_difference_people" in result:
@@ -72,8 +76,10 @@ def plot(results, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    figure, axis = plt.subplots(figsize=(8, 5))
+    figure, axis = plt.subplots(figsize=(11, 5.5))
     colours = dict(zip(MEMBERSHIP, ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple"]))
+    marks = dict(zip(["diff-filters", "diff-time-ingest", "diff-datasets", "diff-time-withdrawal"],
+                     ["tab:brown", "tab:pink", "tab:olive", "tab:cyan"]))
     for run, data in results["runs"].items():
         style = "-" if run == "off" else "--"
         for result in data["attacks"]:
@@ -82,18 +88,18 @@ def plot(results, path):
                           label=f"{result['attack']} (defences {run})")
             elif result.get("membership_power") is not None and result.get("queries_made"):
                 axis.scatter([max(1, result["queries_made"] / max(1, len(result.get("targets", [1]))))],
-                             [result["membership_power"]], marker="x" if run == "off" else "+", s=60,
-                             label=f"{result['attack']} (defences {run})")
+                             [result["membership_power"]], marker="x" if run == "off" else "+", s=70,
+                             color=marks.get(result["attack"], "black"), label=f"{result['attack']} (defences {run})")
     axis.axhline(0.1, color="grey", linewidth=0.8, linestyle=":")
     axis.axhline(0.05, color="lightgrey", linewidth=0.8, linestyle=":")
     axis.set_xscale("log")
     axis.set_ylim(-0.02, 1.02)
-    axis.set_xlabel("queries (per target; per scan for untargeted)")
+    axis.set_xlabel("queries (per target; per scan for af-untargeted and af-stratum; differencing: x off, + on)")
     axis.set_ylabel("detection power at 5 % false-positive rate")
     config = results["config"]
     axis.set_title(f"GenomeGate membership attacks: {config['people']} people, {config['sites']} sites, "
                    f"{config['targets']} in / {config['targets']} out")
-    axis.legend(fontsize=7, loc="upper left", framealpha=0.8)
+    axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)
