@@ -31,7 +31,9 @@ def max_power(result):
 def table(results):
     lines = ["power@5%FPR: share of members above the outsiders' 95th percentile, with all queries (differencing: "
              "members whose genotypes showed; FPR over outsiders); max: best point of the curve; fitted: Gaussian fit "
-             "Phi(d - 1.645)"]
+             "Phi(d - 1.645)",
+             f"every per-target attack under its own fresh approval (full per-approval budget); "
+             f"privacy.member_budget {results['config']['member_budget']} so only the per-approval defence is measured"]
     for run, data in results["runs"].items():
         lines.append(f"== defences {run} (privacy settings applied: {data['privacy_settings_applied']}; "
                      f"strata=false sent: {data['strata_false_supported']}) ==")
