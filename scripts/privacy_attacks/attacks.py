@@ -164,8 +164,10 @@ def frequency_scan(lab, cohort, tally, approval, extra, strata_supported, max_qu
     return per_query
 
 
-def scan_statistics(cohort, genotypes, per_query):
-    """Cumulative LR per person after each query of a scan."""
+def scan_statistics(cohort, genotypes, per_query, oracle=False):
+    """Cumulative LR per person after each query of a scan, against the reference panel's
+    frequencies (or, `oracle`, the population's)."""
+    reference_frequency = cohort.population_frequency if oracle else cohort.reference_frequency
     cumulative = np.zeros((len(genotypes), len(per_query)))
     running = np.zeros(len(genotypes))
     for number, found in enumerate(per_query):
@@ -173,7 +175,7 @@ def scan_statistics(cohort, genotypes, per_query):
             alleles = np.array(list(found.keys()))
             counts = np.array([found[a] for a in alleles], dtype=float)
             running = running + frequency_lr(genotypes, alleles, counts[:, 0] / counts[:, 1],
-                                             cohort.reference_frequency, counts[:, 1].mean())
+                                             reference_frequency, counts[:, 1].mean())
         cumulative[:, number] = running
     return [list(row) for row in cumulative]
 
@@ -209,37 +211,53 @@ def utility(cohort, per_query):
             "max_error": float(max(errors.values())) if errors else None}
 
 
+def scan_result(name, description, series, queries_made, answers, extra=None):
+    """Two results from one scan's answers: against the reference panel, and the oracle."""
+    results = []
+    for oracle in (False, True):
+        series_in, series_out = series[(oracle, "in")], series[(oracle, "out")]
+        grid, power, fitted = curve(series_in, series_out, max((len(s) for s in series_in), default=1))
+        results.append({
+            "attack": name + ("-oracle" if oracle else ""),
+            "description": description + (", against the true population frequencies (worst case; the same answers)"
+                                          if oracle else ", against the reference panel's frequencies"),
+            "queries": grid, "power": power, "power_fitted": fitted, "queries_made": queries_made, "answers": answers,
+            "evaluated_on": [len(series_in), len(series_out)], **(extra or {})})
+    return results
+
+
 def untargeted_frequency(lab, cohort, targets_in, targets_out, strata_supported, max_queries):
     tally = Tally()
     approval = lab.new_approval("untargeted allele-frequency scan")
     per_query = frequency_scan(lab, cohort, tally, approval, {}, strata_supported, max_queries)
     genotypes_in, genotypes_out, _, _ = scan_people(cohort, targets_out)
-    grid, power, fitted = curve(scan_statistics(cohort, genotypes_in, per_query),
-                        scan_statistics(cohort, genotypes_out, per_query), len(per_query))
+    series = {(oracle, side): scan_statistics(cohort, genotypes, per_query, oracle)
+              for oracle in (False, True) for side, genotypes in (("in", genotypes_in), ("out", genotypes_out))}
     sites = len(set().union(*per_query)) if per_query else 0
-    return {"attack": "af-untargeted", "utility": utility(cohort, per_query), "description": "LR on allele-frequency totals, 10 Mb region scan, whole cohort, one approval",
-            "queries": grid, "power": power, "power_fitted": fitted, "queries_made": len(per_query), "sites_learned": sites, "answers": tally.counts,
-            "evaluated_on": [len(genotypes_in), len(genotypes_out)]}
+    results = scan_result("af-untargeted", "LR on allele-frequency totals, 10 Mb region scan, whole cohort, one approval",
+                          series, len(per_query), tally.counts, {"sites_learned": sites})
+    results[0]["utility"] = utility(cohort, per_query)
+    return results
 
 
 def stratum_frequency(lab, cohort, targets_in, targets_out, strata_supported, max_queries):
-    """The same scan within each target's cancer type (filters=<type>): a smaller cohort."""
+    """The same scan within each cancer type (filters=<type>): a smaller cohort; each person is
+    scored on their own cancer type's scan."""
     tally = Tally()
     genotypes_in, genotypes_out, types_in, types_out = scan_people(cohort, targets_out)
-    series_in, series_out = [], []
+    series = {(oracle, side): [] for oracle in (False, True) for side in ("in", "out")}
     made = 0
     for cancer_type in sorted(set(types_in)):
         approval = lab.new_approval(f"stratum scan {cancer_type}")
         per_query = frequency_scan(lab, cohort, tally, approval, {"filters": cancer_type}, strata_supported, max_queries)
         made += len(per_query)
-        for genotypes, types, into in ((genotypes_in, types_in, series_in), (genotypes_out, types_out, series_out)):
+        for genotypes, types, side in ((genotypes_in, types_in, "in"), (genotypes_out, types_out, "out")):
             chosen = [i for i, t in enumerate(types) if t == cancer_type]
             if chosen:
-                into += scan_statistics(cohort, genotypes[chosen], per_query)
-    grid, power, fitted = curve(series_in, series_out, max((len(s) for s in series_in), default=1))
-    return {"attack": "af-stratum", "description": "LR on allele-frequency totals within the person's cancer type (filters), one approval per cancer type",
-            "queries": grid, "power": power, "power_fitted": fitted, "queries_made": made, "answers": tally.counts,
-            "evaluated_on": [len(series_in), len(series_out)]}
+                for oracle in (False, True):
+                    series[(oracle, side)] += scan_statistics(cohort, genotypes[chosen], per_query, oracle)
+    return scan_result("af-stratum", "LR on allele-frequency totals within the person's cancer type (filters), one approval per cancer type",
+                       series, made, tally.counts)
 
 
 # --- targeted: the target's carried alleles, rarest first, one fresh approval each ---------

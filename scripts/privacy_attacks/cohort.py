@@ -89,6 +89,10 @@ class Cohort:
         carriers = (self.reference > 0).sum(axis=0)
         self.reference_carrier_share = (carriers + 0.5) / (len(self.reference) + 1)
         self.germline = np.array([not allele[4] for allele in self.alleles])
+        # The worst case: an attacker who knows the population's frequencies (every person the
+        # generator spread the allele counts over: the cohort and every withheld case).
+        population = np.vstack([self.member_genotypes, withheld_genotypes])
+        self.population_frequency = (population.sum(axis=0) + 0.5) / (2 * len(population) + 1)
 
     def genotype_of(self, person):
         if person in self.late:

@@ -3,7 +3,8 @@
 import json
 import os
 
-MEMBERSHIP = ["af-untargeted", "af-stratum", "af-targeted", "beacon-count", "beacon-boolean"]
+MEMBERSHIP = ["af-untargeted", "af-stratum", "af-targeted", "beacon-count", "beacon-boolean",
+              "af-untargeted-oracle", "af-stratum-oracle"]
 
 
 def final_power(result):
@@ -79,7 +80,7 @@ def plot(results, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     figure, axis = plt.subplots(figsize=(11, 5.5))
-    colours = dict(zip(MEMBERSHIP, ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple"]))
+    colours = dict(zip(MEMBERSHIP, ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "navy", "saddlebrown"]))
     marks = dict(zip(["diff-filters", "diff-time-ingest", "diff-datasets", "diff-time-withdrawal"],
                      ["tab:brown", "tab:pink", "tab:olive", "tab:cyan"]))
     for run, data in results["runs"].items():
