@@ -4,6 +4,7 @@ Shringarpure-Bustamante test on Beacon booleans with Raisaro's rarest-alleles-fi
 Each reports detection power at 5 % false-positive rate against the number of queries."""
 
 import math
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,32 +18,51 @@ WINDOW = 10_000_000  # the largest range the gateway answers
 
 
 class Tally:
-    """What the gateway answered, by kind; thread-safe."""
+    """What the gateway answered, by kind, and each approval's run of 429s; thread-safe."""
 
     KINDS = ("answered", "privacy_budget_exhausted", "differencing_refused", "suppressed", "cohort_too_small", "other_error")
 
     def __init__(self):
         self.counts = {kind: 0 for kind in self.KINDS}
+        self.refusals_in_a_row = {}
         self.lock = threading.Lock()
 
     def add(self, kind, count=1):
         with self.lock:
             self.counts[kind] = self.counts.get(kind, 0) + count
 
+    def streak(self, approval, refused):
+        with self.lock:
+            self.refusals_in_a_row[approval] = self.refusals_in_a_row.get(approval, 0) + 1 if refused else 0
+            return self.refusals_in_a_row[approval]
+
 
 class Stop(Exception):
     """The approval's budget is spent (or the cohort is below the minimum): this attacker learns nothing more."""
 
 
-def classify(status, answer, tally):
-    """Counts an answer; raises Stop on 429; returns False for a refusal to skip."""
+# A 429 refuses the request that would exceed the budget; a cheaper one may still pass, so the
+# attacker goes on until the budget is (nearly) spent or this many requests in a row are refused.
+SPENT_BELOW = 0.001
+MAXIMUM_REFUSALS_IN_A_ROW = 200
+REMAINING = re.compile(r"remaining ([0-9.]+)")
+
+
+def classify(status, answer, tally, approval=None):
+    """Counts an answer; True when answered, False for a refusal to skip; raises Stop when the
+    approval's budget is spent (or nothing more can be asked)."""
     if status == 200:
         tally.add("answered")
+        tally.streak(approval, False)
         return True
     code = error_code(answer)
     if status == 429 or code == "privacy_budget_exhausted":
         tally.add("privacy_budget_exhausted")
-        raise Stop()
+        message = answer.get("error", {}).get("message", "") if isinstance(answer, dict) else ""
+        remaining = REMAINING.search(message)
+        if tally.streak(approval, True) >= MAXIMUM_REFUSALS_IN_A_ROW or (remaining and float(remaining.group(1).rstrip(".")) < SPENT_BELOW):
+            raise Stop()
+        return False
     if code == "differencing_refused":
         tally.add("differencing_refused")
         return False
@@ -146,17 +166,27 @@ def curve(in_cumulative, out_cumulative, max_queries):
 
 
 def frequency_scan(lab, cohort, tally, approval, extra, strata_supported, max_queries):
-    """Region queries in genome order; per query, the alleles it answered."""
+    """Region queries in genome order; per query, the alleles it answered. A window refused for
+    its cost (429) is split in two and asked again, down to single sites, so the scan gets as
+    many sites as the budget allows (a researcher would do the same)."""
     client = lab.client()
     per_query = []
-    for chrom, start, end in windows(cohort)[:max(max_queries, 1000)]:  # a whole-genome scan is a few hundred windows
+    pending = list(reversed(windows(cohort)))
+    limit = max(max_queries, 2000)
+    while pending and len(per_query) < limit:
+        chrom, start, end = pending.pop()
         query = {"referenceName": chrom, "start": start, "end": end, **extra}
         if strata_supported:
             query["strata"] = "false"
         try:
             status, answer = client.request("GET", "/api/aggregate/allele-frequency", query=query, approval=approval)
-            if not classify(status, answer, tally):
+            if not classify(status, answer, tally, approval):
                 per_query.append({})
+                if status == 429:
+                    inside = sorted({p - 1 for c, p, *_ in cohort.alleles if c == chrom and start <= p - 1 < end})
+                    if len(inside) > 1:  # split between sites, first half asked first
+                        middle = inside[len(inside) // 2]
+                        pending += [(chrom, middle, end), (chrom, start, middle)]
                 continue
         except Stop:
             break
@@ -295,7 +325,7 @@ def beacon_boolean(lab, cohort, targets_in, targets_out, max_queries, workers):
     def ask(client, approval, allele, people, tally):
         status, answer = client.request("GET", "/api/g_variants", approval=approval,
                                         query={**variant_query(cohort, allele), "requestedGranularity": "boolean"})
-        if not classify(status, answer, tally):
+        if not classify(status, answer, tally, approval):
             return None
         present = bool(answer["responseSummary"]["exists"])
         return presence_lr(present, cohort.reference_carrier_share[allele], people)
@@ -307,7 +337,7 @@ def beacon_count(lab, cohort, targets_in, targets_out, max_queries, workers):
     def ask(client, approval, allele, people, tally):
         status, answer = client.request("GET", "/api/biosamples", approval=approval,
                                         query={**variant_query(cohort, allele), "requestedGranularity": "count"})
-        if not classify(status, answer, tally):
+        if not classify(status, answer, tally, approval):
             return None
         count = answer["responseSummary"].get("numTotalResults")
         share = cohort.reference_carrier_share[allele]
@@ -335,7 +365,7 @@ def targeted_frequency(lab, cohort, targets_in, targets_out, max_queries, worker
                 query["strata"] = "false"
             try:
                 status, answer = client.request("GET", "/api/aggregate/allele-frequency", approval=approval, query=query)
-                answered = classify(status, answer, tally)
+                answered = classify(status, answer, tally, approval)
             except Stop:
                 break
             if answered:

@@ -28,7 +28,7 @@ def af_series(client, approval, windows, extra, tally, strata_supported):
         try:
             queries += 1
             status, answer = client.request("GET", "/api/aggregate/allele-frequency", query=query, approval=approval)
-            if not classify(status, answer, tally):
+            if not classify(status, answer, tally, approval):
                 continue
         except Stop:
             break
@@ -200,7 +200,7 @@ def beacon_count(client, approval, query, tally, method="GET"):
                                         body={"query": {"requestParameters": parameters, "requestedGranularity": "count"}})
     else:
         status, answer = client.request("GET", "/api/biosamples", approval=approval, query={**query, "requestedGranularity": "count"})
-    if not classify(status, answer, tally):
+    if not classify(status, answer, tally, approval):
         return None
     count = answer["responseSummary"].get("numTotalResults")
     return count if isinstance(count, int) else None
@@ -266,7 +266,7 @@ def averaging(lab, cohort, sites, repeats, strata_supported):
             for _ in range(repeats):
                 query = dict(point, **({"strata": "false"} if strata_supported else {}))
                 status, answer = client.request("GET", "/api/aggregate/allele-frequency", query=query, approval=approval)
-                if classify(status, answer, tally):
+                if classify(status, answer, tally, approval):
                     variants["af-repeat"].append(frequency_answers(answer, cohort, tally).get(allele, (None,))[0])
                 variants["count-repeat"].append(beacon_count(client, approval, point, tally))
             variants["count-rephrased"] = [variants["count-repeat"][0], beacon_count(client, approval, point, tally, "POST"),
@@ -274,7 +274,7 @@ def averaging(lab, cohort, sites, repeats, strata_supported):
             for low, high in ((pos - 1 - 2000, pos + 1000), (pos - 1 - 1000, pos + 2000)):
                 query = {"referenceName": chrom, "start": max(0, low), "end": high, **({"strata": "false"} if strata_supported else {})}
                 status, answer = client.request("GET", "/api/aggregate/allele-frequency", query=query, approval=approval)
-                if classify(status, answer, tally):
+                if classify(status, answer, tally, approval):
                     variants["af-overlapping"].append(frequency_answers(answer, cohort, tally).get(allele, (None,))[0])
             queries += 2 * repeats + 2 + 2
             for kind, values in variants.items():

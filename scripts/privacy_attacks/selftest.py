@@ -45,15 +45,24 @@ def run():
 
     # Answers: 429 ends the attack, 403 differencing_refused skips the question, both are counted.
     tally = Tally()
+    check(classify(429, {"error": {"code": "privacy_budget_exhausted", "message": "would cost 0.3, remaining 0.01 of 0.2."}},
+                   tally, "A-1") is False, "a 429 with budget left must skip the question")
     try:
-        classify(429, {"error": {"code": "privacy_budget_exhausted", "message": "remaining 0.01 of 0.2"}}, tally)
-        raise AssertionError("a 429 did not end the attack")
+        classify(429, {"error": {"code": "privacy_budget_exhausted", "message": "would cost 0.3, remaining 0.0000 of 0.2."}}, tally, "A-1")
+        raise AssertionError("a 429 with no budget left did not end the attack")
+    except Stop:
+        pass
+    for _ in range(attacks.MAXIMUM_REFUSALS_IN_A_ROW - 1):
+        classify(429, {"error": {"code": "privacy_budget_exhausted"}}, tally, "A-2")
+    try:
+        classify(429, {"error": {"code": "privacy_budget_exhausted"}}, tally, "A-2")
+        raise AssertionError("endless 429s did not end the attack")
     except Stop:
         pass
     check(classify(403, {"error": {"code": "differencing_refused", "message": "..."}}, tally) is False, "403 not skipped")
     check(classify(403, {"meta": {}, "error": {"errorCode": 403, "errorMessage": "differencing_refused: ..."}}, tally) is False,
           "Beacon-format 403 not skipped")
     check(classify(200, {}, tally) is True, "200 not answered")
-    check(tally.counts["privacy_budget_exhausted"] == 1 and tally.counts["differencing_refused"] == 2 and tally.counts["answered"] == 1,
+    check(tally.counts["privacy_budget_exhausted"] == 2 + attacks.MAXIMUM_REFUSALS_IN_A_ROW and tally.counts["differencing_refused"] == 2 and tally.counts["answered"] == 1,
           f"tally {tally.counts}")
     print("attack-privacy: self-test passed")
