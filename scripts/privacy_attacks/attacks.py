@@ -25,7 +25,14 @@ class Tally:
     def __init__(self):
         self.counts = {kind: 0 for kind in self.KINDS}
         self.refusals_in_a_row = {}
+        self.first_messages = {}  # the first refusal of each kind, as the gateway worded it
         self.lock = threading.Lock()
+
+    def note(self, kind, answer):
+        error = answer.get("error") if isinstance(answer, dict) else None
+        message = (error.get("message") or error.get("errorMessage")) if isinstance(error, dict) else str(answer)
+        with self.lock:
+            self.first_messages.setdefault(kind, str(message)[:400])
 
     def add(self, kind, count=1):
         with self.lock:
@@ -58,6 +65,7 @@ def classify(status, answer, tally, approval=None):
     code = error_code(answer)
     if status == 429 or code == "privacy_budget_exhausted":
         tally.add("privacy_budget_exhausted")
+        tally.note("privacy_budget_exhausted", answer)
         message = answer.get("error", {}).get("message", "") if isinstance(answer, dict) else ""
         remaining = REMAINING.search(message)
         if tally.streak(approval, True) >= MAXIMUM_REFUSALS_IN_A_ROW or (remaining and float(remaining.group(1).rstrip(".")) < SPENT_BELOW):
@@ -65,11 +73,13 @@ def classify(status, answer, tally, approval=None):
         return False
     if code == "differencing_refused":
         tally.add("differencing_refused")
+        tally.note("differencing_refused", answer)
         return False
     if code == "cohort_too_small":  # the same for every question over this cohort: nothing to learn here
         tally.add("cohort_too_small")
         raise Stop()
     tally.add("other_error")
+    tally.note(f"other_error {status}", answer)
     if tally.counts["other_error"] <= 3:
         print(f"attack-privacy: unexpected answer {status}: {str(answer)[:300]}", flush=True)
     return False
@@ -241,7 +251,7 @@ def utility(cohort, per_query):
             "max_error": float(max(errors.values())) if errors else None}
 
 
-def scan_result(name, description, series, queries_made, answers, extra=None):
+def scan_result(name, description, series, queries_made, answers, extra=None, refusals=None):
     """Two results from one scan's answers: against the reference panel, and the oracle."""
     results = []
     for oracle in (False, True):
@@ -252,7 +262,7 @@ def scan_result(name, description, series, queries_made, answers, extra=None):
             "description": description + (", against the true population frequencies (worst case; the same answers)"
                                           if oracle else ", against the reference panel's frequencies"),
             "queries": grid, "power": power, "power_fitted": fitted, "queries_made": queries_made, "answers": answers,
-            "evaluated_on": [len(series_in), len(series_out)], **(extra or {})})
+            "refusals": refusals or {}, "evaluated_on": [len(series_in), len(series_out)], **(extra or {})})
     return results
 
 
@@ -265,7 +275,7 @@ def untargeted_frequency(lab, cohort, targets_in, targets_out, strata_supported,
               for oracle in (False, True) for side, genotypes in (("in", genotypes_in), ("out", genotypes_out))}
     sites = len(set().union(*per_query)) if per_query else 0
     results = scan_result("af-untargeted", "LR on allele-frequency totals, 10 Mb region scan, whole cohort, one approval",
-                          series, len(per_query), tally.counts, {"sites_learned": sites})
+                          series, len(per_query), tally.counts, {"sites_learned": sites}, tally.first_messages)
     results[0]["utility"] = utility(cohort, per_query)
     return results
 
@@ -287,7 +297,7 @@ def stratum_frequency(lab, cohort, targets_in, targets_out, strata_supported, ma
                 for oracle in (False, True):
                     series[(oracle, side)] += scan_statistics(cohort, genotypes[chosen], per_query, oracle)
     return scan_result("af-stratum", "LR on allele-frequency totals within the person's cancer type (filters), one approval per cancer type",
-                       series, made, tally.counts)
+                       series, made, tally.counts, None, tally.first_messages)
 
 
 # --- targeted: the target's carried alleles, rarest first, one fresh approval each ---------
@@ -318,7 +328,7 @@ def targeted(lab, cohort, targets_in, targets_out, max_queries, workers, name, d
     grid, power, fitted = curve(series_in, series_out, max_queries)
     return {"attack": name, "description": description, "queries": grid, "power": power, "power_fitted": fitted,
             "queries_made": sum(len(s) for s in results), "queries_per_target_max": max(len(s) for s in results),
-            "answers": tally.counts}
+            "answers": tally.counts, "refusals": tally.first_messages}
 
 
 def beacon_boolean(lab, cohort, targets_in, targets_out, max_queries, workers):
@@ -385,4 +395,4 @@ def targeted_frequency(lab, cohort, targets_in, targets_out, max_queries, worker
     grid, power, fitted = curve(series_in, series_out, max_queries)
     return {"attack": "af-targeted", "description": "LR on allele-frequency point answers, target's rarest alleles first",
             "queries": grid, "power": power, "power_fitted": fitted, "queries_made": sum(len(s) for s in results),
-            "queries_per_target_max": max(len(s) for s in results), "answers": tally.counts}
+            "queries_per_target_max": max(len(s) for s in results), "answers": tally.counts, "refusals": tally.first_messages}

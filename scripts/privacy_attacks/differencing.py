@@ -58,7 +58,7 @@ def summarise(name, description, rows, tally, extra=None):
     inside = [r for r in rows if r["in_cohort"]]
     outside = [r for r in rows if not r["in_cohort"]]
     result = {
-        "attack": name, "description": description, "targets": rows, "answers": tally.counts,
+        "attack": name, "description": description, "targets": rows, "answers": tally.counts, "refusals": tally.first_messages, "refusals": tally.first_messages,
         "genotypes_recovered": float(np.mean([r["recovered"] for r in inside])) if inside else None,
         "membership_power": float(np.mean([r["detected"] for r in inside])) if inside else None,
         "false_positive_rate": float(np.mean([r["detected"] for r in outside])) if outside else None,
@@ -244,7 +244,7 @@ def range_point(lab, cohort, pairs_limit):
             revealed += 0 < value < K
     return {"attack": "diff-range-point", "description": "biosamples counts: a range of two variants minus each point (and a bracket rephrasing)",
             "pairs_tried": tried, "small_counts_revealed": revealed, "bracket_answers_equal_range": bracket_same,
-            "queries_made": queries, "answers": tally.counts}
+            "queries_made": queries, "answers": tally.counts, "refusals": tally.first_messages}
 
 
 def averaging(lab, cohort, sites, repeats, strata_supported):
@@ -295,4 +295,4 @@ def averaging(lab, cohort, sites, repeats, strata_supported):
             "mean_abs_error_single": float(np.mean(single_errors)) if single_errors else None,
             "mean_abs_error_averaged": float(np.mean(averaged_errors)) if averaged_errors else None,
             "averaging_gain": (float(np.mean(single_errors)) - float(np.mean(averaged_errors))) if single_errors else None,
-            "queries_made": queries, "answers": tally.counts}
+            "queries_made": queries, "answers": tally.counts, "refusals": tally.first_messages}
