@@ -58,7 +58,7 @@ def summarise(name, description, rows, tally, extra=None):
     inside = [r for r in rows if r["in_cohort"]]
     outside = [r for r in rows if not r["in_cohort"]]
     result = {
-        "attack": name, "description": description, "targets": rows, "answers": tally.counts, "refusals": tally.first_messages, "refusals": tally.first_messages,
+        "attack": name, "description": description, "targets": rows, "answers": tally.counts, "refusals": tally.first_messages,
         "genotypes_recovered": float(np.mean([r["recovered"] for r in inside])) if inside else None,
         "membership_power": float(np.mean([r["detected"] for r in inside])) if inside else None,
         "false_positive_rate": float(np.mean([r["detected"] for r in outside])) if outside else None,
