@@ -24,10 +24,21 @@ struct CohortPlan: Sendable {
     /// For each case, the index of the person whose germline the tumour carries:
     /// the case itself, or for a mismatched case one of the extra people after the cases.
     let tumourPerson: [Int]
-    /// Number of people with a germline: the cases plus one stranger per mismatched case.
+    /// Number of people with a germline: the cases, one stranger per mismatched case,
+    /// and the withheld cases.
     let people: Int
+    /// Cases whose tumour carries a stranger's germline.
+    let mismatchedCases: Int
+    /// The withheld cases (numbered after the cases), outside the cohort files; the
+    /// germline of withheld case `w` is person `firstWithheldPerson + w`.
+    let withheldCases: [WithheldCase]
+    var firstWithheldPerson: Int { people - withheldCases.count }
 
-    var mismatchedCases: Int { people - cases.count }
+    /// A case drawn from the cohort's population but left out of its files.
+    struct WithheldCase: Sendable {
+        var number: Int
+        var cancerType: DemoCancerType
+    }
 
     init(options: DemoCohortOptions) {
         var generator = SeededGenerator(seed: options.seed, stream: 1)
@@ -60,7 +71,14 @@ struct CohortPlan: Sendable {
         }
         self.cases = cases
         self.tumourPerson = tumourPerson
-        self.people = options.cases + mismatchCount
+        // Withheld cases draw from their own stream, so the cohort is the same with or without them.
+        var withheldGenerator = SeededGenerator(seed: options.seed, stream: 3)
+        withheldCases = (0..<options.withheldCases).map { index in
+            WithheldCase(number: options.cases + index + 1,
+                         cancerType: DemoCancerType.catalogue[withheldGenerator.pick(cumulativeWeights: cancerTypeWeights)])
+        }
+        self.mismatchedCases = mismatchCount
+        self.people = options.cases + mismatchCount + options.withheldCases
     }
 
     /// The six-digit (or longer) case number used in ids.

@@ -52,12 +52,20 @@ struct CohortVCFWriter {
     }
 
     /// Writes the VCF to `path`; `progress` is called after each chromosome with the sites written so far.
+    /// With withheld cases, their germline genotypes go to `withheldPath` (same sites, same
+    /// columns before the genotypes; one column per withheld case, its normal sample id).
     /// - Returns: the counts for the summary and the file size.
-    func write(to path: String, progress: ((Int) -> Void)?) throws(DemoCohortError) -> (counts: Counts, bytes: Int) {
+    func write(to path: String, withheldPath: String? = nil, progress: ((Int) -> Void)?) throws(DemoCohortError) -> (counts: Counts, bytes: Int) {
         let samples = options.samples
         let writer = try BufferedFileWriter(path: path, capacity: max(8 << 20, 4 * samples + (1 << 16)))
         let sitesPerContig = SyntheticGenome.sitesPerContig(options.sites)
         try writeHeader(writer, sitesPerContig: sitesPerContig)
+        var withheldWriter: BufferedFileWriter?
+        if let withheldPath, !plan.withheldCases.isEmpty {
+            let withheld = try BufferedFileWriter(path: withheldPath, capacity: max(8 << 20, 4 * plan.withheldCases.count + (1 << 16)))
+            try writeHeader(withheld, sitesPerContig: sitesPerContig, withheld: true)
+            withheldWriter = withheld
+        }
 
         var counts = Counts()
         var state = SiteState(people: plan.people, samples: samples)
@@ -68,16 +76,17 @@ struct CohortVCFWriter {
             let contigName = Array(SyntheticGenome.contigs[contig].name.utf8)
             for position in positions {
                 try writeSite(contig: contig, contigName: contigName, position: position, state: &state,
-                              counts: &counts, writer: writer, using: &generator)
+                              counts: &counts, writer: writer, withheldWriter: withheldWriter, using: &generator)
             }
             sitesWritten += siteCount
             progress?(sitesWritten)
         }
         try writer.finish()
+        try withheldWriter?.finish()
         return (counts, writer.bytesWritten)
     }
 
-    private func writeHeader(_ writer: BufferedFileWriter, sitesPerContig: [Int]) throws(DemoCohortError) {
+    private func writeHeader(_ writer: BufferedFileWriter, sitesPerContig: [Int], withheld: Bool = false) throws(DemoCohortError) {
         var lines = [
             "##fileformat=VCFv4.2",
             "##FILTER=<ID=PASS,Description=\"All filters passed\">",
@@ -92,6 +101,9 @@ struct CohortVCFWriter {
         }
         lines.append("##source=GenomeGate DemoCohort synthetic cohort (not real data)")
         lines.append("##demoCohort=<dataset=\(options.dataset),seed=\(options.seed),samples=\(options.samples),sites=\(options.sites)>")
+        if withheld {
+            lines.append("##demoCohortWithheld=<cases=\(plan.withheldCases.count),description=\"Germline genotypes of cases drawn from the cohort's population but left out of the cohort (not in \(DemoCohortGenerator.variantFileName)); a somatic site is 0/0 here\">")
+        }
         lines.append("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT")
         for line in lines.dropLast() {
             try writer.reserve(line.utf8.count + 1)
@@ -100,12 +112,13 @@ struct CohortVCFWriter {
         }
         try writer.reserve(64)
         writer.append(lines[lines.count - 1])
-        for cohortCase in plan.cases {
-            for sample in [CohortPlan.tumourSampleID(cohortCase.number), CohortPlan.normalSampleID(cohortCase.number)] {
-                try writer.reserve(sample.utf8.count + 2)
-                writer.append(0x09)
-                writer.append(sample)
-            }
+        let columns = withheld
+            ? plan.withheldCases.map { CohortPlan.normalSampleID($0.number) }
+            : plan.cases.flatMap { [CohortPlan.tumourSampleID($0.number), CohortPlan.normalSampleID($0.number)] }
+        for sample in columns {
+            try writer.reserve(sample.utf8.count + 2)
+            writer.append(0x09)
+            writer.append(sample)
         }
         try writer.reserve(1)
         writer.append(0x0A)
@@ -131,7 +144,8 @@ struct CohortVCFWriter {
 
     private func writeSite(
         contig: Int, contigName: [UInt8], position: Int, state: inout SiteState,
-        counts: inout Counts, writer: BufferedFileWriter, using generator: inout SeededGenerator
+        counts: inout Counts, writer: BufferedFileWriter, withheldWriter: BufferedFileWriter?,
+        using generator: inout SeededGenerator
     ) throws(DemoCohortError) {
         let somatic = generator.chance(Self.somaticShare)
         let alternateCount = !somatic && generator.chance(Self.multiallelicShare) ? 2 : 1
@@ -149,24 +163,48 @@ struct CohortVCFWriter {
             ? 3 + generator.nextUnit() * 26.9
             : 30 + 45 * Double(alternateAlleles).squareRoot() + generator.nextUnit() * 40
 
-        let allelesLength = alleles.reference.count + alleles.alternates.reduce(0) { $0 + $1.count + 1 }
-        try writer.reserve(256 + allelesLength + 4 * state.sampleCodes.count)
-        writer.append(contigName)
-        writer.append(0x09)
-        writer.appendDecimal(position)
-        writer.append("\t.\t")
-        writer.append(alleles.reference)
-        writer.append(0x09)
-        for (index, alternate) in alleles.alternates.enumerated() {
-            if index > 0 { writer.append(0x2C) }
-            writer.append(alternate)
+        let line = SiteLine(contigName: contigName, position: position, alleles: alleles, quality: quality,
+                            lowQuality: lowQuality, somatic: somatic)
+        try line.write(genotypes: state.sampleCodes, to: writer)
+        if let withheldWriter {
+            // Germline only: a somatic site is reference in every withheld person.
+            let first = plan.firstWithheldPerson
+            let codes = somatic
+                ? [UInt8](repeating: 0, count: plan.withheldCases.count)
+                : Array(state.personCodes[first..<(first + plan.withheldCases.count)])
+            try line.write(genotypes: codes, to: withheldWriter)
         }
-        writer.append(0x09)
-        writer.appendFixed(quality, decimals: 2)
-        writer.append(lowQuality ? "\tLowQual\t" : "\tPASS\t")
-        writer.append(somatic ? "SOMATIC\tGT" : ".\tGT")
-        writer.appendWords(state.sampleCodes, from: Self.genotypeWords)
-        writer.append(0x0A)
+    }
+
+    /// The columns of one site before its genotypes.
+    private struct SiteLine {
+        var contigName: [UInt8]
+        var position: Int
+        var alleles: VariantAlleles
+        var quality: Double
+        var lowQuality: Bool
+        var somatic: Bool
+
+        func write(genotypes: [UInt8], to writer: BufferedFileWriter) throws(DemoCohortError) {
+            let allelesLength = alleles.reference.count + alleles.alternates.reduce(0) { $0 + $1.count + 1 }
+            try writer.reserve(256 + allelesLength + 4 * genotypes.count)
+            writer.append(contigName)
+            writer.append(0x09)
+            writer.appendDecimal(position)
+            writer.append("\t.\t")
+            writer.append(alleles.reference)
+            writer.append(0x09)
+            for (index, alternate) in alleles.alternates.enumerated() {
+                if index > 0 { writer.append(0x2C) }
+                writer.append(alternate)
+            }
+            writer.append(0x09)
+            writer.appendFixed(quality, decimals: 2)
+            writer.append(lowQuality ? "\tLowQual\t" : "\tPASS\t")
+            writer.append(somatic ? "SOMATIC\tGT" : ".\tGT")
+            writer.appendWords(genotypes, from: CohortVCFWriter.genotypeWords)
+            writer.append(0x0A)
+        }
     }
 
     /// Places exactly `k` copies of each alternate allele on random chromosomes and

@@ -9,6 +9,8 @@ public struct DemoCohortError: Error, Sendable, Hashable, CustomStringConvertibl
         case invalidSampleCount = "invalid_sample_count"
         /// `sites` is below 1 or above the maximum.
         case invalidSiteCount = "invalid_site_count"
+        /// `withheldCases` is negative or above the maximum.
+        case invalidWithheldCaseCount = "invalid_withheld_case_count"
         /// `dataset` is empty, too long or has characters other than letters, digits, `.`, `_` and `-`.
         case invalidDataset = "invalid_dataset"
         /// The output folder cannot be created or a file cannot be created in it.

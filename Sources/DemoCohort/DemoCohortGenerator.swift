@@ -16,6 +16,14 @@ public enum DemoCohortGenerator {
     public static let variantFileName = "cohort.vcf"
     /// Name of the sample sheet inside the output folder.
     public static let sampleSheetFileName = "samples.tsv"
+    /// Name of the withheld cases' germline VCF (written only with withheld cases): the
+    /// cohort's sites, one column per withheld case (its normal sample id).
+    public static let withheldVariantFileName = "withheld.vcf"
+    /// Name of the withheld cases' list (written only with withheld cases): tab-separated
+    /// ``withheldListColumns``, one row per withheld case, in the VCF's column order.
+    public static let withheldListFileName = "withheld.tsv"
+    /// The withheld list's header columns, in order.
+    public static let withheldListColumns = ["participant_id", "sample_id", "cancer_type_id", "cancer_type_label"]
     /// The sample sheet's tab-separated header columns, in order. Rates are percentages,
     /// insert size is in base pairs, depth in x; `tissue` is `tumour` or `normal`,
     /// `overseas_consent` is `yes` or `no`, `nt_check` is `match` or `mismatch`.
@@ -35,7 +43,10 @@ public enum DemoCohortGenerator {
         let sampleSheetPath = folder + "/" + sampleSheetFileName
         let variantPath = folder + "/" + variantFileName
         try SampleSheetWriter.write(plan: plan, dataset: options.dataset, to: sampleSheetPath)
-        let (counts, bytes) = try CohortVCFWriter(options: options, plan: plan).write(to: variantPath, progress: progress)
+        let withheldPath = plan.withheldCases.isEmpty ? nil : folder + "/" + withheldVariantFileName
+        if !plan.withheldCases.isEmpty { try writeWithheldList(plan, to: folder + "/" + withheldListFileName) }
+        let (counts, bytes) = try CohortVCFWriter(options: options, plan: plan)
+            .write(to: variantPath, withheldPath: withheldPath, progress: progress)
         return DemoCohortSummary(
             samples: options.samples,
             cases: options.cases,
@@ -48,8 +59,24 @@ public enum DemoCohortGenerator {
             missingGenotypes: counts.missingGenotypes,
             variantFile: variantPath,
             sampleSheetFile: sampleSheetPath,
-            variantFileBytes: bytes
+            variantFileBytes: bytes,
+            withheldCases: plan.withheldCases.count,
+            withheldVariantFile: withheldPath
         )
+    }
+
+    private static func writeWithheldList(_ plan: CohortPlan, to path: String) throws(DemoCohortError) {
+        let writer = try BufferedFileWriter(path: path, capacity: 1 << 20)
+        let header = withheldListColumns.joined(separator: "\t") + "\n"
+        try writer.reserve(header.utf8.count)
+        writer.append(header)
+        for withheld in plan.withheldCases {
+            let row = [CohortPlan.participantID(withheld.number), CohortPlan.normalSampleID(withheld.number),
+                       withheld.cancerType.id, withheld.cancerType.label].joined(separator: "\t") + "\n"
+            try writer.reserve(row.utf8.count)
+            writer.append(row)
+        }
+        try writer.finish()
     }
 
     private static func createFolder(_ folder: String) throws(DemoCohortError) {

@@ -6,6 +6,8 @@ public struct DemoCohortOptions: Sendable, Hashable {
     public static let maximumSamples = 1_000_000
     /// Largest accepted ``sites``.
     public static let maximumSites = 100_000_000
+    /// Largest accepted ``withheldCases``.
+    public static let maximumWithheldCases = 1_000_000
     /// Longest accepted ``dataset`` id.
     public static let maximumDatasetLength = 128
 
@@ -18,12 +20,19 @@ public struct DemoCohortOptions: Sendable, Hashable {
     public var seed: UInt64
     /// Dataset id written in the sample sheet's `dataset_id` column.
     public var dataset: String
+    /// Extra cases drawn from the same population (the allele counts are spread over
+    /// them too) but left out of the cohort files: their germline genotypes go to
+    /// ``DemoCohortGenerator/withheldVariantFileName``, for privacy attacks that need
+    /// people outside the cohort and a reference panel independent of it. 0 (the
+    /// default) writes exactly what a run without withheld cases writes.
+    public var withheldCases: Int
 
-    public init(samples: Int, sites: Int, seed: UInt64 = 42, dataset: String = "demo-wgs") {
+    public init(samples: Int, sites: Int, seed: UInt64 = 42, dataset: String = "demo-wgs", withheldCases: Int = 0) {
         self.samples = samples
         self.sites = sites
         self.seed = seed
         self.dataset = dataset
+        self.withheldCases = withheldCases
     }
 
     /// Number of cases (participants), each with one tumour and one normal sample.
@@ -39,6 +48,12 @@ public struct DemoCohortOptions: Sendable, Hashable {
         }
         guard sites >= 1, sites <= Self.maximumSites else {
             throw DemoCohortError(.invalidSiteCount, "sites must be from 1 to \(Self.maximumSites), got \(sites)")
+        }
+        guard withheldCases >= 0, withheldCases <= Self.maximumWithheldCases else {
+            throw DemoCohortError(
+                .invalidWithheldCaseCount,
+                "withhold-cases must be from 0 to \(Self.maximumWithheldCases), got \(withheldCases)"
+            )
         }
         let allowed = dataset.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)

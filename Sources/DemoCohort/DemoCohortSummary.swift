@@ -24,11 +24,16 @@ public struct DemoCohortSummary: Sendable, Hashable {
     public var sampleSheetFile: String
     /// Size of the VCF in bytes.
     public var variantFileBytes: Int
+    /// Cases drawn from the population but left out of the cohort files.
+    public var withheldCases: Int
+    /// Path of the withheld cases' germline VCF, when there are any.
+    public var withheldVariantFile: String?
 
     public init(
         samples: Int, cases: Int, mismatchedCases: Int, overseasConsentCases: Int,
         sites: Int, somaticSites: Int, multiallelicSites: Int, genotypes: Int, missingGenotypes: Int,
-        variantFile: String, sampleSheetFile: String, variantFileBytes: Int
+        variantFile: String, sampleSheetFile: String, variantFileBytes: Int,
+        withheldCases: Int = 0, withheldVariantFile: String? = nil
     ) {
         self.samples = samples
         self.cases = cases
@@ -42,5 +47,7 @@ public struct DemoCohortSummary: Sendable, Hashable {
         self.variantFile = variantFile
         self.sampleSheetFile = sampleSheetFile
         self.variantFileBytes = variantFileBytes
+        self.withheldCases = withheldCases
+        self.withheldVariantFile = withheldVariantFile
     }
 }

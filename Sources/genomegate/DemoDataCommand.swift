@@ -20,9 +20,12 @@ struct DemoDataCommand: ParsableCommand {
     @Option(help: "Output folder (created if missing); existing cohort files in it are replaced.") var out: String
     @Option(help: "Seed of every random draw.") var seed: UInt64 = 42
     @Option(help: "Dataset id written in the sample sheet.") var dataset: String = "demo-wgs"
+    @Option(name: .customLong("withhold-cases"),
+            help: "Extra cases (0 to 1,000,000) from the same population, left out of the cohort: their germline genotypes go to withheld.vcf and their ids to withheld.tsv.")
+    var withholdCases: Int = 0
 
     func run() throws {
-        let options = DemoCohortOptions(samples: samples, sites: sites, seed: seed, dataset: dataset)
+        let options = DemoCohortOptions(samples: samples, sites: sites, seed: seed, dataset: dataset, withheldCases: withholdCases)
         let showProgress = isatty(STDERR_FILENO) == 1
         let clock = ContinuousClock()
         let start = clock.now
@@ -35,7 +38,7 @@ struct DemoDataCommand: ParsableCommand {
         } catch {
             if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
             switch error.code {
-            case .invalidSampleCount, .invalidSiteCount, .invalidDataset:
+            case .invalidSampleCount, .invalidSiteCount, .invalidDataset, .invalidWithheldCaseCount:
                 throw ValidationError(error.message)
             case .unwritableFolder, .writeFailed:
                 FileHandle.standardError.write(Data("genomegate: error: \(error.message)\n".utf8))
@@ -53,5 +56,8 @@ struct DemoDataCommand: ParsableCommand {
                 + "(\(DemoCohortGenerator.variantFileName) \(String(format: "%.1f", megabytes)) MB, "
                 + "\(DemoCohortGenerator.sampleSheetFileName)) in \(String(format: "%.1f", seconds)) s"
         )
+        if summary.withheldCases > 0 {
+            print("genomegate: withheld \(summary.withheldCases) cases from the cohort: \(DemoCohortGenerator.withheldVariantFileName), \(DemoCohortGenerator.withheldListFileName)")
+        }
     }
 }
