@@ -6,7 +6,8 @@ extension DisclosureAccount {
     /// people refuses the whole request. Each new cell (not identical to an old one), and each
     /// cell newly given counts where only presence was known, charges every sample in it
     /// `MembershipSignal.charge(f, cell samples, V)` with `f` and `V` of the smallest pool
-    /// containing the cell (at most `presenceCap` when that pool showed presence only); a
+    /// containing the cell; a presence-only pool charges each person in the cell once, its
+    /// `presenceCharge` (the presence cap when not given); a
     /// person's added exposure is the sum over their samples and subjects.
     ///
     /// - Parameters:
@@ -66,8 +67,14 @@ extension DisclosureAccount {
                     }
                 }
                 let pool = entries[cells.smallestPool[cell]]
-                var charge = MembershipSignal.charge(frequency: pool.frequency, cellSamples: cells.sizes[cell], noiseVariance: pool.noiseVariance)
-                if pool.presenceOnly { charge = Swift.min(charge, presenceCap) }
+                if pool.presenceOnly {
+                    // A threshold outcome is about a person, however many of their samples the pool holds.
+                    let charge = pool.presenceCharge ?? presenceCap
+                    guard charge > 0 else { continue }
+                    accumulator.add(charge, toEveryPersonOf: cell, in: cells, personOfSample: personOfSample)
+                    continue
+                }
+                let charge = MembershipSignal.charge(frequency: pool.frequency, cellSamples: cells.sizes[cell], noiseVariance: pool.noiseVariance)
                 guard charge > 0 else { continue }
                 accumulator.add(charge, toEverySampleOf: cell, in: cells, personOfSample: personOfSample)
             }
@@ -126,6 +133,26 @@ struct DeltaAccumulator {
         for person in lone {
             if person >= 0 {
                 mapped.append(contentsOf: repeatElement(0, count: Swift.max(0, person + 1 - mapped.count)))
+                mapped[person] += amount
+            } else {
+                unmapped[person, default: 0] += amount
+            }
+        }
+    }
+
+    /// Adds `amount` once for every person with a sample in `cell`.
+    mutating func add(_ amount: Double, toEveryPersonOf cell: Int, in cells: CellPartition, personOfSample: [Int]) {
+        if mapped.isEmpty { mapped = [Double](repeating: 0, count: personOfSample.count) }
+        var people = Set<Int>()
+        personOfSample.withUnsafeBufferPointer { map in
+            cells.forEachMember(of: cell, while: { sample in
+                people.insert(Person.of(sample, in: map).stored)
+                return true
+            })
+        }
+        for person in people {
+            if person >= 0 {
+                if person >= mapped.count { mapped.append(contentsOf: repeatElement(0, count: person + 1 - mapped.count)) }
                 mapped[person] += amount
             } else {
                 unmapped[person, default: 0] += amount

@@ -56,7 +56,7 @@ struct LedgerDatabase: Sendable {
                     added REAL NOT NULL, spent REAL NOT NULL, exposure BLOB NOT NULL);
                 CREATE TABLE release (charge INTEGER NOT NULL REFERENCES charge(id), subject TEXT NOT NULL,
                     pool INTEGER NOT NULL REFERENCES pool(id), frequency REAL NOT NULL,
-                    noise_variance REAL NOT NULL, presence_only INTEGER NOT NULL);
+                    noise_variance REAL NOT NULL, presence_only INTEGER NOT NULL, presence_charge REAL);
                 CREATE INDEX release_by_charge ON release(charge);
                 """)
             for table in ["pool", "charge", "release"] {
@@ -78,7 +78,7 @@ struct LedgerDatabase: Sendable {
             let insertPool = try db.cachedStatement(sql: "INSERT INTO pool (id, samples) VALUES (?, ?)")
             let insertCharge = try db.cachedStatement(sql: "INSERT INTO charge (time, account, added, spent, exposure) VALUES (?, ?, ?, ?, ?)")
             let insertRelease = try db.cachedStatement(sql: """
-                INSERT INTO release (charge, subject, pool, frequency, noise_variance, presence_only) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO release (charge, subject, pool, frequency, noise_variance, presence_only, presence_charge) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             for entry in entries {
                 for (id, shape) in entry.newPools {
@@ -90,7 +90,7 @@ struct LedgerDatabase: Sendable {
                     let id = db.lastInsertedRowID
                     for (subject, released) in charge.plan.releases {
                         try insertRelease.execute(arguments: [id, subject, released.pool, released.frequency,
-                                                              released.noiseVariance, released.presenceOnly])
+                                                              released.noiseVariance, released.presenceOnly, released.presenceCharge])
                     }
                 }
             }
@@ -117,11 +117,11 @@ struct LedgerDatabase: Sendable {
                 registry.register(shape, id: id)
             }
             var releases: [Int64: [(String, ReleasedPool)]] = [:]
-            let releaseRows = try Row.fetchCursor(db, sql: "SELECT charge, subject, pool, frequency, noise_variance, presence_only FROM release ORDER BY rowid")
+            let releaseRows = try Row.fetchCursor(db, sql: "SELECT charge, subject, pool, frequency, noise_variance, presence_only, presence_charge FROM release ORDER BY rowid")
             while let row = try releaseRows.next() {
                 let pool: Int64 = row[2]
                 guard pool >= 1 && pool < registry.nextID else { throw LedgerDamage("a release names pool \(pool), which is not stored") }
-                releases[row[0], default: []].append((row[1], ReleasedPool(pool: pool, frequency: row[3], noiseVariance: row[4], presenceOnly: row[5])))
+                releases[row[0], default: []].append((row[1], ReleasedPool(pool: pool, frequency: row[3], noiseVariance: row[4], presenceOnly: row[5], presenceCharge: row[6])))
             }
             var accounts: [LedgerAccountKey: DisclosureAccount] = [:]
             let charges = try Row.fetchCursor(db, sql: "SELECT id, account, added, spent, exposure FROM charge ORDER BY id")

@@ -89,7 +89,8 @@ public struct PoolRegistry: Sendable {
                 }
                 let frequency = pool.frequency.isNaN ? 0 : min(max(pool.frequency, 0), 1)
                 let variance = pool.noiseVariance.isNaN || pool.noiseVariance < 0 ? 0 : min(pool.noiseVariance, 1e300)
-                resolved.append(ResolvedPool(id: id, shape: shape, released: ReleasedPool(pool: id, frequency: frequency, noiseVariance: variance, presenceOnly: pool.presenceOnly)))
+                resolved.append(ResolvedPool(id: id, shape: shape, released: ReleasedPool(pool: id, frequency: frequency, noiseVariance: variance, presenceOnly: pool.presenceOnly,
+                                                                                               presenceCharge: pool.presenceCharge.map { $0.isNaN ? MembershipSignal.impossibleOutcomeCharge : min(max($0, 0), MembershipSignal.impossibleOutcomeCharge) })))
             }
             if let index = subjectIndex[release.subject] {
                 request.subjects[index].pools += resolved
@@ -135,12 +136,15 @@ public struct ReleasedPool: Sendable, Hashable {
     public var noiseVariance: Double
     /// Whether only presence has been released over this pool for the subject.
     public var presenceOnly: Bool
+    /// For a presence-only release, what it told one person (nil: the presence cap).
+    public var presenceCharge: Double?
 
     /// A record; see the properties.
-    public init(pool: Int64, frequency: Double, noiseVariance: Double, presenceOnly: Bool) {
+    public init(pool: Int64, frequency: Double, noiseVariance: Double, presenceOnly: Bool, presenceCharge: Double? = nil) {
         self.pool = pool
         self.frequency = frequency
         self.noiseVariance = noiseVariance
         self.presenceOnly = presenceOnly
+        self.presenceCharge = presenceCharge
     }
 }

@@ -14,9 +14,13 @@ public struct PoolRelease: Sendable, Hashable {
     /// Whether only presence was released (a Beacon boolean, or "found" without counts):
     /// charged at most ``MembershipSignal/presenceCap(minimumCount:)`` per cell.
     public var presenceOnly: Bool
+    /// For a presence-only release: what its outcome told one person, charged once per person
+    /// (``MembershipSignal/threshold(count:threshold:shift:above:)``); nil charges the presence cap.
+    public var presenceCharge: Double?
 
     /// A release; see the properties.
-    public init(samples: SampleSet, frequency: Double, noiseVariance: Double = 0, presenceOnly: Bool = false) {
+    public init(samples: SampleSet, frequency: Double, noiseVariance: Double = 0, presenceOnly: Bool = false, presenceCharge: Double? = nil) {
+        self.presenceCharge = presenceCharge
         self.samples = samples
         self.frequency = frequency
         self.noiseVariance = noiseVariance

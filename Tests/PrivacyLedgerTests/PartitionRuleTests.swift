@@ -102,17 +102,23 @@ struct PartitionRuleTests {
         #expect(try #require(reversed.release([F.subject("chr4:1:A:C", fixture.everyone)]).value).deltas.isEmpty)
     }
 
-    @Test("presence is charged at most the cap; giving counts where only presence was known charges again")
+    @Test("presence is charged once per person (the cap, or what its outcome told); giving counts where only presence was known charges again")
     func presence() throws {
         var fixture = F(people: 1000)
         let cap = MembershipSignal.presenceCap(minimumCount: 5)
         let presence = try #require(fixture.release([F.subject("chr5:7:T:G", fixture.everyone, frequency: 0, presenceOnly: true)]).value)
-        #expect(presence.added == cap + cap)
+        #expect(presence.added == cap, "once per person, not per sample")
         #expect(try #require(fixture.plan([F.subject("chr5:7:T:G", fixture.everyone, frequency: 0, presenceOnly: true)]).value).deltas.isEmpty)
+        // A threshold outcome charges what it told.
+        var told = F(people: 1000)
+        let outcome = MembershipSignal.threshold(count: 1, threshold: 5, above: false)
+        var release = F.subject("chr5:8:T:G", told.everyone, frequency: 0, presenceOnly: true)
+        release.pools[0].presenceCharge = outcome
+        #expect(try #require(told.release([release]).value).added == outcome)
         let counts = try #require(fixture.release([F.subject("chr5:7:T:G", fixture.everyone, frequency: 0.01)]).value)
         let full = MembershipSignal.charge(frequency: 0.01, cellSamples: 2000, noiseVariance: 0)
         #expect(counts.added == full + full)
-        #expect(fixture.account.spent == (cap + cap) + (full + full))
+        #expect(abs(fixture.account.spent - (cap + full + full)) < 1e-12)
         #expect(try #require(fixture.plan([F.subject("chr5:7:T:G", fixture.everyone, frequency: 0.01)]).value).deltas.isEmpty)
     }
 

@@ -28,7 +28,7 @@ struct AnswerReleases: Sendable {
     /// A threshold decision about `subject` in `cohort` (listed, or shown as rare), charged
     /// `charge` per person: what the outcome actually told (``MembershipSignal/threshold(count:threshold:shift:above:)``).
     mutating func threshold(_ subject: String, in cohort: SampleSet, charge: Double) {
-        subjects.append(SubjectRelease(subject: subject, pools: [PoolRelease(samples: cohort, frequency: 0, noiseVariance: 0, presenceOnly: true)]))
+        subjects.append(SubjectRelease(subject: subject, pools: [PoolRelease(samples: cohort, frequency: 0, noiseVariance: 0, presenceOnly: true, presenceCharge: charge)]))
     }
 
     /// The cohort's composition (sample counts by stratum): charged like a common variant, so
