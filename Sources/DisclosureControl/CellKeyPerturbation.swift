@@ -88,7 +88,14 @@ public struct CellKeyPerturbation: Sendable {
     /// The noise `e` in `-D...D` for one statistic of one subject over the cell `cellKey`:
     /// uniform over the keyed hash of (cell key, statistic, subject). 0 when off.
     public func noise(cellKey: UInt64, statistic: String, subject: String) -> Int {
-        guard maximumNoise > 0 else { return 0 }
+        noise(cellKey: cellKey, statistic: statistic, subject: subject, maximumNoise: maximumNoise)
+    }
+
+    /// The noise in `-D...D` for a wider `maximumNoise` D than the configured one (a frequency's
+    /// allele count may move by a share of its allele number); 0 when D is 0 or perturbation is off.
+    public func noise(cellKey: UInt64, statistic: String, subject: String, maximumNoise: Int) -> Int {
+        guard self.maximumNoise > 0, maximumNoise > 0 else { return 0 }
+        let maximumNoise = min(maximumNoise, Int(UInt32.max))
         var state = SipHash24.State(noiseHash)
         state.append(word: cellKey)
         state.append(lengthPrefixed: statistic)
@@ -112,8 +119,14 @@ public struct CellKeyPerturbation: Sendable {
     ///     statistics over the same samples get independent noise.
     ///   - subject: what the count is about (e.g. "chr1:12345:A:G", "summary").
     public func perturb(_ count: Int, cellKey: UInt64, statistic: String, subject: String) -> Int {
-        guard maximumNoise > 0, count >= minimumCellCount else { return count }
-        let e = noise(cellKey: cellKey, statistic: statistic, subject: subject)
+        perturb(count, cellKey: cellKey, statistic: statistic, subject: subject, maximumNoise: maximumNoise)
+    }
+
+    /// ``perturb(_:cellKey:statistic:subject:)`` with noise in `-D...D` for `maximumNoise` D
+    /// (clamped to 0...2^32 - 1): 0 leaves the count exact, as does perturbation being off.
+    public func perturb(_ count: Int, cellKey: UInt64, statistic: String, subject: String, maximumNoise: Int) -> Int {
+        guard self.maximumNoise > 0, maximumNoise > 0, count >= minimumCellCount else { return count }
+        let e = noise(cellKey: cellKey, statistic: statistic, subject: subject, maximumNoise: maximumNoise)
         let (sum, overflow) = count.addingReportingOverflow(e)
         return overflow ? Int.max : max(minimumCellCount, sum)
     }

@@ -9,6 +9,7 @@ extension GatewayConfigurationFile {
         public var minimumDifferencePeople: Int?
         public var noiseMaximum: Int?
         public var rareFrequency: Double?
+        public var frequencyPrecision: Double?
         enum CodingKeys: String, CodingKey {
             case enabled
             case approvalBudget = "approval_budget"
@@ -16,10 +17,11 @@ extension GatewayConfigurationFile {
             case minimumDifferencePeople = "minimum_difference_people"
             case noiseMaximum = "noise_maximum"
             case rareFrequency = "rare_frequency"
+            case frequencyPrecision = "frequency_precision"
         }
         public init() {}
 
-        static let keys: Set<String> = ["enabled", "approval_budget", "member_budget", "minimum_difference_people", "noise_maximum", "rare_frequency"]
+        static let keys: Set<String> = ["enabled", "approval_budget", "member_budget", "minimum_difference_people", "noise_maximum", "rare_frequency", "frequency_precision"]
 
         /// The privacy settings, each key range-checked; keys not set keep their defaults.
         func resolve() throws(GatewayError) -> GatewayConfiguration.Privacy {
@@ -48,9 +50,15 @@ extension GatewayConfigurationFile {
             }
             if let value = rareFrequency {
                 guard value >= 0, value <= 0.5 else {
-                    throw GatewayError(.invalidConfiguration, "privacy.rare_frequency \(value) is not between 0 and 0.5 (0: every listed allele's count is shown)")
+                    throw GatewayError(.invalidConfiguration, "privacy.rare_frequency \(value) is not between 0 and 0.5 (0: every allele carried by at least k people is listed)")
                 }
                 privacy.rareFrequency = value
+            }
+            if let value = frequencyPrecision {
+                guard value >= 0, value <= 0.05 else {
+                    throw GatewayError(.invalidConfiguration, "privacy.frequency_precision \(value) is not between 0 and 0.05 (0: allele counts move by noise_maximum only)")
+                }
+                privacy.frequencyPrecision = value
             }
             return privacy
         }
@@ -60,8 +68,8 @@ extension GatewayConfigurationFile {
 extension GatewayConfiguration {
     /// The privacy defences (README "Privacy"), all on by default.
     public struct Privacy: Sendable, Hashable {
-        public static let defaultApprovalBudget = 0.2
-        public static let defaultMemberBudget = 0.4
+        public static let defaultApprovalBudget = 0.3
+        public static let defaultMemberBudget = 0.6
         /// false turns the disclosure ledger off (budgets and the differencing rule); for measuring attacks only.
         public var enabled = true
         /// Budget of an approval without its own `privacy_budget` in the policy.
@@ -73,9 +81,13 @@ extension GatewayConfiguration {
         public var minimumDifferencePeople = 5
         /// Released counts move by at most this much (cell-key perturbation); 0 leaves them exact.
         public var noiseMaximum = 2
-        /// An allele whose count in the cohort is below this share of the allele number is shown
-        /// as rare ("<R" counts, no frequency) instead of by its count; 0 shows every count.
-        public var rareFrequency = 0.01
+        /// `allele-frequency` lists only alleles at least this frequent in the cohort (rarer ones
+        /// single out their carriers; Beacon answers whether they exist, at its own cost); 0 lists
+        /// every allele carried by at least k people.
+        public var rareFrequency = 0.05
+        /// An allele count behind a frequency moves by up to this share of its allele number
+        /// (when that is more than `noiseMaximum`), so a frequency stays within this of the truth.
+        public var frequencyPrecision = 0.01
 
         public init() {}
     }

@@ -59,3 +59,18 @@ extension MembershipSignal {
         return min(max(above, 0), 1)
     }
 }
+
+extension MembershipSignal {
+    /// What a listing decision ("at least `threshold` people carry it": listed, or not) tells
+    /// about one person on average, summed over many such answers: the Fisher information of the
+    /// indicator about a carrier's membership, `pmf(t - 1; mu)^2 / (P(N >= t) P(N < t))` with the
+    /// carriers Poisson around `carriers` (at least 0.5). Far from the threshold (a variant
+    /// carried by nobody or by many) it is about 0; next to it up to about 0.19 (t = 5). An
+    /// attacker asking about a person's rarest alleles gains evidence answer by answer, so these
+    /// are charged whatever the outcome.
+    public static func presence(carriers: Int, threshold: Int) -> Double {
+        let t = min(max(threshold, 1), 1_000_000)
+        let mu = max(Double(min(max(carriers, 0), 10_000_000)), 0.5)
+        return indicatorInformation(k: t, mu: mu)
+    }
+}

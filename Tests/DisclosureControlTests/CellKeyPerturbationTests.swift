@@ -195,3 +195,20 @@ func correlation(_ xs: [Double], _ ys: [Double]) -> Double {
     }
     return covariance / (varianceX * varianceY).squareRoot()
 }
+
+/// A wider noise for one count (a frequency's allele count may move by a share of its allele
+/// number): bounded by the D given, spread over it, and deterministic.
+@Test func widerNoiseIsBoundedAndDeterministic() throws {
+    let perturbation = try CellKeyPerturbation(secret: [UInt8](repeating: 7, count: 32), maximumNoise: 2, minimumCellCount: 5)
+    var seen = Set<Int>()
+    for key in 0..<5000 {
+        let value = perturbation.perturb(1000, cellKey: UInt64(key) &* 0x9E37_79B9_7F4A_7C15, statistic: "alleleCount", subject: "s", maximumNoise: 40)
+        #expect(abs(value - 1000) <= 40)
+        #expect(value == perturbation.perturb(1000, cellKey: UInt64(key) &* 0x9E37_79B9_7F4A_7C15, statistic: "alleleCount", subject: "s", maximumNoise: 40))
+        seen.insert(value - 1000)
+    }
+    #expect(seen.count == 81, "every offset in -40...40 appears")
+    #expect(perturbation.perturb(1000, cellKey: 1, statistic: "a", subject: "s", maximumNoise: 0) == 1000)
+    let huge = perturbation.perturb(1000, cellKey: 1, statistic: "a", subject: "s", maximumNoise: Int.max)
+    #expect(huge >= 5, "a huge D neither traps nor goes below k")
+}

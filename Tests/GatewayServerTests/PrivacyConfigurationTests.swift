@@ -49,6 +49,8 @@ struct PrivacyConfigurationTests {
         ("noise_maximum: 21", "privacy.noise_maximum"),
         ("rare_frequency: -0.01", "privacy.rare_frequency"),
         ("rare_frequency: 0.6", "privacy.rare_frequency"),
+        ("frequency_precision: 0.1", "privacy.frequency_precision"),
+        ("frequency_precision: -1", "privacy.frequency_precision"),
         ("enabled: maybe", "privacy"),
         ("budget: 1", "privacy.budget"),
     ])

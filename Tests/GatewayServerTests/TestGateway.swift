@@ -108,6 +108,7 @@ extension GatewayConfiguration.Privacy {
         privacy.enabled = false
         privacy.noiseMaximum = 0
         privacy.rareFrequency = 0
+        privacy.frequencyPrecision = 0
         return privacy
     }
 }

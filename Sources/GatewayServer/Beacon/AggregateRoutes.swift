@@ -35,8 +35,6 @@ enum AggregateRoutes {
         var alleleNumber: DisclosedCount
         var alleleFrequency: Double?
         var homozygous: DisclosedCount
-        /// For a rare allele (README "Privacy"): its frequency is below this, and no count is shown.
-        var alleleFrequencyBelow: Double?
     }
 
     struct VariantFrequencies: Encodable, Sendable {
@@ -74,10 +72,13 @@ enum AggregateRoutes {
         var answers: [VariantFrequencies] = []
         var truncated = false
         var releases = AnswerReleases(noiseVariance: service.noiseVariance)
-        let rareFrequency = service.accounting.settings.rareFrequency
         let listed = try await service.listedVariants(query, in: selection)
-        for variant in listed.hidden { releases.listing(variant, listed: false, in: selection, minimumCount: control.policy.minimumCellCount) }
-        for variant in listed.shown {
+        // Only alleles at least privacy.rare_frequency frequent in the cohort are listed: a rarer
+        // one's count would single out its few carriers (README "Privacy"). Leaving one out is
+        // charged what that outcome can tell.
+        let (common, rare) = service.commonVariants(listed.shown, in: selection)
+        for variant in listed.hidden + rare { releases.listing(variant, listed: false, in: selection, threshold: service.listingThreshold(in: selection)) }
+        for variant in common {
             guard answers.count < VariantQueryService.maximumVariantsPerAnswer else { truncated = true; break }
             let rows = strata.map { stratum -> [Int] in
                 let counts = variant.genotypes.counts(in: stratum.samples)
@@ -90,27 +91,21 @@ enum AggregateRoutes {
                 measures: ["samples", "carriers", "alleleCount", "homozygous", "alleleNumber", "heterozygous", "nonCarriers", "uncalledAlleles"],
                 values: rows,
                 sensitiveMeasures: ["samples", "carriers", "alleleCount", "homozygous", "heterozygous", "nonCarriers", "uncalledAlleles"])
-            var protected = control.protect(table)
-            // A rare allele is shown as rare, not counted: its exact count would single out its few
-            // carriers (README "Privacy"). Every count of it, in every stratum, reads "<R".
-            let cohortCounts = variant.genotypes.counts(in: cohort)
-            let rareThreshold = max(control.policy.minimumCellCount, Int((rareFrequency * Double(cohortCounts.alleleNumber)).rounded(.up)))
-            let rare = rareFrequency > 0 && cohortCounts.alleleCount < rareThreshold
-            if rare {
-                let band = DisclosedCount.suppressed(threshold: rareThreshold)
-                for index in protected.cells.indices { protected.cells[index][2] = band; protected.cells[index][3] = band }
-                protected.totals[2] = band
-                protected.totals[3] = band
-            }
+            let protected = control.protect(table)
             // Shown counts of people and their alleles are perturbed by their cell keys (README "Privacy").
             let subject = variant.subject
             let carriers = variant.genotypes.copies.first ?? SampleSet(capacity: catalog.capacity)
             let homozygous = variant.genotypes.homozygous
+            // An allele count may move by a share of its allele number, so its frequency stays within it.
             func releasedCells(_ cells: [DisclosedCount], over samples: SampleSet) -> [DisclosedCount] {
                 var cells = cells
-                cells[2] = service.released(cells[2], contributors: carriers.intersection(samples), statistic: "alleleCount", subject: subject)
-                cells[3] = service.released(cells[3], contributors: homozygous.intersection(samples), statistic: "homozygous", subject: subject)
+                let noise = service.alleleCountNoise(alleleNumber: cells[4].value ?? 0)
+                cells[2] = service.released(cells[2], contributors: carriers.intersection(samples), statistic: "alleleCount", subject: subject, maximumNoise: noise)
+                cells[3] = service.released(cells[3], contributors: homozygous.intersection(samples), statistic: "homozygous", subject: subject, maximumNoise: noise)
                 return cells
+            }
+            func noiseVariance(_ cells: [DisclosedCount]) -> Double {
+                VariantQueryService.variance(maximumNoise: service.alleleCountNoise(alleleNumber: cells[4].value ?? 0))
             }
             let shownStrata: [Stratum] = !stratified ? [] : strata.enumerated().map { index, stratum in
                 let cells = releasedCells(protected.cells[index], over: stratum.samples)
@@ -120,25 +115,17 @@ enum AggregateRoutes {
                     alleleFrequency: control.frequency(alleleCount: cells[2], alleleNumber: cells[4]), homozygous: cells[3])
             }
             let totals = releasedCells(protected.totals, over: cohort)
-            if rare {
-                // What showing it as rare tells: that at least k people carry it, and that its count is below R.
-                let people = catalog.participantCount(in: carriers.intersection(cohort))
-                releases.threshold(subject, in: cohort, charge:
-                    MembershipSignal.threshold(count: people, threshold: control.policy.minimumCellCount, above: true)
-                    + MembershipSignal.threshold(count: cohortCounts.alleleCount, threshold: rareThreshold, shift: 2, above: false))
-            } else {
-                var pools = [(samples: cohort, frequency: AnswerReleases.frequency(totals[2].value, totals[4].value))]
-                for (index, stratum) in shownStrata.enumerated() where stratified && !protected.suppressedStrata.contains(index) {
-                    pools.append((strata[index].samples, AnswerReleases.frequency(stratum.alleleCount?.value, stratum.alleleNumber?.value)))
-                }
-                releases.counts(subject, pools: pools)
+            var pools = [(samples: cohort, frequency: AnswerReleases.frequency(totals[2].value, totals[4].value), noiseVariance: noiseVariance(totals))]
+            for (index, stratum) in shownStrata.enumerated() where stratified && !protected.suppressedStrata.contains(index) {
+                pools.append((strata[index].samples, AnswerReleases.frequency(stratum.alleleCount?.value, stratum.alleleNumber?.value),
+                              noiseVariance(protected.cells[index])))
             }
+            releases.counts(subject, pools: pools)
             answers.append(VariantFrequencies(
                 referenceName: variant.chromosome, start: variant.position - 1, referenceBases: variant.reference,
                 alternateBases: variant.alternate, variantType: variant.variantType.beaconName, filter: (variant.filters ?? ["."]).joined(separator: ";"),
                 total: Totals(samples: totals[0], alleleCount: totals[2], alleleNumber: totals[4],
-                              alleleFrequency: control.frequency(alleleCount: totals[2], alleleNumber: totals[4]), homozygous: totals[3],
-                              alleleFrequencyBelow: rare ? rareFrequency : nil),
+                              alleleFrequency: control.frequency(alleleCount: totals[2], alleleNumber: totals[4]), homozygous: totals[3]),
                 strata: shownStrata))
         }
         try await service.accounting.charge(releases.subjects, grant: grant, catalog: catalog, context: context)

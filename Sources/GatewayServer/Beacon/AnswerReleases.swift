@@ -10,19 +10,26 @@ struct AnswerReleases: Sendable {
 
     init(noiseVariance: Double) { self.noiseVariance = noiseVariance }
 
-    /// Counts or frequencies of `subject` over each pool, with the frequency each pool shows.
+    /// Counts or frequencies of `subject` over each pool, with the frequency each pool shows
+    /// (perturbed by the default noise).
     mutating func counts(_ subject: String, pools: [(samples: SampleSet, frequency: Double)]) {
+        counts(subject, pools: pools.map { ($0.samples, $0.frequency, noiseVariance) })
+    }
+
+    /// Counts of `subject` over each pool, each perturbed with its own noise variance.
+    mutating func counts(_ subject: String, pools: [(samples: SampleSet, frequency: Double, noiseVariance: Double)]) {
         guard !pools.isEmpty else { return }
         subjects.append(SubjectRelease(subject: subject, pools: pools.map {
-            PoolRelease(samples: $0.samples, frequency: $0.frequency, noiseVariance: noiseVariance)
+            PoolRelease(samples: $0.samples, frequency: $0.frequency, noiseVariance: $0.noiseVariance)
         }))
     }
 
-    /// Whether `variant` is listed in `selection`'s cohort (at least k carriers) or left out,
-    /// and nothing more: charged what that outcome told about a carrier.
-    mutating func listing(_ variant: VariantRecord, listed: Bool, in selection: VariantQueryService.Selection, minimumCount k: Int) {
+    /// Whether `variant` is listed in `selection`'s cohort (at least `threshold` people carry it)
+    /// or left out, and nothing more: charged what such an outcome tells about one person on
+    /// average (``MembershipSignal/presence(carriers:threshold:)``), once per person.
+    mutating func listing(_ variant: VariantRecord, listed: Bool, in selection: VariantQueryService.Selection, threshold: Int) {
         let carriers = variant.genotypes.copies.first.map { selection.catalog.participantCount(in: $0.intersection(selection.cohort)) } ?? 0
-        threshold(variant.subject, in: selection.cohort, charge: MembershipSignal.threshold(count: carriers, threshold: k, above: listed))
+        self.threshold(variant.subject, in: selection.cohort, charge: MembershipSignal.presence(carriers: carriers, threshold: threshold))
     }
 
     /// A threshold decision about `subject` in `cohort` (listed, or shown as rare), charged

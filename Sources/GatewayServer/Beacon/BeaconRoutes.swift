@@ -100,8 +100,8 @@ enum BeaconRoutes {
                     throw GatewayError(.badRequest, "g_variants needs referenceName and start (and alternateBases, or an end)")
                 }
                 let listed = try await service.listedVariants(query, in: selection)
-                for variant in listed.shown { releases.listing(variant, listed: true, in: selection, minimumCount: control.policy.minimumCellCount) }
-                for variant in listed.hidden { releases.listing(variant, listed: false, in: selection, minimumCount: control.policy.minimumCellCount) }
+                for variant in listed.shown { releases.listing(variant, listed: true, in: selection, threshold: control.policy.minimumCellCount) }
+                for variant in listed.hidden { releases.listing(variant, listed: false, in: selection, threshold: control.policy.minimumCellCount) }
                 count = .value(listed.shown.count)
             default:
                 schema = entity == "individuals" ? BeaconResponses.individualSchema : BeaconResponses.biosampleSchema
@@ -116,7 +116,7 @@ enum BeaconRoutes {
                         let counts = variant.genotypes.counts(in: cohort)
                         releases.counts(variant.subject, pools: [(cohort, AnswerReleases.frequency(counts.alleleCount, counts.alleleNumber))])
                     }
-                    for variant in listed.hidden { releases.listing(variant, listed: false, in: selection, minimumCount: control.policy.minimumCellCount) }
+                    for variant in listed.hidden { releases.listing(variant, listed: false, in: selection, threshold: control.policy.minimumCellCount) }
                     selected = cohort.intersection(carriers)
                 } else {
                     releases.composition("cohort", pools: [cohort])

@@ -6,17 +6,33 @@ extension VariantQueryService {
     /// A count of people (or of their alleles) as it may be released: perturbed by its cell key,
     /// the sum of the record keys of `contributors`, the samples it counts (README "Privacy").
     /// The same contributors, statistic and subject always give the same value.
-    func released(_ count: Int, contributors: SampleSet, statistic: String, subject: String) -> Int {
+    func released(_ count: Int, contributors: SampleSet, statistic: String, subject: String, maximumNoise: Int? = nil) -> Int {
         guard perturbation.isEnabled, count >= perturbation.minimumCellCount else { return count }
         let table = recordKeyTable(capacity: contributors.capacity)
-        return perturbation.perturb(count, cellKey: table.cellKey(contributors: contributors), statistic: statistic, subject: subject)
+        return perturbation.perturb(count, cellKey: table.cellKey(contributors: contributors), statistic: statistic, subject: subject,
+                                    maximumNoise: maximumNoise ?? perturbation.maximumNoise)
     }
 
-    /// A released count (see ``released(_:contributors:statistic:subject:)``) as a disclosed cell:
-    /// a suppressed cell stays suppressed.
-    func released(_ cell: DisclosedCount, contributors: SampleSet, statistic: String, subject: String) -> DisclosedCount {
+    /// A released count (see ``released(_:contributors:statistic:subject:maximumNoise:)``) as a
+    /// disclosed cell: a suppressed cell stays suppressed.
+    func released(_ cell: DisclosedCount, contributors: SampleSet, statistic: String, subject: String, maximumNoise: Int? = nil) -> DisclosedCount {
         guard case .value(let count) = cell else { return cell }
-        return .value(released(count, contributors: contributors, statistic: statistic, subject: subject))
+        return .value(released(count, contributors: contributors, statistic: statistic, subject: subject, maximumNoise: maximumNoise))
+    }
+
+    /// How far an allele count over `alleleNumber` alleles may move: the configured noise, or
+    /// `privacy.frequency_precision` of the allele number if more (its frequency then moves by
+    /// at most that much).
+    func alleleCountNoise(alleleNumber: Int) -> Int {
+        guard perturbation.isEnabled else { return 0 }
+        let share = Int((accounting.settings.frequencyPrecision * Double(max(0, alleleNumber))).rounded(.down))
+        return max(perturbation.maximumNoise, share)
+    }
+
+    /// The variance of noise uniform on -D...D.
+    static func variance(maximumNoise: Int) -> Double {
+        let d = Double(max(0, maximumNoise))
+        return d * (d + 1) / 3
     }
 
     /// The variance of the perturbation (0 when counts are exact), for the disclosure ledger.

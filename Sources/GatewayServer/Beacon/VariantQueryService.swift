@@ -128,6 +128,27 @@ public final class VariantQueryService: Sendable {
         return (shown, hidden)
     }
 
+    /// `shown` split into the alleles `allele-frequency` lists (at least `privacy.rare_frequency`
+    /// of the cohort's alleles) and the rarer ones it leaves out.
+    func commonVariants(_ shown: [VariantRecord], in selection: Selection) -> (common: [VariantRecord], rare: [VariantRecord]) {
+        let rareFrequency = accounting.settings.rareFrequency
+        guard rareFrequency > 0 else { return (shown, []) }
+        var common: [VariantRecord] = [], rare: [VariantRecord] = []
+        for variant in shown {
+            let counts = variant.genotypes.counts(in: selection.cohort)
+            if Double(counts.alleleCount) >= rareFrequency * Double(counts.alleleNumber) { common.append(variant) } else { rare.append(variant) }
+        }
+        return (common, rare)
+    }
+
+    /// The number of carriers from which `allele-frequency` lists an allele in `selection`'s cohort,
+    /// as the ledger charges it: k people, or `privacy.rare_frequency` of two alleles a person.
+    func listingThreshold(in selection: Selection) -> Int {
+        let people = selection.catalog.participantCount(in: selection.cohort)
+        let rare = Int((accounting.settings.rareFrequency * 2 * Double(people)).rounded(.up))
+        return max(disclosure.policy.minimumCellCount, rare)
+    }
+
     /// The store's datasets.
     func storedDatasets() async throws(GatewayError) -> [DatasetRecord] {
         do { return try await store.datasets() } catch { throw Self.unavailable(error) }
