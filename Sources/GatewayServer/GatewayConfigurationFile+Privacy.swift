@@ -68,8 +68,8 @@ extension GatewayConfigurationFile {
 extension GatewayConfiguration {
     /// The privacy defences (README "Privacy"), all on by default.
     public struct Privacy: Sendable, Hashable {
-        public static let defaultApprovalBudget = 0.3
-        public static let defaultMemberBudget = 0.6
+        public static let defaultApprovalBudget = 0.12
+        public static let defaultMemberBudget = 0.24
         /// false turns the disclosure ledger off (budgets and the differencing rule); for measuring attacks only.
         public var enabled = true
         /// Budget of an approval without its own `privacy_budget` in the policy.

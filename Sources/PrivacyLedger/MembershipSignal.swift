@@ -8,11 +8,15 @@ import Foundation
 /// by the worst case), so no client-influenced number can trap or produce NaN.
 public enum MembershipSignal {
     /// The charge of a count or frequency released over a cell of `cellSamples` samples:
-    /// `max over x in {0,1,2} of (x - 2f)^2 / (2 m f (1 - f) + V)`, with `f` folded to
-    /// `min(f, 1 - f)` and clamped to at least `1 / (2m)`, `m = cellSamples`, `V = noiseVariance`.
+    /// `max(2f(1 - f), (1 - 2f)^2) / (2 m f (1 - f) + V)`, with `f` folded to `min(f, 1 - f)` and
+    /// clamped to at least `1 / (2m)`, `m = cellSamples`, `V = noiseVariance`.
     ///
-    /// The maximum is always at `x = 2` once `f <= 0.5`, so this is `(2 - 2f)^2 / (2 m f (1 - f) + V)`.
-    /// A rare allele (small `f`) costs up to about `2 / (1 + V)`; a common one about `1 / (m/2 + V)`.
+    /// The numerator is the larger of what the site tells about a person on average (over
+    /// Hardy-Weinberg genotypes, `2f(1 - f)`: the untargeted attack's 1/n per site) and what it
+    /// tells about a carrier of its rarer allele (`(1 - 2f)^2`: the attacker who asks for a
+    /// person's rarest alleles first). A common site costs about `1 / m`, a rare one about
+    /// `1 / (2 m f + V)`, up to about `1 / (1 + V)`. (A person homozygous for the rarer allele
+    /// stands out more, `(2 - 2f)^2`; README "Privacy" says what that leaves open.)
     /// `cellSamples < 1` is treated as 1; a NaN frequency as the rarest; a negative or NaN
     /// variance as 0 (exact).
     public static func charge(frequency: Double, cellSamples: Int, noiseVariance: Double) -> Double {
@@ -22,8 +26,8 @@ public enum MembershipSignal {
         folded = min(folded, 1 - folded)
         let f = max(folded, floor)
         let variance = noiseVariance.isNaN || noiseVariance < 0 ? 0 : noiseVariance
-        let shift = 2 - 2 * f
-        return shift * shift / (2 * samples * f * (1 - f) + variance)
+        let average = 2 * f * (1 - f), carrier = (1 - 2 * f) * (1 - 2 * f)
+        return max(average, carrier) / (2 * samples * f * (1 - f) + variance)
     }
 
     /// The most a presence indicator "at least `k` carriers" can tell about one person: the

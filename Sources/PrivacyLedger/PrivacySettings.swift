@@ -21,7 +21,7 @@ public struct PrivacySettings: Sendable, Hashable {
     public var minimumCellCount: Int
 
     /// Settings with the documented defaults unless given.
-    public init(enabled: Bool = true, approvalBudget: Double = 0.2, memberBudget: Double = 0.4,
+    public init(enabled: Bool = true, approvalBudget: Double = 0.12, memberBudget: Double = 0.24,
                 minimumDifferencePeople: Int = 5, minimumCellCount: Int = 5) {
         self.enabled = enabled
         self.approvalBudget = approvalBudget
@@ -47,7 +47,7 @@ public struct PrivacySettings: Sendable, Hashable {
     public func validated() throws(GatewayError) {
         for (key, value) in [("privacy.approval_budget", approvalBudget), ("privacy.member_budget", memberBudget)]
         where !Self.isValidBudget(value) {
-            throw GatewayError(.invalidConfiguration, "\(key) is \(value); it must be a number above 0 and at most \(Self.maximumBudget) (default \(key == "privacy.approval_budget" ? 0.2 : 0.4))")
+            throw GatewayError(.invalidConfiguration, "\(key) is \(value); it must be a number above 0 and at most \(Self.maximumBudget) (default \(key == "privacy.approval_budget" ? 0.12 : 0.24))")
         }
         guard Self.minimumDifferencePeopleRange.contains(minimumDifferencePeople) else {
             throw GatewayError(.invalidConfiguration, "privacy.minimum_difference_people is \(minimumDifferencePeople); it must be a whole number from \(Self.minimumDifferencePeopleRange.lowerBound) to \(Self.minimumDifferencePeopleRange.upperBound) (default 5)")

@@ -29,9 +29,9 @@ struct PrivacyLedgerGatewayTests {
     @Test("a budget runs out with 429 naming what remains; the same question stays free and identical; a raise lets more through")
     func budgetExhaustion() async throws {
         let data = try BeaconCohort.makeDataFolder()
-        // The two totals cost about 0.19 of this 29-person cohort (the noise moves it a little).
+        // The two totals cost about 0.065 of this 29-person cohort (the noise moves it a little).
         var privacy = GatewayConfiguration.Privacy()
-        privacy.approvalBudget = 0.3
+        privacy.approvalBudget = 0.1
         try await TestGateway.with(dataDirectory: data, privacy: privacy) { gateway in
             let researcher = try await gateway.client("researcher-jp")
             let first = try await PolicyAPITests.send(researcher, "GET", Self.common)
@@ -40,7 +40,7 @@ struct PrivacyLedgerGatewayTests {
             #expect(afterFirst > 0, "an answer costs budget")
             let second = try await PolicyAPITests.send(researcher, "GET", Self.other)
             #expect(second.status == 200, "\(Self.text(second))")
-            // Strata of ten people each cost far more than what is left of 0.3.
+            // Strata of ten people each cost more than what is left of 0.1.
             let refused = try await PolicyAPITests.send(researcher, "GET", Self.stratified)
             #expect(refused.status == 429, "\(Self.text(refused))")
             #expect(Self.code(refused) == "privacy_budget_exhausted")
@@ -117,6 +117,27 @@ struct PrivacyLedgerGatewayTests {
             // counts are perturbed by their own cell keys, so the difference is not an exact count.
             #expect(abs(union - 58) <= 2 && abs(single - 58) <= 2)
             #expect((try await PolicyAPITests.send(researcher, "GET", region)).body == regionAnswer.body, "the region again: identical")
+        }
+    }
+}
+
+extension PrivacyLedgerGatewayTests {
+    @Test("a Beacon yes/no about a variant carried by a few people costs what such an answer tells (Raisaro): about 0.19 for three carriers")
+    func booleansAreCharged() async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        var privacy = GatewayConfiguration.Privacy()
+        privacy.approvalBudget = 0.3
+        try await TestGateway.with(dataDirectory: data, privacy: privacy) { gateway in
+            let researcher = try await gateway.client("researcher-jp")
+            let rare = try await PolicyAPITests.send(researcher, "GET", "/api/g_variants?referenceName=1&start=1999&alternateBases=T")
+            #expect(rare.status == 200, "\(Self.text(rare))")
+            #expect(((try rare.json())["responseSummary"] as? [String: Any])?["exists"] as? Bool == false, "3 carriers: not found")
+            let spent = try await Self.spent(researcher)
+            #expect(spent > 0.15 && spent < 0.2, "\(spent)")
+            // More than the default budget: with the defaults such an answer is refused outright.
+            // Everyone carries 1:3000 G>A: far from the threshold, the yes costs almost nothing.
+            #expect(try await PolicyAPITests.send(researcher, "GET", "/api/g_variants?referenceName=1&start=2999&alternateBases=A").status == 200)
+            #expect(try await Self.spent(researcher) - spent < 1e-6)
         }
     }
 }

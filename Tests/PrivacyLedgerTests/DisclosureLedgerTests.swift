@@ -46,7 +46,7 @@ struct DisclosureLedgerTests {
         let first = try await ledger.charge(Self.request(0..<2), accounts: [(Self.approval, 1), (Self.member, 1)], personOfSample: Self.fixture.personOfSample)
         #expect(first.accounts.allSatisfy { abs($0.spentAfter - 2 * Self.perSubject) < 1e-15 && $0.spentBefore == 0 }, "\(first)")
         let before = (ledger.account(Self.approval), ledger.account(Self.member))
-        let budgets = approvalIsShort ? (0.005, 1.0) : (1.0, 0.005)
+        let budgets = approvalIsShort ? (0.003, 1.0) : (1.0, 0.003)
         let error = await #expect(throws: GatewayError.self) {
             try await ledger.charge(Self.request(2..<4), accounts: [(Self.approval, budgets.0), (Self.member, budgets.1)],
                                     personOfSample: Self.fixture.personOfSample)
@@ -54,7 +54,7 @@ struct DisclosureLedgerTests {
         #expect(error?.code == .privacyBudgetExhausted)
         let message = error?.message ?? ""
         #expect(message.contains(approvalIsShort ? "approval A-7" : "member researcher-jp"), "\(message)")
-        #expect(message.contains("remaining 0.001 of 0.005"), "\(message)")
+        #expect(message.contains("remaining 0.001 of 0.003"), "\(message)")
         #expect(message.contains("POST /api/admin/approvals/" + (approvalIsShort ? "A-7/privacy-budget" : "{id}/privacy-budget")), "\(message)")
         #expect(ledger.account(Self.approval) == before.0 && ledger.account(Self.member) == before.1)
         // Within budget it passes, and a repeat is free even with nothing left.
@@ -148,7 +148,7 @@ struct DisclosureLedgerTests {
         #expect(charge.accounts.count == 1 && charge.accounts[0].budget == 0.5)
         #expect(ledger.spent(Self.approval) == Self.perSubject)
         await #expect(throws: GatewayError.self) {
-            try await ledger.charge(Self.request(1..<2), accounts: [(Self.approval, 1), (Self.approval, 0.003)], personOfSample: people)
+            try await ledger.charge(Self.request(1..<2), accounts: [(Self.approval, 1), (Self.approval, 0.0015)], personOfSample: people)
         }
     }
 

@@ -4,18 +4,18 @@ import Testing
 
 @Suite("Membership signal: the charge formula and the presence cap")
 struct MembershipSignalTests {
-    /// Worked by hand: `(2 - 2f')^2 / (2 m f' (1 - f') + V)`, `f' = max(min(f, 1 - f), 1 / (2m))`.
+    /// Worked by hand: `max(2f'(1 - f'), (1 - 2f')^2) / (2 m f' (1 - f') + V)`, `f' = max(min(f, 1 - f), 1 / (2m))`.
     @Test("charge(f, m, V)", arguments: [
-        (0.5, 2000, 0.0, 1.0 / 1000),          // 1 / (2·2000·0.25)
-        (0.5, 2000, 2.0, 1.0 / 1002),          // V adds to the denominator
-        (0.1, 100, 0.0, 0.18),                 // 1.8² / (2·100·0.1·0.9) = 3.24 / 18
-        (0.9, 100, 0.0, 0.18),                 // folded to 0.1
-        (0.0, 100, 0.0, 3.98),                 // clamped to 1/200: 1.99² / 0.995
-        (0.25, 8, 2.0, 0.45),                  // 1.5² / (3 + 2)
-        (0.5, 0, 0.0, 2.0),                    // m < 1 counts as 1: 1 / 0.5
-        (Double.nan, 100, 0.0, 3.98),          // NaN frequency: the rarest
-        (0.5, 2000, -5.0, 1.0 / 1000),         // negative variance: exact
-        (Double.infinity, 100, 0.0, 3.98),     // clamped to 1, folded to 0, then to 1/200
+        (0.5, 2000, 0.0, 0.5 / 1000),          // the average 0.5 over 2·2000·0.25
+        (0.5, 2000, 2.0, 0.5 / 1002),          // V adds to the denominator
+        (0.1, 100, 0.0, 0.64 / 18),            // a carrier: 0.8² over 2·100·0.1·0.9
+        (0.9, 100, 0.0, 0.64 / 18),            // folded to 0.1
+        (0.0, 100, 0.0, 0.9801 / 0.995),       // clamped to 1/200: 0.99² / (200·0.005·0.995)
+        (0.25, 8, 2.0, 0.075),                 // the average 0.375 over (3 + 2)
+        (0.5, 0, 0.0, 1.0),                    // m < 1 counts as 1: 0.5 / 0.5
+        (Double.nan, 100, 0.0, 0.9801 / 0.995), // NaN frequency: the rarest
+        (0.5, 2000, -5.0, 0.5 / 1000),         // negative variance: exact
+        (Double.infinity, 100, 0.0, 0.9801 / 0.995), // clamped to 1, folded to 0, then to 1/200
     ] as [(Double, Int, Double, Double)])
     func charge(frequency: Double, samples: Int, variance: Double, expected: Double) {
         let value = MembershipSignal.charge(frequency: frequency, cellSamples: samples, noiseVariance: variance)

@@ -396,3 +396,35 @@ def targeted_frequency(lab, cohort, targets_in, targets_out, max_queries, worker
     return {"attack": "af-targeted", "description": "LR on allele-frequency point answers, target's rarest alleles first",
             "queries": grid, "power": power, "power_fitted": fitted, "queries_made": sum(len(s) for s in results),
             "queries_per_target_max": max(len(s) for s in results), "answers": tally.counts, "refusals": tally.first_messages}
+
+
+# --- utility: what one approval's default budget buys a researcher -------------------------
+
+
+def utility_greedy(lab, cohort, strata_supported, max_queries):
+    """A researcher with one fresh approval who wants as many frequencies as the budget allows:
+    point queries (totals) of germline alleles, those most common in the reference panel first
+    (the cheapest), until the budget is spent. Issue 10's targets: at least 0.1 x the people in
+    the cohort distinct variants within 0.01, and every common (AF >= 5 %) answer within 0.01."""
+    tally = Tally()
+    approval = lab.new_approval("utility: common variants first")
+    client = lab.client()
+    folded = np.minimum(cohort.reference_frequency, 1 - cohort.reference_frequency)
+    order = [int(a) for a in np.argsort(-folded, kind="stable") if cohort.germline[a]]
+    per_query = []
+    for allele in order[: max(max_queries, 2000)]:
+        chrom, pos, ref, alt = cohort.alleles[allele][:4]
+        query = {"referenceName": chrom, "start": pos - 1, "alternateBases": alt}
+        if strata_supported:
+            query["strata"] = "false"
+        try:
+            status, answer = client.request("GET", "/api/aggregate/allele-frequency", query=query, approval=approval)
+            if not classify(status, answer, tally, approval):
+                continue
+        except Stop:
+            break
+        per_query.append(frequency_answers(answer, cohort, tally))
+    use = utility(cohort, per_query)
+    return {"attack": "utility", "description": "one approval, point queries of the most common alleles first, until its budget is spent",
+            "membership_power": None, "queries_made": len(per_query),
+            "answers": tally.counts, "refusals": tally.first_messages, "utility": use}

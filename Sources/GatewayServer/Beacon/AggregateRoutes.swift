@@ -115,6 +115,16 @@ enum AggregateRoutes {
                     alleleFrequency: control.frequency(alleleCount: cells[2], alleleNumber: cells[4]), homozygous: cells[3])
             }
             let totals = releasedCells(protected.totals, over: cohort)
+            // A total hidden by disclosure control (a few non-carriers, say) releases only that the variant is listed.
+            guard totals[2].value != nil else {
+                releases.listing(variant, listed: true, in: selection, threshold: service.listingThreshold(in: selection))
+                answers.append(VariantFrequencies(
+                    referenceName: variant.chromosome, start: variant.position - 1, referenceBases: variant.reference,
+                    alternateBases: variant.alternate, variantType: variant.variantType.beaconName, filter: (variant.filters ?? ["."]).joined(separator: ";"),
+                    total: Totals(samples: totals[0], alleleCount: totals[2], alleleNumber: totals[4], alleleFrequency: nil, homozygous: totals[3]),
+                    strata: shownStrata))
+                continue
+            }
             var pools = [(samples: cohort, frequency: AnswerReleases.frequency(totals[2].value, totals[4].value), noiseVariance: noiseVariance(totals))]
             for (index, stratum) in shownStrata.enumerated() where stratified && !protected.suppressedStrata.contains(index) {
                 pools.append((strata[index].samples, AnswerReleases.frequency(stratum.alleleCount?.value, stratum.alleleNumber?.value),
