@@ -25,17 +25,22 @@ struct DisclosureAccounting: Sendable {
     /// Charges `releases`; throws `privacy_budget_exhausted` or `differencing_refused` (nothing
     /// is charged then) or `service_unavailable` when the ledger cannot commit. The approval's
     /// charge goes into the audit record.
-    func charge(_ releases: [SubjectRelease], grant: AccessControl.Grant, catalog: CohortCatalog, context: GatewayRequestContext) async throws(GatewayError) {
+    func charge(_ releases: [SubjectRelease], grant: AccessControl.Grant, catalog: CohortCatalog, context: GatewayRequestContext) throws(GatewayError) {
         guard let ledger, !releases.isEmpty else { return }
         let member = try context.requireMember()
         guard let policy = context.policy, let approval = grant.approvalID else {
             throw GatewayError(.internalError, "a data answer without a policy snapshot or an approval cannot be charged")
         }
         let budgets = budgets(member: member.id, approval: approval, policy: policy)
-        let charge = try await ledger.charge(releases, accounts: [(.approval(approval), budgets.approval), (.member(member.id), budgets.member)],
+        // Decided now; the commit runs while the answer is built and its audit record written, and
+        // the request guard waits for both before anything leaves (``RequestGuardMiddleware``).
+        let reservation = try ledger.reserve(releases, accounts: [(.approval(approval), budgets.approval), (.member(member.id), budgets.member)],
                                              personOfSample: catalog.participantOfSample)
-        let added = charge.accounts.first?.added ?? 0
-        context.record.withLockedValue { $0.privacyChargeMicro = added > 0 ? Int((added * 1_000_000).rounded(.up)) : nil }
+        let added = reservation.charge.accounts.first?.added ?? 0
+        context.record.withLockedValue {
+            $0.privacyChargeMicro = added > 0 ? Int((added * 1_000_000).rounded(.up)) : nil
+            $0.ledgerCommit = reservation
+        }
     }
 
     /// What remains of `key`'s budget, for `/api/whoami`.

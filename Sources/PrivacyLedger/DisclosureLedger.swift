@@ -39,7 +39,7 @@ public final class DisclosureLedger: Sendable {
     private struct Pending: Sendable {
         var entry: LedgerDatabase.Entry
         var charge: LedgerCharge
-        var continuation: CheckedContinuation<Result<LedgerCharge, GatewayError>, Never>
+        var commit: LedgerCommit
     }
 
     /// Opens (creating) the ledger at `path` (`<data>/privacy.sqlite`) and replays it (blocking:
@@ -85,26 +85,36 @@ public final class DisclosureLedger: Sendable {
     /// request is free.
     public func charge(_ releases: [SubjectRelease], accounts: [(key: LedgerAccountKey, budget: Double)],
                        personOfSample: [Int]) async throws(GatewayError) -> LedgerCharge {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<LedgerCharge, GatewayError>, Never>) in
-            let startWriter: Bool = state.withLock { state in
-                switch decide(releases, accounts: accounts, personOfSample: personOfSample, state: &state) {
-                case .failure(let error):
-                    continuation.resume(returning: .failure(error))
-                    return false
-                case .success(let decided):
-                    guard let entry = decided.entry else {
-                        continuation.resume(returning: .success(decided.charge))
-                        return false
-                    }
-                    state.queue.append(Pending(entry: entry, charge: decided.charge, continuation: continuation))
-                    guard !state.writing else { return false }
-                    state.writing = true
-                    return true
+        let reservation = try reserve(releases, accounts: accounts, personOfSample: personOfSample)
+        try await reservation.committed()
+        return reservation.charge
+    }
+
+    /// ``charge(_:accounts:personOfSample:)`` in two steps, so that the commit can overlap other
+    /// work: decides now (throwing the same refusals) and applies the charge in memory, so the
+    /// next request on the same account is decided against it; the commit runs on GRDB's queue.
+    /// Nothing released may leave before ``LedgerReservation/committed()`` has returned.
+    public func reserve(_ releases: [SubjectRelease], accounts: [(key: LedgerAccountKey, budget: Double)],
+                        personOfSample: [Int]) throws(GatewayError) -> LedgerReservation {
+        let commit = LedgerCommit()
+        let outcome: Result<(charge: LedgerCharge, startWriter: Bool), GatewayError> = state.withLock { state in
+            switch decide(releases, accounts: accounts, personOfSample: personOfSample, state: &state) {
+            case .failure(let error):
+                return .failure(error)
+            case .success(let decided):
+                guard let entry = decided.entry else {
+                    commit.finish(.success(()))
+                    return .success((decided.charge, false))
                 }
+                state.queue.append(Pending(entry: entry, charge: decided.charge, commit: commit))
+                guard !state.writing else { return .success((decided.charge, false)) }
+                state.writing = true
+                return .success((decided.charge, true))
             }
-            if startWriter { Task { await self.drain() } }
         }
-        return try result.get()
+        let decided = try outcome.get()
+        if decided.startWriter { Task { await self.drain() } }
+        return LedgerReservation(charge: decided.charge, commit: commit)
     }
 
     /// Decides and (when it changes anything) applies one request in memory; the caller
@@ -175,7 +185,7 @@ public final class DisclosureLedger: Sendable {
             guard !batch.isEmpty else { return }
             do {
                 try await database.write(batch.map(\.entry))
-                for pending in batch { pending.continuation.resume(returning: .success(pending.charge)) }
+                for pending in batch { pending.commit.finish(.success(())) }
             } catch {
                 let failure = GatewayError(.serviceUnavailable, "the privacy ledger \(database.path) cannot record this answer's charge, so it is not given: \(error)")
                 let stranded: [Pending] = state.withLock { state in
@@ -184,7 +194,7 @@ public final class DisclosureLedger: Sendable {
                     state.queue = []
                     return stranded
                 }
-                for pending in batch + stranded { pending.continuation.resume(returning: .failure(failure)) }
+                for pending in batch + stranded { pending.commit.finish(.failure(failure)) }
                 // What is in memory includes charges that were never stored: rebuild from the store.
                 if let loaded = try? await database.loadAsync() {
                     state.withLock { state in

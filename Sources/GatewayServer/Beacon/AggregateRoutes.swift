@@ -138,7 +138,7 @@ enum AggregateRoutes {
                               alleleFrequency: control.frequency(alleleCount: totals[2], alleleNumber: totals[4]), homozygous: totals[3]),
                 strata: shownStrata))
         }
-        try await service.accounting.charge(releases.subjects, grant: grant, catalog: catalog, context: context)
+        try service.accounting.charge(releases.subjects, grant: grant, catalog: catalog, context: context)
         return try JSONResponse.answer(FrequencyAnswer(
             cohortSamples: control.count(cohort.count), cohortRestriction: selection.restriction,
             variants: answers, truncated: truncated, disclosure: disclosureNote(control)),
@@ -226,7 +226,7 @@ enum AggregateRoutes {
         }
         var releases = AnswerReleases(noiseVariance: 0)
         releases.composition("cohort-summary", pools: [cohort] + strata.indices.filter { stratified && !protected.suppressedStrata.contains($0) }.map { strata[$0].samples })
-        try await service.accounting.charge(releases.subjects, grant: grant, catalog: catalog, context: context)
+        try service.accounting.charge(releases.subjects, grant: grant, catalog: catalog, context: context)
         let participants = catalog.participantCount(in: cohort)
         let paired = cohort.count - participants  // cases with both samples in the cohort
         let participantsShown = control.isShowable(paired) ? control.count(participants) : .suppressed(threshold: k)

@@ -126,7 +126,7 @@ enum BeaconRoutes {
                 // the question is phrased, the same samples get the same noise (README "Privacy").
                 count = service.released(control.count(exact), contributors: selected, statistic: entity, subject: "")
             }
-            try await service.accounting.charge(releases.subjects, grant: grant, catalog: catalog, context: context)
+            try service.accounting.charge(releases.subjects, grant: grant, catalog: catalog, context: context)
             if let restriction = selection.restriction { info["cohortRestriction"] = AnyEncodable(restriction) }
             // Counts of people are perturbed; a count of variants is exact.
             let perturbed = entity != "g_variants" && service.perturbation.isEnabled
