@@ -57,23 +57,24 @@ struct PrivacyCrashTests {
             #expect(try await PrivacyLedgerGatewayTests.spent(restarted) == after, "questions answered before SIGKILL are free after it")
             spent = after
         }
-        server.process.terminate()
-        try await offThread { server.process.waitUntilExit() }
+        let last = server.process
+        last.terminate()
+        try await offThread { last.waitUntilExit() }
     }
 
-    /// 60 people (a tumour and a normal sample each, three cancer types) and `variants` common
+    /// 200 people (a tumour and a normal sample each, three cancer types) and `variants` common
     /// germline variants at 1:10000, 1:10010, ... (each carried by 25-50% of people), so that
     /// every variant is a new question with its own charge.
     static func manyVariantsFolder(variants: Int) throws -> String {
         let folder = DevPKI.temporaryFolder("privacy-crash-cohort")
         var sheet = "sample_id\tparticipant_id\tdataset_id\ttissue\tcancer_type_id\tcancer_type_label\toverseas_consent\tmapping_rate\tduplicate_rate\tmean_insert_size\tmean_depth\tnt_check\n"
         var samples: [(name: String, person: Int)] = []
-        for person in 1...60 {
+        for person in 1...200 {
             let type = [BeaconCohort.breast, BeaconCohort.lung, BeaconCohort.colorectal][person % 3]
             for tissue in ["tumour", "normal"] {
-                let sample = String(format: "P%02d-", person) + (tissue == "tumour" ? "T" : "N")
+                let sample = String(format: "P%03d-", person) + (tissue == "tumour" ? "T" : "N")
                 samples.append((sample, person))
-                sheet += [sample, String(format: "P%02d", person), "demo-wgs", tissue, type.0, type.1, "yes",
+                sheet += [sample, String(format: "P%03d", person), "demo-wgs", tissue, type.0, type.1, "yes",
                           "99.9", "10.0", "450", tissue == "tumour" ? "130.0" : "35.0", "pass"].joined(separator: "\t") + "\n"
             }
         }
@@ -103,7 +104,7 @@ struct PrivacyCrashTests {
     @Test("killed at random moments while charges are in flight, 8 times: every question answered before a kill stays free and identical, and spent never goes back")
     func killedUnderLoad() async throws {
         let pki = try await DevPKI.shared()
-        let variants = 400
+        let variants = 1600
         let data = try Self.manyVariantsFolder(variants: variants)
         var server = try await AuditCrashTests.Server(pki: pki, data: data)
         try await Self.raiseBudget(port: server.port, pki: pki, to: 100)
@@ -113,7 +114,7 @@ struct PrivacyCrashTests {
         var generator = SystemRandomNumberGenerator()
         for round in 0..<8 {
             let current = server, port = server.port
-            let deadline = Date().addingTimeInterval(Double.random(in: 0.1...0.6, using: &generator))
+            let deadline = Date().addingTimeInterval(Double.random(in: 0.05...0.4, using: &generator))
             // Four researchers' connections ask new questions until the gateway dies under them.
             let got = try await withThrowingTaskGroup(of: [(String, [UInt8])].self) { group in
                 for _ in 0..<4 {
@@ -155,7 +156,8 @@ struct PrivacyCrashTests {
             spentBefore = spentAfterReasking
         }
         #expect(answered.count >= 8, "the load produced answers")
-        server.process.terminate()
-        try await offThread { server.process.waitUntilExit() }
+        let last = server.process
+        last.terminate()
+        try await offThread { last.waitUntilExit() }
     }
 }
