@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "genomegate",
             dependencies: [
-                "GatewayServer", "GatewayCore", "GatewayPolicy", "PolicyStore", "AuditLog", "DemoCohort", "VariantStore",
+                "GatewayServer", "GatewayCore", "GatewayPolicy", "PolicyStore", "AuditLog", "DemoCohort", "VariantStore", "PrivacyLedger",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOPosix", package: "swift-nio"),

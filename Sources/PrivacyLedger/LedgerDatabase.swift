@@ -137,68 +137,78 @@ struct LedgerDatabase: Sendable {
         }
     }
 
-    /// The deltas, in order, each as a varint `zigzag(person - previous person) << 1 | same`
-    /// followed, unless `same` (the amount equals the previous one), by the amount's 8 bytes
-    /// (little-endian IEEE bits). People charged alike in one cell cost 1-2 bytes each.
+    /// The first 8 bytes of a run-length exposure record (``encode(_:)``): as a person number of
+    /// the 16-byte form (whose numbers are within +-2^40) it is out of range, so the two forms
+    /// never read as each other.
+    static let runsMagic: UInt64 = 0x4747_5255_4E53_0001
+    /// The most people one stored exposure record may name (a bound on what replay allocates).
+    static let maximumDeltasPerRecord = 1 << 28
+
+    /// One request's added exposure per person, as stored: the magic, then runs of people with
+    /// consecutive stored numbers charged the same amount, 20 bytes each (first person: Int64,
+    /// count: UInt32, amount bits: UInt64; little-endian), in ascending order. A whole-cohort
+    /// release charges everyone the same, so it is one run, not 16 bytes per person: the WAL
+    /// write per commit stays a few pages, whatever the cohort's size.
     static func encode(_ deltas: [AccountPlan.Delta]) -> Data {
+        guard !deltas.isEmpty else { return Data() }
+        let sorted = deltas.map { (person: $0.person.stored, bits: $0.amount.bitPattern) }.sorted { $0.person < $1.person }
         var bytes = [UInt8]()
-        bytes.reserveCapacity(deltas.count * 2 + 16)
-        var previousPerson = 0
-        var previousBits: UInt64? = nil
-        for delta in deltas {
-            let step = delta.person.stored &- previousPerson
-            let zigzag = UInt64(bitPattern: Int64((step << 1) ^ (step >> 63)))
-            let bits = delta.amount.bitPattern
-            let same = bits == previousBits
-            var value = zigzag << 1 | (same ? 1 : 0)
-            while value >= 0x80 {
-                bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-                value >>= 7
-            }
-            bytes.append(UInt8(value))
-            if !same { withUnsafeBytes(of: bits.littleEndian) { bytes.append(contentsOf: $0) } }
-            previousPerson = delta.person.stored
-            previousBits = bits
+        bytes.reserveCapacity(28)
+        withUnsafeBytes(of: runsMagic.littleEndian) { bytes.append(contentsOf: $0) }
+        func appendRun(first: Int64, count: UInt32, bits: UInt64) {
+            withUnsafeBytes(of: first.littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: count.littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: bits.littleEndian) { bytes.append(contentsOf: $0) }
         }
+        var first = sorted[0].person, count: UInt32 = 1, bits = sorted[0].bits
+        for delta in sorted.dropFirst() {
+            if delta.bits == bits && delta.person == first + Int64(count) && count < UInt32.max {
+                count += 1
+            } else {
+                appendRun(first: first, count: count, bits: bits)
+                (first, count, bits) = (delta.person, 1, delta.bits)
+            }
+        }
+        appendRun(first: first, count: count, bits: bits)
         return Data(bytes)
     }
 
+    /// Reads an exposure record in either stored form: runs (``encode(_:)``) or the first
+    /// form, 16 bytes per person (stored number, amount bits; little-endian).
     static func decode(_ bytes: [UInt8], charge: Int64) throws -> [AccountPlan.Delta] {
+        func word(_ offset: Int, _ width: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for index in 0..<width { value |= UInt64(bytes[offset + index]) << UInt64(index * 8) }
+            return value
+        }
+        func checked(_ stored: Int64, _ amount: Double) throws -> AccountPlan.Delta {
+            guard amount.isFinite && amount >= 0, stored > -(1 << 40), stored < 1 << 40 else {
+                throw LedgerDamage("charge \(charge) has an invalid exposure record")
+            }
+            return AccountPlan.Delta(person: Person(stored: stored), amount: amount)
+        }
         var deltas: [AccountPlan.Delta] = []
+        if bytes.count >= 8 && word(0, 8) == runsMagic {
+            guard (bytes.count - 8) % 20 == 0 else { throw LedgerDamage("charge \(charge) has a truncated exposure record") }
+            var offset = 8, next = Int64.min
+            while offset < bytes.count {
+                let first = Int64(bitPattern: word(offset, 8)), count = Int(word(offset + 8, 4))
+                let amount = Double(bitPattern: word(offset + 12, 8))
+                guard count >= 1, first >= next, first > -(1 << 40), first < 1 << 40, deltas.count + count <= maximumDeltasPerRecord else {
+                    throw LedgerDamage("charge \(charge) has an invalid exposure record")
+                }
+                for person in first..<(first + Int64(count)) { deltas.append(try checked(person, amount)) }
+                next = first + Int64(count)
+                offset += 20
+            }
+            return deltas
+        }
+        guard bytes.count % 16 == 0 else { throw LedgerDamage("charge \(charge) has a truncated exposure record") }
+        deltas.reserveCapacity(bytes.count / 16)
         var offset = 0
-        var previousPerson = 0
-        var previousAmount: Double? = nil
-        func damaged() -> LedgerDamage { LedgerDamage("charge \(charge) has a damaged exposure record at byte \(offset)") }
         while offset < bytes.count {
-            var value: UInt64 = 0, shift: UInt64 = 0
-            while true {
-                guard offset < bytes.count, shift < 64 else { throw damaged() }
-                let byte = bytes[offset]
-                offset += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte < 0x80 { break }
-                shift += 7
-            }
-            let same = value & 1 == 1
-            let zigzag = value >> 1
-            let step = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
-            let (person, overflow) = previousPerson.addingReportingOverflow(Int(step))
-            guard !overflow, person > -(1 << 40), person < 1 << 40 else { throw damaged() }
-            let amount: Double
-            if same {
-                guard let previousAmount else { throw damaged() }
-                amount = previousAmount
-            } else {
-                guard offset + 8 <= bytes.count else { throw damaged() }
-                var bits: UInt64 = 0
-                for index in 0..<8 { bits |= UInt64(bytes[offset + index]) << UInt64(index * 8) }
-                offset += 8
-                amount = Double(bitPattern: bits)
-            }
-            guard amount.isFinite && amount >= 0 else { throw damaged() }
-            deltas.append(AccountPlan.Delta(person: Person(stored: person), amount: amount))
-            previousPerson = person
-            previousAmount = amount
+            deltas.append(try checked(Int64(bitPattern: word(offset, 8)), Double(bitPattern: word(offset + 8, 8))))
+            offset += 16
         }
         return deltas
     }
