@@ -151,7 +151,7 @@ struct LedgerDatabase: Sendable {
     /// write per commit stays a few pages, whatever the cohort's size.
     static func encode(_ deltas: [AccountPlan.Delta]) -> Data {
         guard !deltas.isEmpty else { return Data() }
-        let sorted = deltas.map { (person: $0.person.stored, bits: $0.amount.bitPattern) }.sorted { $0.person < $1.person }
+        let sorted = deltas.map { (person: Int64($0.person.stored), bits: $0.amount.bitPattern) }.sorted { $0.person < $1.person }
         var bytes = [UInt8]()
         bytes.reserveCapacity(28)
         withUnsafeBytes(of: runsMagic.littleEndian) { bytes.append(contentsOf: $0) }
@@ -185,7 +185,7 @@ struct LedgerDatabase: Sendable {
             guard amount.isFinite && amount >= 0, stored > -(1 << 40), stored < 1 << 40 else {
                 throw LedgerDamage("charge \(charge) has an invalid exposure record")
             }
-            return AccountPlan.Delta(person: Person(stored: stored), amount: amount)
+            return AccountPlan.Delta(person: Person(stored: Int(stored)), amount: amount)
         }
         var deltas: [AccountPlan.Delta] = []
         if bytes.count >= 8 && word(0, 8) == runsMagic {

@@ -8,7 +8,7 @@ import VariantStore
 @Suite("Privacy ledger: stored exposure records")
 struct LedgerEncodingTests {
     static func deltas(_ pairs: [(Int64, Double)]) -> [AccountPlan.Delta] {
-        pairs.map { AccountPlan.Delta(person: Person(stored: $0.0), amount: $0.1) }
+        pairs.map { AccountPlan.Delta(person: Person(stored: Int($0.0)), amount: $0.1) }
     }
 
     static func sorted(_ deltas: [AccountPlan.Delta]) -> [AccountPlan.Delta] {
