@@ -70,3 +70,24 @@ struct PrivacyNoiseTests {
         #expect(pairs.contains { $0.0 != $0.1 }, "with 7 cohorts, some count is perturbed: \(pairs)")
     }
 }
+
+extension PrivacyNoiseTests {
+    @Test("a perturbed Beacon count says so (countPrecision imprecise, info.privacy) and stays valid against the Beacon v2 schema")
+    func perturbedCountIsDescribedAndValid() async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        try await TestGateway.with(dataDirectory: data, privacy: .init()) { gateway in
+            let researcher = try await gateway.client("researcher-jp")
+            let response = try await PolicyAPITests.send(researcher, "GET", PolicyAPITests.everyone)
+            #expect(response.status == 200)
+            let body = try response.json()
+            let summary = try #require(body["responseSummary"] as? [String: Any])
+            #expect(summary["countPrecision"] as? String == "imprecise")
+            #expect(((body["info"] as? [String: Any])?["privacy"] as? [String: Any])?["countPerturbation"] != nil)
+            try await BeaconAPITests.validate(response.body, "beaconCountResponse.json")
+            // A count of variants is exact, and says so.
+            let variants = try await PolicyAPITests.send(researcher, "GET", "/api/g_variants?referenceName=1&start=2999&alternateBases=A&requestedGranularity=count")
+            #expect(((try variants.json())["responseSummary"] as? [String: Any])?["countPrecision"] as? String == "exact")
+            try await BeaconAPITests.validate(variants.body, "beaconCountResponse.json")
+        }
+    }
+}
