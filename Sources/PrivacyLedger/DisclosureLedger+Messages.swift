@@ -16,7 +16,7 @@ extension DisclosureLedger {
             ? "The committee secretariat can raise this approval's budget with POST /api/admin/approvals/\(account.id)/privacy-budget and a reason."
             : "A member's budget follows the largest budget of their approvals; the committee secretariat raises an approval's budget with POST /api/admin/approvals/{id}/privacy-budget and a reason."
         return GatewayError(.privacyBudgetExhausted,
-                            "the privacy budget of \(account) is exhausted: this answer would cost \(format(plan.added)), remaining \(format(remaining)) of \(format(budget)). \(raise)")
+                            "the privacy budget of \(account) is exhausted: spent \(format(plan.spentBefore)) of \(format(budget)), remaining \(format(remaining)); answers already given stay free. \(raise)")
     }
 
     /// A budget figure: 3 decimals, trailing zeros dropped (`0.013`, `0.2`); 3 significant digits below 0.001.

@@ -151,7 +151,10 @@ public final class DisclosureLedger: Sendable {
             case .failure(.differencing(let subject, let people, let minimum, let firstRelease)):
                 return .failure(Self.differencingError(subject: subject, people: people, minimum: minimum, firstRelease: firstRelease, account: account.key))
             case .success(let plan):
-                if plan.added > 0 && !(plan.spentAfter <= account.budget) {
+                // Refused only once the budget is spent: whether an answer is given must not depend
+                // on what it would cost, which depends on the data it would release (a refusal would
+                // then say it). The last answer may take the account over by its own charge.
+                if plan.added > 0 && !(plan.spentBefore < account.budget) {
                     return .failure(Self.budgetError(account: account.key, plan: plan, budget: account.budget))
                 }
                 plans.append(plan)

@@ -90,7 +90,7 @@ public struct PoolRegistry: Sendable {
                 let frequency = pool.frequency.isNaN ? 0 : min(max(pool.frequency, 0), 1)
                 let variance = pool.noiseVariance.isNaN || pool.noiseVariance < 0 ? 0 : min(pool.noiseVariance, 1e300)
                 resolved.append(ResolvedPool(id: id, shape: shape, released: ReleasedPool(pool: id, frequency: frequency, noiseVariance: variance, presenceOnly: pool.presenceOnly,
-                                                                                               presenceCharge: pool.presenceCharge.map { $0.isNaN ? MembershipSignal.impossibleOutcomeCharge : min(max($0, 0), MembershipSignal.impossibleOutcomeCharge) })))
+                                                                                               presenceCharge: pool.presenceCharge.map { $0.isNaN ? 1000 : min(max($0, 0), 1000) })))
             }
             if let index = subjectIndex[release.subject] {
                 request.subjects[index].pools += resolved

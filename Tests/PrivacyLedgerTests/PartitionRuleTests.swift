@@ -109,12 +109,13 @@ struct PartitionRuleTests {
         let presence = try #require(fixture.release([F.subject("chr5:7:T:G", fixture.everyone, frequency: 0, presenceOnly: true)]).value)
         #expect(presence.added == cap, "once per person, not per sample")
         #expect(try #require(fixture.plan([F.subject("chr5:7:T:G", fixture.everyone, frequency: 0, presenceOnly: true)]).value).deltas.isEmpty)
-        // A threshold outcome charges what it told.
+        // A presence release may say what it is charged (the gateway gives the cap of its own threshold).
         var told = F(people: 1000)
-        let outcome = MembershipSignal.threshold(count: 1, threshold: 5, above: false)
+        let capAt100 = MembershipSignal.presenceCap(minimumCount: 100)
         var release = F.subject("chr5:8:T:G", told.everyone, frequency: 0, presenceOnly: true)
-        release.pools[0].presenceCharge = outcome
-        #expect(try #require(told.release([release]).value).added == outcome)
+        release.pools[0].presenceCharge = capAt100
+        #expect(try #require(told.release([release]).value).added == capAt100)
+        #expect(capAt100 < 0.01, "a threshold far from k tells little: \(capAt100)")
         let counts = try #require(fixture.release([F.subject("chr5:7:T:G", fixture.everyone, frequency: 0.01)]).value)
         let full = MembershipSignal.charge(frequency: 0.01, cellSamples: 2000, noiseVariance: 0)
         #expect(counts.added == full + full)

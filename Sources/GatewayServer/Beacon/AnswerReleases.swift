@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import PrivacyLedger
 import VariantStore
 
@@ -25,12 +26,22 @@ struct AnswerReleases: Sendable {
     }
 
     /// Whether `variant` is listed in `selection`'s cohort (at least `threshold` people carry it)
-    /// or left out, and nothing more: charged what such an outcome tells about one person on
-    /// average (``MembershipSignal/presence(carriers:threshold:)``), once per person.
+    /// or left out, and nothing more: charged, once per person, the most such an outcome can tell
+    /// about a carrier (``MembershipSignal/presenceCap(minimumCount:)``), whatever the outcome and
+    /// whatever the hidden count, so that what is charged depends only on what is released.
     mutating func listing(_ variant: VariantRecord, listed: Bool, in selection: VariantQueryService.Selection, threshold: Int) {
-        let carriers = variant.genotypes.copies.first.map { selection.catalog.participantCount(in: $0.intersection(selection.cohort)) } ?? 0
-        self.threshold(variant.subject, in: selection.cohort, charge: MembershipSignal.presence(carriers: carriers, threshold: threshold))
+        self.threshold(variant.subject, in: selection.cohort, charge: AnswerReleases.presenceCap(threshold))
     }
+
+    /// ``MembershipSignal/presenceCap(minimumCount:)``, computed once per threshold.
+    static func presenceCap(_ threshold: Int) -> Double {
+        if let known = presenceCaps.withLockedValue({ $0[threshold] }) { return known }
+        let cap = MembershipSignal.presenceCap(minimumCount: threshold)
+        presenceCaps.withLockedValue { $0[threshold] = cap }
+        return cap
+    }
+
+    private static let presenceCaps = NIOLockedValueBox<[Int: Double]>([:])
 
     /// A threshold decision about `subject` in `cohort` (listed, or shown as rare), charged
     /// `charge` per person: what the outcome actually told (``MembershipSignal/threshold(count:threshold:shift:above:)``).
