@@ -77,9 +77,17 @@ enum AggregateRoutes {
         // one's count would single out its few carriers (README "Privacy"). Leaving one out is
         // charged what that outcome can tell.
         let (common, rare) = service.commonVariants(listed.shown, in: selection)
-        for variant in listed.hidden + rare { releases.listing(variant, listed: false, in: selection, threshold: service.listingThreshold(in: selection)) }
-        for variant in common {
-            guard answers.count < VariantQueryService.maximumVariantsPerAnswer else { truncated = true; break }
+        let commonSubjects = Set(common.map(\.subject))
+        // In position order, so that an answer cut at its limit releases nothing past its last variant.
+        let ordered = (listed.hidden + listed.shown).sorted { ($0.position, $0.alternate) < ($1.position, $1.alternate) }
+        let limit = service.variantsPerAnswer
+        let threshold = service.listingThreshold(in: selection)
+        for variant in ordered {
+            guard commonSubjects.contains(variant.subject) else {
+                releases.listing(variant, listed: false, in: selection, threshold: threshold)
+                continue
+            }
+            guard answers.count < limit else { truncated = true; break }
             let rows = strata.map { stratum -> [Int] in
                 let counts = variant.genotypes.counts(in: stratum.samples)
                 let samples = stratum.samples.count

@@ -100,6 +100,7 @@ enum BeaconRoutes {
                     throw GatewayError(.badRequest, "g_variants needs referenceName and start (and alternateBases, or an end)")
                 }
                 let listed = try await service.listedVariants(query, in: selection)
+                try Self.checkAnswerSize(listed, service)
                 for variant in listed.shown { releases.listing(variant, listed: true, in: selection, threshold: control.policy.minimumCellCount) }
                 for variant in listed.hidden { releases.listing(variant, listed: false, in: selection, threshold: control.policy.minimumCellCount) }
                 count = .value(listed.shown.count)
@@ -109,6 +110,7 @@ enum BeaconRoutes {
                 if let query = beaconRequest.variant {
                     var carriers = SampleSet(capacity: catalog.capacity)
                     let listed = try await service.listedVariants(query, in: selection)
+                    try Self.checkAnswerSize(listed, service)
                     for variant in listed.shown {
                         guard let carrying = variant.genotypes.copies.first else { continue }
                         carriers.formUnion(carrying)
@@ -143,6 +145,15 @@ enum BeaconRoutes {
         } catch let error as GatewayError where error.code == .badRequest || error.code == .cohortTooSmall {
             context.record.withLockedValue { $0.errorCode = error.code }
             return try errorResponse(error, request: parsed, status: error.code == .badRequest ? .badRequest : .forbidden)
+        }
+    }
+
+    /// A Beacon answer is one number over every variant the query matches, so it cannot be cut
+    /// short like a list: with the ledger on, a query matching more than its limit is refused.
+    static func checkAnswerSize(_ listed: (shown: [VariantRecord], hidden: [VariantRecord]), _ service: VariantQueryService) throws(GatewayError) {
+        let matched = listed.shown.count + listed.hidden.count
+        guard matched <= service.variantsPerAnswer else {
+            throw GatewayError(.badRequest, "the query matches \(matched) variants; a Beacon answer covers at most \(service.variantsPerAnswer): narrow the range")
         }
     }
 

@@ -35,6 +35,15 @@ public final class VariantQueryService: Sendable {
 
     /// Most variants one stratified answer may list.
     static let maximumVariantsPerAnswer = 1000
+    /// Most variants one answer may list or count with the disclosure ledger on: an answer is
+    /// given while budget remains and may take it over by its own charge, so one answer must
+    /// not hold much (README "Privacy").
+    static let maximumVariantsPerChargedAnswer = 100
+
+    /// Most variants one answer may list or count under the current settings.
+    var variantsPerAnswer: Int {
+        accounting.ledger == nil ? Self.maximumVariantsPerAnswer : Self.maximumVariantsPerChargedAnswer
+    }
 
     public init(store: VariantDatabase, disclosure: DisclosureControl, qcThresholds: QCThresholds = .standard,
                 perturbation: CellKeyPerturbation? = nil, ledger: DisclosureLedger? = nil, privacy: GatewayConfiguration.Privacy = .init()) {
