@@ -23,7 +23,7 @@ struct ConnectionAbuseTests {
             // a loaded machine; the two held ones wait their 120 s handshake timeout).
             let closed = try await offThread {
                 silent.map { socket in
-                    socket.setTimeout(4)
+                    socket.setTimeout(8)
                     let (bytes, closed) = socket.readUntilClosed()
                     return closed && bytes.isEmpty
                 }.count { $0 }
