@@ -113,16 +113,11 @@ public final class VariantQueryService: Sendable {
         }
     }
 
-    /// The variants answering `query` that an answer may use: those carried by at least k
-    /// people (participants, not samples: a tumour and its normal are one person) of the
-    /// selection's cohort. Every endpoint counts from these only.
-    func shownVariants(_ query: VariantQuery, in selection: Selection) async throws(GatewayError) -> [VariantRecord] {
-        try await listedVariants(query, in: selection).shown
-    }
 
-    /// The variants answering `query`, split into those an answer may use (``shownVariants(_:in:)``)
-    /// and those it leaves out because fewer than k people of the cohort carry them. Leaving one
-    /// out still says something (README "Privacy"), so the ledger is charged for both.
+    /// The variants answering `query`, split into those an answer may use, carried by at least k
+    /// people (participants, not samples: a tumour and its normal are one person) of the
+    /// selection's cohort, and those it leaves out. Every endpoint counts from the first only;
+    /// leaving one out still says something (README "Privacy"), so the ledger is charged for both.
     func listedVariants(_ query: VariantQuery, in selection: Selection) async throws(GatewayError) -> (shown: [VariantRecord], hidden: [VariantRecord]) {
         let k = disclosure.policy.minimumCellCount
         var shown: [VariantRecord] = [], hidden: [VariantRecord] = []
