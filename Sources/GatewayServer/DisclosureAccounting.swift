@@ -18,7 +18,9 @@ struct DisclosureAccounting: Sendable {
     /// The budgets of `member` and of `approval` under `policy`.
     func budgets(member: String, approval: String?, policy: PolicySnapshot) -> (approval: Double, member: Double) {
         let approvalBudget = approval.flatMap { policy.state.approvals[$0]?.privacyBudget } ?? settings.approvalBudget
-        let largest = policy.approvals(of: member).map { $0.privacyBudget ?? settings.approvalBudget }.max() ?? settings.approvalBudget
+        // Only approvals the member may use now: an expired or revoked one raises nothing.
+        let active = policy.approvals(of: member).filter { $0.status == .active }
+        let largest = active.map { $0.privacyBudget ?? settings.approvalBudget }.max() ?? settings.approvalBudget
         return (approvalBudget, max(settings.memberBudget, largest))
     }
 

@@ -3,10 +3,10 @@ import GatewayCore
 
 extension DisclosureLedger {
     static func differencingError(subject: String, people: Int, minimum: Int, firstRelease: Bool, account: LedgerAccountKey) -> GatewayError {
-        let group = people == 1 ? "1 person" : "\(people) people"
+        // The number itself (1 to minimum - 1) is not said: refusals are free, and it is a small count.
         let message = firstRelease
-            ? "\(subject): the cohorts of this request differ by \(group), fewer than \(minimum); answering would reveal their genotypes. Ask about cohorts that differ by at least \(minimum) people."
-            : "\(subject): this cohort differs by \(group), fewer than \(minimum), from one \(account) was already answered about (a filter, dataset, withdrawal or ingest since); answering would reveal their genotypes. Ask about the same cohort as before, or one that differs by at least \(minimum) people."
+            ? "\(subject): the cohorts of this request differ by fewer than \(minimum) people; answering would reveal their genotypes. Ask about cohorts that differ by at least \(minimum) people."
+            : "\(subject): this cohort differs by fewer than \(minimum) people from one \(account) was already answered about (a filter, dataset, withdrawal or ingest since); answering would reveal their genotypes. Ask about the same cohort as before, or one that differs by at least \(minimum) people."
         return GatewayError(.differencingRefused, message)
     }
 

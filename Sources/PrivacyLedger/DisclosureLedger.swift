@@ -142,6 +142,16 @@ public final class DisclosureLedger: Sendable {
             }
             return .success((LedgerCharge(accounts: parts), nil))
         }
+        // An account whose budget is spent is refused before any planning when the request holds
+        // a subject it was never answered about (nothing it asks can then be free).
+        for account in accounts {
+            guard let current = state.accounts[account.key], !(current.spent < account.budget),
+                  releases.contains(where: { current.subjects[$0.subject] == nil }) else { continue }
+            var plan = AccountPlan()
+            plan.spentBefore = current.spent
+            plan.spentAfter = current.spent
+            return .failure(Self.budgetError(account: account.key, plan: plan, budget: account.budget))
+        }
         let request = state.registry.resolve(releases)
         var plans: [AccountPlan] = []
         plans.reserveCapacity(accounts.count)

@@ -76,18 +76,18 @@ enum AggregateRoutes {
         // Only alleles at least privacy.rare_frequency frequent in the cohort are listed: a rarer
         // one's count would single out its few carriers (README "Privacy"). Leaving one out is
         // charged what that outcome can tell.
-        let (common, rare) = service.commonVariants(listed.shown, in: selection)
-        let commonSubjects = Set(common.map(\.subject))
-        // In position order, so that an answer cut at its limit releases nothing past its last variant.
+        let commonSubjects = Set(service.commonVariants(listed.shown, in: selection).map(\.subject))
+        // In position order, so that an answer cut at its limit releases nothing past its last
+        // variant; every variant it passes, listed or not, counts toward the limit.
         let ordered = (listed.hidden + listed.shown).sorted { ($0.position, $0.alternate) < ($1.position, $1.alternate) }
         let limit = service.variantsPerAnswer
         let threshold = service.listingThreshold(in: selection)
-        for variant in ordered {
+        for (passed, variant) in ordered.enumerated() {
+            guard passed < limit else { truncated = true; break }
             guard commonSubjects.contains(variant.subject) else {
-                releases.listing(variant, listed: false, in: selection, threshold: threshold)
+                releases.listing(variant, in: selection, threshold: threshold)
                 continue
             }
-            guard answers.count < limit else { truncated = true; break }
             let rows = strata.map { stratum -> [Int] in
                 let counts = variant.genotypes.counts(in: stratum.samples)
                 let samples = stratum.samples.count
@@ -108,8 +108,12 @@ enum AggregateRoutes {
             func releasedCells(_ cells: [DisclosedCount], over samples: SampleSet) -> [DisclosedCount] {
                 var cells = cells
                 let noise = service.alleleCountNoise(alleleNumber: cells[4].value ?? 0)
-                cells[2] = service.released(cells[2], contributors: carriers.intersection(samples), statistic: "alleleCount", subject: subject, maximumNoise: noise)
-                cells[3] = service.released(cells[3], contributors: homozygous.intersection(samples), statistic: "homozygous", subject: subject, maximumNoise: noise)
+                // The cohort's composition (samples, and the allele number that follows from them) is
+                // perturbed too: two answers a person apart must not say which stratum that person is in.
+                cells[0] = service.released(cells[0], contributors: samples, statistic: "samples", subject: "", pool: samples)
+                cells[4] = service.released(cells[4], contributors: samples, statistic: "alleleNumber", subject: subject, pool: samples)
+                cells[2] = service.released(cells[2], contributors: carriers.intersection(samples), statistic: "alleleCount", subject: subject, maximumNoise: noise, pool: samples)
+                cells[3] = service.released(cells[3], contributors: homozygous.intersection(samples), statistic: "homozygous", subject: subject, maximumNoise: noise, pool: samples)
                 return cells
             }
             func noiseVariance(_ cells: [DisclosedCount]) -> Double {
@@ -125,7 +129,7 @@ enum AggregateRoutes {
             let totals = releasedCells(protected.totals, over: cohort)
             // A total hidden by disclosure control (a few non-carriers, say) releases only that the variant is listed.
             guard totals[2].value != nil else {
-                releases.listing(variant, listed: true, in: selection, threshold: service.listingThreshold(in: selection))
+                releases.listing(variant, in: selection, threshold: threshold)
                 answers.append(VariantFrequencies(
                     referenceName: variant.chromosome, start: variant.position - 1, referenceBases: variant.reference,
                     alternateBases: variant.alternate, variantType: variant.variantType.beaconName, filter: (variant.filters ?? ["."]).joined(separator: ";"),
@@ -148,7 +152,8 @@ enum AggregateRoutes {
         }
         try service.accounting.charge(releases.subjects, grant: grant, catalog: catalog, context: context)
         return try JSONResponse.answer(FrequencyAnswer(
-            cohortSamples: control.count(cohort.count), cohortRestriction: selection.restriction,
+            cohortSamples: service.released(control.count(cohort.count), contributors: cohort, statistic: "samples", subject: "", pool: cohort),
+            cohortRestriction: selection.restriction,
             variants: answers, truncated: truncated, disclosure: disclosureNote(control)),
             kind: QueryKind.alleleFrequency.rawValue, contributingSamples: cohort.count, context: context)
     }

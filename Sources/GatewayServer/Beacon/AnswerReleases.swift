@@ -26,11 +26,12 @@ struct AnswerReleases: Sendable {
     }
 
     /// Whether `variant` is listed in `selection`'s cohort (at least `threshold` people carry it)
-    /// or left out, and nothing more: charged, once per person, the most such an outcome can tell
+    /// or left out (either), and nothing more: charged, once per person, the most such an outcome can tell
     /// about a carrier (``MembershipSignal/presenceCap(minimumCount:)``), whatever the outcome and
     /// whatever the hidden count, so that what is charged depends only on what is released.
-    mutating func listing(_ variant: VariantRecord, listed: Bool, in selection: VariantQueryService.Selection, threshold: Int) {
-        self.threshold(variant.subject, in: selection.cohort, charge: AnswerReleases.presenceCap(threshold))
+    mutating func listing(_ variant: VariantRecord, in selection: VariantQueryService.Selection, threshold: Int) {
+        // Each threshold is its own release: "at least k people" and "at least 5 %" are two answers.
+        self.threshold("\(variant.subject)|listed>=\(threshold)", in: selection.cohort, charge: AnswerReleases.presenceCap(threshold))
     }
 
     /// ``MembershipSignal/presenceCap(minimumCount:)``, computed once per threshold.

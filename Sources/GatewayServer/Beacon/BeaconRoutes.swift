@@ -101,32 +101,46 @@ enum BeaconRoutes {
                 }
                 let listed = try await service.listedVariants(query, in: selection)
                 try Self.checkAnswerSize(listed, service)
-                for variant in listed.shown { releases.listing(variant, listed: true, in: selection, threshold: control.policy.minimumCellCount) }
-                for variant in listed.hidden { releases.listing(variant, listed: false, in: selection, threshold: control.policy.minimumCellCount) }
+                for variant in listed.shown { releases.listing(variant, in: selection, threshold: control.policy.minimumCellCount) }
+                for variant in listed.hidden { releases.listing(variant, in: selection, threshold: control.policy.minimumCellCount) }
                 count = .value(listed.shown.count)
             default:
                 schema = entity == "individuals" ? BeaconResponses.individualSchema : BeaconResponses.biosampleSchema
                 var selected = cohort
+                var counted: VariantRecord?
                 if let query = beaconRequest.variant {
-                    var carriers = SampleSet(capacity: catalog.capacity)
                     let listed = try await service.listedVariants(query, in: selection)
-                    try Self.checkAnswerSize(listed, service)
+                    // One count over several variants (their union) would escape the ledger's
+                    // per-variant accounting: with the ledger on, a count covers one variant.
+                    try Self.checkAnswerSize(listed, service, limit: service.accounting.ledger == nil ? nil : 1)
+                    var carriers = SampleSet(capacity: catalog.capacity)
                     for variant in listed.shown {
-                        guard let carrying = variant.genotypes.copies.first else { continue }
-                        carriers.formUnion(carrying)
-                        // The count of carriers tells about each variant in it as its own count would.
-                        let counts = variant.genotypes.counts(in: cohort)
-                        releases.counts(variant.subject, pools: [(cohort, AnswerReleases.frequency(counts.alleleCount, counts.alleleNumber))])
+                        if let carrying = variant.genotypes.copies.first { carriers.formUnion(carrying) }
+                        counted = variant
                     }
-                    for variant in listed.hidden { releases.listing(variant, listed: false, in: selection, threshold: control.policy.minimumCellCount) }
+                    for variant in listed.hidden { releases.listing(variant, in: selection, threshold: control.policy.minimumCellCount) }
                     selected = cohort.intersection(carriers)
                 } else {
-                    releases.composition("cohort", pools: [cohort])
+                    releases.composition("cohort-summary", pools: [cohort])
                 }
-                let exact = entity == "individuals" ? catalog.participantCount(in: selected) : selected.count
-                // A count of people is perturbed by its cell key, the samples it counts, alone: however
-                // the question is phrased, the same samples get the same noise (README "Privacy").
-                count = service.released(control.count(exact), contributors: selected, statistic: entity, subject: "")
+                // A count of people is perturbed by its cell key: the samples it counts, or for
+                // individuals the people, alone, so that however the question is phrased the same
+                // contributors get the same noise (README "Privacy").
+                if entity == "individuals" {
+                    let people = catalog.people(in: selected)
+                    count = service.released(control.count(people.count), contributors: people, statistic: entity, subject: "")
+                } else {
+                    count = service.released(control.count(selected.count), contributors: selected, statistic: entity, subject: "")
+                }
+                if let variant = counted {
+                    // Charged from the count released: the carriers' share, as an allele frequency of heterozygotes.
+                    let pool = entity == "individuals" ? catalog.participantCount(in: cohort) : cohort.count
+                    if let shown = count.value, pool > 0 {
+                        releases.counts(variant.subject, pools: [(cohort, min(1, Double(shown) / Double(2 * pool)))])
+                    } else {
+                        releases.listing(variant, in: selection, threshold: control.policy.minimumCellCount)
+                    }
+                }
             }
             try service.accounting.charge(releases.subjects, grant: grant, catalog: catalog, context: context)
             if let restriction = selection.restriction { info["cohortRestriction"] = AnyEncodable(restriction) }
@@ -150,10 +164,11 @@ enum BeaconRoutes {
 
     /// A Beacon answer is one number over every variant the query matches, so it cannot be cut
     /// short like a list: with the ledger on, a query matching more than its limit is refused.
-    static func checkAnswerSize(_ listed: (shown: [VariantRecord], hidden: [VariantRecord]), _ service: VariantQueryService) throws(GatewayError) {
+    static func checkAnswerSize(_ listed: (shown: [VariantRecord], hidden: [VariantRecord]), _ service: VariantQueryService, limit: Int? = nil) throws(GatewayError) {
         let matched = listed.shown.count + listed.hidden.count
-        guard matched <= service.variantsPerAnswer else {
-            throw GatewayError(.badRequest, "the query matches \(matched) variants; a Beacon answer covers at most \(service.variantsPerAnswer): narrow the range")
+        let most = limit ?? service.variantsPerAnswer
+        guard matched <= most else {
+            throw GatewayError(.badRequest, "the query matches \(matched) variants; this Beacon answer covers at most \(most) (README \"Privacy\"): narrow the range or name the alleles")
         }
     }
 

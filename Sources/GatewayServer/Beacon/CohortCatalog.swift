@@ -124,6 +124,14 @@ struct CohortCatalog: Sendable {
         return false
     }
 
+    /// The participants with a sample in `cohort`, by participant number (members beyond the
+    /// catalogue's samples are ignored).
+    func people(in cohort: SampleSet) -> SampleSet {
+        var people = SampleSet(capacity: participantTotal)
+        for sample in cohort where sample < participantOfSample.count { people.insert(participantOfSample[sample]) }
+        return people
+    }
+
     /// Distinct participants among `cohort` (members beyond the catalogue's samples are ignored).
     func participantCount(in cohort: SampleSet) -> Int {
         var seen = SampleSet(capacity: participantTotal)

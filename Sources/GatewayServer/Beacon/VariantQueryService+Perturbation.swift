@@ -6,18 +6,22 @@ extension VariantQueryService {
     /// A count of people (or of their alleles) as it may be released: perturbed by its cell key,
     /// the sum of the record keys of `contributors`, the samples it counts (README "Privacy").
     /// The same contributors, statistic and subject always give the same value.
-    func released(_ count: Int, contributors: SampleSet, statistic: String, subject: String, maximumNoise: Int? = nil) -> Int {
+    func released(_ count: Int, contributors: SampleSet, statistic: String, subject: String, maximumNoise: Int? = nil, pool: SampleSet? = nil) -> Int {
         guard perturbation.isEnabled, count >= perturbation.minimumCellCount else { return count }
         let table = recordKeyTable(capacity: contributors.capacity)
-        return perturbation.perturb(count, cellKey: table.cellKey(contributors: contributors), statistic: statistic, subject: subject,
-                                    maximumNoise: maximumNoise ?? perturbation.maximumNoise)
+        let noise = maximumNoise ?? perturbation.maximumNoise
+        // The pool's own key and D go into the draw too: two pools that differ only by
+        // non-carriers, or the same count at another D, get independent noise.
+        let poolKey = pool.map { table.cellKey(contributors: $0) } ?? 0
+        return perturbation.perturb(count, cellKey: table.cellKey(contributors: contributors), statistic: "\(statistic)|\(noise)|\(poolKey)",
+                                    subject: subject, maximumNoise: noise)
     }
 
     /// A released count (see ``released(_:contributors:statistic:subject:maximumNoise:)``) as a
     /// disclosed cell: a suppressed cell stays suppressed.
-    func released(_ cell: DisclosedCount, contributors: SampleSet, statistic: String, subject: String, maximumNoise: Int? = nil) -> DisclosedCount {
+    func released(_ cell: DisclosedCount, contributors: SampleSet, statistic: String, subject: String, maximumNoise: Int? = nil, pool: SampleSet? = nil) -> DisclosedCount {
         guard case .value(let count) = cell else { return cell }
-        return .value(released(count, contributors: contributors, statistic: statistic, subject: subject, maximumNoise: maximumNoise))
+        return .value(released(count, contributors: contributors, statistic: statistic, subject: subject, maximumNoise: maximumNoise, pool: pool))
     }
 
     /// How far an allele count over `alleleNumber` alleles may move: the configured noise, or
@@ -47,7 +51,13 @@ extension VariantQueryService {
 }
 
 extension VariantRecord {
-    /// The variant as the disclosure ledger and the cell keys name it: `chr1:12345:A:G`
-    /// (1-based VCF position).
-    var subject: String { "\(chromosome):\(position):\(reference):\(alternate)" }
+    /// The variant as the disclosure ledger and the cell keys name it: `chr1:12345:A:G` (1-based
+    /// VCF position), with its end and occurrence when they tell two stored records apart
+    /// (`chr1:12345:N:<DEL>:end=13000`, `...:#2`).
+    var subject: String {
+        var name = "\(chromosome):\(position):\(reference):\(alternate)"
+        if end != position + reference.count - 1 { name += ":end=\(end)" }
+        if occurrence > 1 { name += ":#\(occurrence)" }
+        return name
+    }
 }

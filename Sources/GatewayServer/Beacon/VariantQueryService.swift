@@ -132,17 +132,15 @@ public final class VariantQueryService: Sendable {
         return (shown, hidden)
     }
 
-    /// `shown` split into the alleles `allele-frequency` lists (at least `privacy.rare_frequency`
-    /// of the cohort's alleles) and the rarer ones it leaves out.
-    func commonVariants(_ shown: [VariantRecord], in selection: Selection) -> (common: [VariantRecord], rare: [VariantRecord]) {
+    /// The alleles of `shown` that `allele-frequency` lists: at least `privacy.rare_frequency` of
+    /// the cohort's alleles.
+    func commonVariants(_ shown: [VariantRecord], in selection: Selection) -> [VariantRecord] {
         let rareFrequency = accounting.settings.rareFrequency
-        guard rareFrequency > 0 else { return (shown, []) }
-        var common: [VariantRecord] = [], rare: [VariantRecord] = []
-        for variant in shown {
+        guard rareFrequency > 0 else { return shown }
+        return shown.filter { variant in
             let counts = variant.genotypes.counts(in: selection.cohort)
-            if Double(counts.alleleCount) >= rareFrequency * Double(counts.alleleNumber) { common.append(variant) } else { rare.append(variant) }
+            return Double(counts.alleleCount) >= rareFrequency * Double(counts.alleleNumber)
         }
-        return (common, rare)
     }
 
     /// The number of carriers from which `allele-frequency` lists an allele in `selection`'s cohort,
