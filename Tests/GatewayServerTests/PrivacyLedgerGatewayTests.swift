@@ -2,6 +2,7 @@ import Foundation
 import GatewayServer
 import GatewayTestSupport
 import Testing
+import VariantStore
 
 /// The disclosure ledger through the real gateway (README "Privacy"): budgets end in 429
 /// `privacy_budget_exhausted`; the same question is answered again identically and for
@@ -136,6 +137,71 @@ extension PrivacyLedgerGatewayTests {
             // A yes costs the same as a no: what is charged must not say what was not shown.
             #expect(try await PolicyAPITests.send(researcher, "GET", "/api/g_variants?referenceName=1&start=2999&alternateBases=A").status == 200)
             #expect(abs(try await Self.spent(researcher) - 2 * spent) < 1e-9)
+        }
+    }
+}
+
+extension PrivacyLedgerGatewayTests {
+    /// The example policy with a second dataset, `demo-extra`, that A-2026-001 also covers.
+    static func policyWithExtraDataset() throws -> String {
+        let folder = DevPKI.temporaryFolder("policy-extra")
+        let source = DevPKI.repositoryRoot + "/policy"
+        for file in try FileManager.default.contentsOfDirectory(atPath: source) where file.hasSuffix(".yaml") {
+            var text = try String(contentsOfFile: source + "/" + file, encoding: .utf8)
+            if file == "datasets.yaml" {
+                text = text.replacingOccurrences(of: "datasets:\n", with: """
+                    datasets:
+                      - id: demo-extra
+                        name: Demo extra cases
+                        duo:
+                          - id: "DUO:0000042"
+                            label: general research use
+
+                    """)
+            }
+            if file == "approvals.yaml", let range = text.range(of: "datasets: [demo-wgs]") {
+                text.replaceSubrange(range, with: "datasets: [demo-wgs, demo-extra]")
+            }
+            try text.write(toFile: folder + "/" + file, atomically: true, encoding: .utf8)
+        }
+        return folder
+    }
+
+    @Test("dataset channel: the same variant over one dataset and over both (three people apart) is refused")
+    func datasetChannel() async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        // Three more cases in their own dataset, carrying 1:3000 G>A like everyone.
+        let extra = DevPKI.temporaryFolder("extra-dataset")
+        var sheet = "sample_id\tparticipant_id\tdataset_id\ttissue\tcancer_type_id\tcancer_type_label\toverseas_consent\tmapping_rate\tduplicate_rate\tmean_insert_size\tmean_depth\tnt_check\n"
+        var samples: [String] = []
+        for number in 41...43 {
+            for (tissue, suffix, depth) in [("tumour", "-T", "130.0"), ("normal", "-N", "35.0")] {
+                samples.append("X\(number)\(suffix)")
+                sheet += ["X\(number)\(suffix)", "X\(number)", "demo-extra", tissue, "NCIT:C4872", "Breast Carcinoma", "no",
+                          "99.9", "10.0", "450", depth, "pass"].joined(separator: "\t") + "\n"
+            }
+        }
+        let vcf = """
+            ##fileformat=VCFv4.2
+            ##contig=<ID=1,length=248956422>
+            ##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+            #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t\(samples.joined(separator: "\t"))
+            1\t3000\t.\tG\tA\t.\tPASS\t.\tGT\t\(samples.map { _ in "0/1" }.joined(separator: "\t"))
+
+            """
+        try sheet.write(toFile: extra + "/samples.tsv", atomically: true, encoding: .utf8)
+        try vcf.write(toFile: extra + "/extra.vcf", atomically: true, encoding: .utf8)
+        _ = try VariantDatabase(folder: data).ingest(file: extra + "/extra.vcf", dataset: "demo-extra", sampleSheet: extra + "/samples.tsv")
+        var privacy = GatewayConfiguration.Privacy()
+        privacy.approvalBudget = 2
+        try await TestGateway.with(dataDirectory: data, policy: try Self.policyWithExtraDataset(), privacy: privacy) { gateway in
+            let researcher = try await gateway.client("researcher-jp")
+            let both = try await PolicyAPITests.send(researcher, "GET", Self.common)
+            #expect(both.status == 200, "\(Self.text(both))")
+            #expect(((try both.json())["cohortSamples"] as? Int).map { abs($0 - 64) <= 2 } == true, "58 + 6 samples: \(Self.text(both))")
+            let one = try await PolicyAPITests.send(researcher, "GET", Self.common + "&datasets=demo-wgs")
+            #expect(one.status == 403, "\(Self.text(one))")
+            #expect(Self.code(one) == "differencing_refused")
         }
     }
 }
