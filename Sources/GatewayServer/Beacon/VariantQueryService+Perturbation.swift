@@ -24,13 +24,17 @@ extension VariantQueryService {
         return .value(released(count, contributors: contributors, statistic: statistic, subject: subject, maximumNoise: maximumNoise, pool: pool))
     }
 
-    /// How far an allele count over `alleleNumber` alleles may move: the configured noise, or
-    /// `privacy.frequency_precision` of the allele number if more (its frequency then moves by
-    /// at most that much).
+    /// How far an allele count over `alleleNumber` alleles may move: the configured noise, or, if
+    /// more, what `privacy.frequency_precision` of the allele number leaves once the allele
+    /// number's own noise is allowed for (the frequency then moves by at most that much, from an
+    /// allele number of 420).
     func alleleCountNoise(alleleNumber: Int) -> Int {
         guard perturbation.isEnabled else { return 0 }
-        let share = Int((accounting.settings.frequencyPrecision * Double(max(0, alleleNumber))).rounded(.down))
-        return max(perturbation.maximumNoise, share)
+        // The frequency shown is (AC + e1) / (AN + e2) with |e2| <= D: it is off by at most
+        // (|e1| + D) / (AN - D), so e1 gets what is left of the precision after AN's own noise.
+        let noise = perturbation.maximumNoise
+        let share = Int((accounting.settings.frequencyPrecision * Double(max(0, alleleNumber - noise))).rounded(.down)) - noise
+        return max(noise, share)
     }
 
     /// The variance of noise uniform on -D...D.
