@@ -82,6 +82,9 @@ enum AggregateRoutes {
         let ordered = (listed.hidden + listed.shown).sorted { ($0.position, $0.alternate) < ($1.position, $1.alternate) }
         let limit = service.variantsPerAnswer
         let threshold = service.listingThreshold(in: selection)
+        // Each pool's cell key once per answer, not once per count and variant.
+        let cohortKey = service.cellKey(cohort)
+        let poolKeys = stratified ? strata.map { service.cellKey($0.samples) } : [cohortKey]
         for (passed, variant) in ordered.enumerated() {
             guard passed < limit else { truncated = true; break }
             guard commonSubjects.contains(variant.subject) else {
@@ -105,28 +108,28 @@ enum AggregateRoutes {
             let carriers = variant.genotypes.copies.first ?? SampleSet(capacity: catalog.capacity)
             let homozygous = variant.genotypes.homozygous
             // An allele count may move by a share of its allele number, so its frequency stays within it.
-            func releasedCells(_ cells: [DisclosedCount], over samples: SampleSet) -> [DisclosedCount] {
+            func releasedCells(_ cells: [DisclosedCount], over samples: SampleSet, poolKey: UInt64) -> [DisclosedCount] {
                 var cells = cells
                 let noise = service.alleleCountNoise(alleleNumber: cells[4].value ?? 0)
                 // The cohort's composition (samples, and the allele number that follows from them) is
                 // perturbed too: two answers a person apart must not say which stratum that person is in.
-                cells[0] = service.released(cells[0], contributors: samples, statistic: "samples", subject: "", pool: samples)
-                cells[4] = service.released(cells[4], contributors: samples, statistic: "alleleNumber", subject: subject, pool: samples)
-                cells[2] = service.released(cells[2], contributors: carriers.intersection(samples), statistic: "alleleCount", subject: subject, maximumNoise: noise, pool: samples)
-                cells[3] = service.released(cells[3], contributors: homozygous.intersection(samples), statistic: "homozygous", subject: subject, maximumNoise: noise, pool: samples)
+                cells[0] = service.released(cells[0], contributorsKey: poolKey, statistic: "samples", subject: "", poolKey: poolKey)
+                cells[4] = service.released(cells[4], contributorsKey: poolKey, statistic: "alleleNumber", subject: subject, poolKey: poolKey)
+                cells[2] = service.released(cells[2], contributors: carriers.intersection(samples), statistic: "alleleCount", subject: subject, maximumNoise: noise, poolKey: poolKey)
+                cells[3] = service.released(cells[3], contributors: homozygous.intersection(samples), statistic: "homozygous", subject: subject, maximumNoise: noise, poolKey: poolKey)
                 return cells
             }
             func noiseVariance(_ cells: [DisclosedCount]) -> Double {
                 VariantQueryService.variance(maximumNoise: service.alleleCountNoise(alleleNumber: cells[4].value ?? 0))
             }
             let shownStrata: [Stratum] = !stratified ? [] : strata.enumerated().map { index, stratum in
-                let cells = releasedCells(protected.cells[index], over: stratum.samples)
+                let cells = releasedCells(protected.cells[index], over: stratum.samples, poolKey: poolKeys[index])
                 return Stratum(
                     cancerType: OntologyTerm(id: stratum.cancerType, label: catalog.cancerTypeLabels[stratum.cancerType] ?? stratum.cancerType),
                     tissue: stratum.tissue.rawValue, samples: cells[0], alleleCount: cells[2], alleleNumber: cells[4],
                     alleleFrequency: control.frequency(alleleCount: cells[2], alleleNumber: cells[4]), homozygous: cells[3])
             }
-            let totals = releasedCells(protected.totals, over: cohort)
+            let totals = releasedCells(protected.totals, over: cohort, poolKey: cohortKey)
             // A total hidden by disclosure control (a few non-carriers, say) releases only that the variant is listed.
             guard totals[2].value != nil else {
                 releases.listing(variant, in: selection, threshold: threshold)
@@ -152,7 +155,7 @@ enum AggregateRoutes {
         }
         try service.accounting.charge(releases.subjects, grant: grant, catalog: catalog, context: context)
         return try JSONResponse.answer(FrequencyAnswer(
-            cohortSamples: service.released(control.count(cohort.count), contributors: cohort, statistic: "samples", subject: "", pool: cohort),
+            cohortSamples: service.released(control.count(cohort.count), contributorsKey: cohortKey, statistic: "samples", subject: "", poolKey: cohortKey),
             cohortRestriction: selection.restriction,
             variants: answers, truncated: truncated, disclosure: disclosureNote(control)),
             kind: QueryKind.alleleFrequency.rawValue, contributingSamples: cohort.count, context: context)

@@ -6,22 +6,38 @@ extension VariantQueryService {
     /// A count of people (or of their alleles) as it may be released: perturbed by its cell key,
     /// the sum of the record keys of `contributors`, the samples it counts (README "Privacy").
     /// The same contributors, statistic and subject always give the same value.
-    func released(_ count: Int, contributors: SampleSet, statistic: String, subject: String, maximumNoise: Int? = nil, pool: SampleSet? = nil) -> Int {
+    func released(_ count: Int, contributors: SampleSet, statistic: String, subject: String, maximumNoise: Int? = nil, poolKey: UInt64 = 0) -> Int {
         guard perturbation.isEnabled, count >= perturbation.minimumCellCount else { return count }
-        let table = recordKeyTable(capacity: contributors.capacity)
-        let noise = maximumNoise ?? perturbation.maximumNoise
-        // The pool's own key and D go into the draw too: two pools that differ only by
-        // non-carriers, or the same count at another D, get independent noise.
-        let poolKey = pool.map { table.cellKey(contributors: $0) } ?? 0
-        return perturbation.perturb(count, cellKey: table.cellKey(contributors: contributors), statistic: "\(statistic)|\(noise)|\(poolKey)",
-                                    subject: subject, maximumNoise: noise)
+        return released(count, contributorsKey: cellKey(contributors), statistic: statistic, subject: subject, maximumNoise: maximumNoise, poolKey: poolKey)
     }
 
-    /// A released count (see ``released(_:contributors:statistic:subject:maximumNoise:)``) as a
+    /// ``released(_:contributors:statistic:subject:maximumNoise:poolKey:)`` with the contributors'
+    /// cell key already known. The pool's own key (``cellKey(_:)`` of the samples counted over)
+    /// and D go into the draw too: two pools that differ only by non-carriers, or the same count
+    /// at another D, get independent noise.
+    func released(_ count: Int, contributorsKey: UInt64, statistic: String, subject: String, maximumNoise: Int? = nil, poolKey: UInt64 = 0) -> Int {
+        guard perturbation.isEnabled, count >= perturbation.minimumCellCount else { return count }
+        let noise = maximumNoise ?? perturbation.maximumNoise
+        return perturbation.perturb(count, cellKey: contributorsKey, statistic: "\(statistic)|\(noise)|\(poolKey)", subject: subject, maximumNoise: noise)
+    }
+
+    /// A released count (see ``released(_:contributors:statistic:subject:maximumNoise:poolKey:)``) as a
     /// disclosed cell: a suppressed cell stays suppressed.
-    func released(_ cell: DisclosedCount, contributors: SampleSet, statistic: String, subject: String, maximumNoise: Int? = nil, pool: SampleSet? = nil) -> DisclosedCount {
+    func released(_ cell: DisclosedCount, contributors: SampleSet, statistic: String, subject: String, maximumNoise: Int? = nil, poolKey: UInt64 = 0) -> DisclosedCount {
         guard case .value(let count) = cell else { return cell }
-        return .value(released(count, contributors: contributors, statistic: statistic, subject: subject, maximumNoise: maximumNoise, pool: pool))
+        return .value(released(count, contributors: contributors, statistic: statistic, subject: subject, maximumNoise: maximumNoise, poolKey: poolKey))
+    }
+
+    /// The same with the contributors' cell key already known.
+    func released(_ cell: DisclosedCount, contributorsKey: UInt64, statistic: String, subject: String, maximumNoise: Int? = nil, poolKey: UInt64 = 0) -> DisclosedCount {
+        guard case .value(let count) = cell else { return cell }
+        return .value(released(count, contributorsKey: contributorsKey, statistic: statistic, subject: subject, maximumNoise: maximumNoise, poolKey: poolKey))
+    }
+
+    /// The cell key of `samples`: the sum of their record keys (computed once per pool per answer).
+    func cellKey(_ samples: SampleSet) -> UInt64 {
+        guard perturbation.isEnabled else { return 0 }
+        return recordKeyTable(capacity: samples.capacity).cellKey(contributors: samples)
     }
 
     /// How far an allele count over `alleleNumber` alleles may move: the configured noise, or, if
