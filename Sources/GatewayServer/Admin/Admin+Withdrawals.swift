@@ -3,6 +3,7 @@ import GatewayCore
 import GatewayPolicy
 import Hummingbird
 import PolicyStore
+import VariantStore
 
 extension Admin {
     /// `POST /api/admin/withdrawals`: JSON `{"withdrawals": [{"participant_id": ..., "effective_at": ...}]}`
