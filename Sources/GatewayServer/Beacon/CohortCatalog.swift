@@ -133,11 +133,29 @@ struct CohortCatalog: Sendable {
     }
 
     /// Distinct participants among `cohort` (members beyond the catalogue's samples are ignored).
+    /// Reads the cohort's bitmap directly: it runs on every allele-frequency answer.
     func participantCount(in cohort: SampleSet) -> Int {
-        var seen = SampleSet(capacity: participantTotal)
+        var seen = [UInt64](repeating: 0, count: (participantTotal + 63) / 64)
         var count = 0
-        for sample in cohort where sample < participantOfSample.count {
-            if seen.insert(participantOfSample[sample]) { count += 1 }
+        let words = cohort.bitmapWords
+        participantOfSample.withUnsafeBufferPointer { map in
+            seen.withUnsafeMutableBufferPointer { seen in
+                for (wordIndex, word) in words.enumerated() {
+                    var remaining = word
+                    while remaining != 0 {
+                        let sample = wordIndex << 6 | remaining.trailingZeroBitCount
+                        remaining &= remaining &- 1
+                        guard sample < map.count else { continue }
+                        let participant = map[sample]
+                        guard participant >= 0 && participant >> 6 < seen.count else { continue }
+                        let bit: UInt64 = 1 << UInt64(participant & 63)
+                        if seen[participant >> 6] & bit == 0 {
+                            seen[participant >> 6] |= bit
+                            count += 1
+                        }
+                    }
+                }
+            }
         }
         return count
     }
