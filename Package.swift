@@ -58,7 +58,8 @@ let package = Package(
         // Pure output checks: small-cell suppression, complementary suppression, minimums.
         .target(name: "DisclosureControl", dependencies: ["GatewayCore"], swiftSettings: strict),
         // The disclosure ledger: what each approval and member has been told, budgets, the
-        // differencing (partition) rule; durable in SQLite.
+        // differencing (partition) rule; durable in an append-only file (GRDB only imports the
+        // SQLite store of earlier builds).
         .target(
             name: "PrivacyLedger",
             dependencies: ["GatewayCore", "VariantStore", .product(name: "GRDB", package: "GRDB.swift")],

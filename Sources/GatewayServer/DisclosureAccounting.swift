@@ -1,3 +1,4 @@
+import Foundation
 import GatewayCore
 import GatewayPolicy
 import NIOConcurrencyHelpers
@@ -14,6 +15,8 @@ import VariantStore
 struct DisclosureAccounting: Sendable {
     let ledger: DisclosureLedger?
     let settings: GatewayConfiguration.Privacy
+    /// How long each charge took (logged when the gateway stops).
+    let timings = ChargeTimings()
 
     /// The budgets of `member` and of `approval` under `policy`.
     func budgets(member: String, approval: String?, policy: PolicySnapshot) -> (approval: Double, member: Double) {
@@ -29,20 +32,20 @@ struct DisclosureAccounting: Sendable {
     /// charge goes into the audit record.
     func charge(_ releases: [SubjectRelease], grant: AccessControl.Grant, catalog: CohortCatalog, context: GatewayRequestContext) throws(GatewayError) {
         guard let ledger, !releases.isEmpty else { return }
+        let started = DispatchTime.now().uptimeNanoseconds, startedProcessor = ChargeTimings.threadTime()
+        defer {
+            timings.record(wall: DispatchTime.now().uptimeNanoseconds &- started, processor: ChargeTimings.threadTime() &- startedProcessor)
+        }
         let member = try context.requireMember()
         guard let policy = context.policy, let approval = grant.approvalID else {
             throw GatewayError(.internalError, "a data answer without a policy snapshot or an approval cannot be charged")
         }
         let budgets = budgets(member: member.id, approval: approval, policy: policy)
-        // Decided now; the commit runs while the answer is built and its audit record written, and
-        // the request guard waits for both before anything leaves (``RequestGuardMiddleware``).
-        let reservation = try ledger.reserve(releases, accounts: [(.approval(approval), budgets.approval), (.member(member.id), budgets.member)],
-                                             personOfSample: catalog.participantOfSample)
-        let added = reservation.charge.accounts.first?.added ?? 0
-        context.record.withLockedValue {
-            $0.privacyChargeMicro = added > 0 ? Int((added * 1_000_000).rounded(.up)) : nil
-            $0.ledgerCommit = reservation
-        }
+        // Durable when this returns (one write to privacy.ledger): the answer may then be built.
+        let charge = try ledger.charge(releases, accounts: [(.approval(approval), budgets.approval), (.member(member.id), budgets.member)],
+                                       personOfSample: catalog.participantOfSample)
+        let added = charge.accounts.first?.added ?? 0
+        context.record.withLockedValue { $0.privacyChargeMicro = added > 0 ? Int((added * 1_000_000).rounded(.up)) : nil }
     }
 
     /// What remains of `key`'s budget, for `/api/whoami`.

@@ -4,7 +4,6 @@ import GatewayCore
 import GatewayPolicy
 import GatewayTLS
 import Hummingbird
-import PrivacyLedger
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -57,6 +56,4 @@ public struct RequestRecord: Sendable {
     public var change: (summary: String, policy: PolicyIdentity)?
     /// What the answer cost its approval's disclosure budget, in millionths (README "Privacy").
     public var privacyChargeMicro: Int?
-    /// The answer's charge to the disclosure ledger, whose commit must finish before it leaves.
-    var ledgerCommit: LedgerReservation?
 }

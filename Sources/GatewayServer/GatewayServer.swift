@@ -78,6 +78,7 @@ public final class GatewayServer: Sendable {
                 settings: PrivacySettings(enabled: true, approvalBudget: privacy.approvalBudget, memberBudget: privacy.memberBudget,
                                           minimumDifferencePeople: privacy.minimumDifferencePeople,
                                           minimumCellCount: configuration.disclosure.minimumCellCount))
+            for note in ledger?.openingNotes ?? [] { logger.notice("privacy ledger: \(note)") }
         }
         self.queries = VariantQueryService(store: store, disclosure: DisclosureControl(policy: configuration.disclosure),
                                            qcThresholds: configuration.qcThresholds, perturbation: perturbation,
@@ -173,6 +174,7 @@ extension GatewayServer {
             await onReady(Self.url(of: address))
         }
         try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        if let timings = queries.accounting.timings.summary() { logger.notice("privacy ledger time per answer: \(timings)") }
     }
 
     /// `https://127.0.0.1:8443` or `https://[::1]:8443`.

@@ -6,7 +6,6 @@ import GatewayPolicy
 import GatewayTLS
 import HTTPTypes
 import Hummingbird
-import PrivacyLedger
 import Logging
 import NIOConcurrencyHelpers
 
@@ -79,31 +78,14 @@ struct RequestGuardMiddleware: RouterMiddleware {
         if context.connection == nil { context.connection = identification.connections.info(for: context.channel) }
         response.headers[.requestID] = context.requestID
         Self.describeDecision(context, in: &response)
-        // No answer without its record, and none before its disclosure charge is durable: the audit
-        // record and the ledger's commit run at once, and both finish before the first byte leaves.
-        let ledgerCommit = context.record.withLockedValue { $0.ledgerCommit }
-        async let charged: Result<Void, GatewayError> = Self.committed(ledgerCommit)
+        // No answer without its record (a data answer's disclosure charge was written before it was built).
         do {
             _ = try await audit.log.append(audit.record(of: request, context, response: response, errorCode: failure?.code))
         } catch {
-            _ = await charged
             logger.error("audit record not written; the answer is withheld", metadata: ["request.id": "\(context.requestID)", "error": "\(error)"])
             return ErrorResponse.response(GatewayError(.auditUnavailable, error.message), requestID: context.requestID)
         }
-        if case .failure(let error) = await charged {
-            logger.error("disclosure charge not committed; the answer is withheld", metadata: ["request.id": "\(context.requestID)", "error": "\(error)"])
-            let withheld = ErrorResponse.response(error, requestID: context.requestID)
-            // The record above says what was decided; this one says the answer did not leave.
-            _ = try? await audit.log.append(audit.record(of: request, context, response: withheld, errorCode: error.code))
-            return withheld
-        }
         return response
-    }
-
-    /// Waits for a ledger commit (none: nothing to wait for).
-    static func committed(_ reservation: LedgerReservation?) async -> Result<Void, GatewayError> {
-        guard let reservation else { return .success(()) }
-        do throws(GatewayError) { try await reservation.committed(); return .success(()) } catch { return .failure(error) }
     }
 
     /// `X-Policy-Version` (and `X-Approval-Id` for a data query) of the decision the request got.

@@ -27,22 +27,35 @@ public struct DisclosureAccount: Sendable, Equatable {
     }
 
     /// Records an accepted plan (or a stored one, on replay): its releases, then its
-    /// exposure deltas in order.
-    public mutating func apply(_ plan: AccountPlan) {
+    /// added exposure. Returns the spent budget after it.
+    @discardableResult
+    public mutating func apply(_ plan: AccountPlan) -> Double {
         for (subject, released) in plan.releases { record(released, subject: subject) }
-        for delta in plan.deltas {
-            let number = delta.person.stored
-            let updated: Double
-            if number >= 0 {
-                if number >= exposure.count { exposure.append(contentsOf: repeatElement(0, count: number + 1 - exposure.count)) }
-                exposure[number] += delta.amount
-                updated = exposure[number]
-            } else {
-                updated = (unmappedExposure[-number - 1] ?? 0) + delta.amount
-                unmappedExposure[-number - 1] = updated
-            }
-            spent = Swift.max(spent, updated)
+        if let last = plan.exposure.runs.last, last.first + last.count > exposure.count {
+            exposure.append(contentsOf: repeatElement(0, count: last.first + last.count - exposure.count))
         }
+        var largest = spent
+        exposure.withUnsafeMutableBufferPointer { dense in
+            guard let base = dense.baseAddress else { return }
+            for run in plan.exposure.runs {
+                let start = base + run.first, amount = run.amount
+                var runLargest = largest
+                for offset in 0..<run.count {
+                    let updated = start[offset] + amount
+                    start[offset] = updated
+                    if updated > runLargest { runLargest = updated }
+                }
+                largest = runLargest
+            }
+        }
+        for delta in plan.exposure.lone {
+            let sample = -delta.person.stored - 1
+            let updated = (unmappedExposure[sample] ?? 0) + delta.amount
+            unmappedExposure[sample] = updated
+            largest = Swift.max(largest, updated)
+        }
+        spent = largest
+        return largest
     }
 
     /// Adds `released` to `subject`'s pools: a pool released before only as presence and now
@@ -96,24 +109,39 @@ public struct AccountPlan: Sendable, Equatable {
         public var person: Person
         /// The added exposure (positive).
         public var amount: Double
+
+        /// A delta; see the properties.
+        public init(person: Person, amount: Double) {
+            self.person = person
+            self.amount = amount
+        }
     }
     /// The releases to record, per subject (new pools, and presence pools now given counts).
     public var releases: [(subject: String, released: ReleasedPool)] = []
-    /// Added exposure per person (increasing person number, then lone samples by sample).
-    public var deltas: [Delta] = []
+    /// Added exposure per person.
+    public var exposure = ExposureChange()
     /// The largest exposure added to one person.
     public var added: Double = 0
     /// The account's spent budget before the request.
     public var spentBefore: Double = 0
-    /// The account's spent budget if the plan is applied.
+    /// The account's spent budget once the plan is applied (the ledger sets it then;
+    /// ``DisclosureAccount/plan(_:pools:personOfSample:settings:presenceCap:)`` leaves it at
+    /// `spentBefore`).
     public var spentAfter: Double = 0
 
     /// An empty plan.
     public init() {}
 
-    /// Plans are equal when they record the same releases and deltas with the same figures.
+    /// Added exposure per person, one delta each (increasing person number, then lone samples
+    /// by sample).
+    public var deltas: [Delta] { exposure.deltas }
+
+    /// Whether applying the plan changes anything.
+    public var isEmpty: Bool { releases.isEmpty && exposure.isEmpty }
+
+    /// Plans are equal when they record the same releases and exposure with the same figures.
     public static func == (left: AccountPlan, right: AccountPlan) -> Bool {
-        left.deltas == right.deltas && left.added == right.added && left.spentBefore == right.spentBefore
+        left.exposure == right.exposure && left.added == right.added && left.spentBefore == right.spentBefore
             && left.spentAfter == right.spentAfter && left.releases.count == right.releases.count
             && zip(left.releases, right.releases).allSatisfy { $0.subject == $1.subject && $0.released == $1.released }
     }

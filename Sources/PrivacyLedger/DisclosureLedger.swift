@@ -2,62 +2,116 @@ import Foundation
 import GatewayCore
 import Synchronization
 
-/// The disclosure ledger service: every account's state in memory, every accepted charge
-/// committed to `privacy.sqlite` before ``charge(_:accounts:personOfSample:)`` returns.
+/// The disclosure ledger: every account's state in memory, every accepted charge written to
+/// `privacy.ledger` (``LedgerLog``) before ``charge(_:accounts:personOfSample:)`` returns.
 ///
-/// Concurrency: deciding and recording a request happen under one lock, so two
-/// concurrent requests on one account can never both pass the budget: the second is decided
-/// against the first's exposure. Commits happen on GRDB's writer queue (never on the caller's
-/// thread), in decision order, with every request that arrives while a commit is running
-/// grouped into the next transaction. A request returns only once its charge is committed.
-/// The lock is held while deciding: about 10-20 µs per new subject and account over 2,000
-/// samples with 17 pools (release build), nothing for subjects released before; a request
-/// releasing 100 new subjects holds it for a few milliseconds.
+/// Concurrency: deciding, writing and applying a request happen under one lock, so two
+/// concurrent requests on one account can never both pass the budget (the second is decided
+/// against the first's exposure) and the file holds the requests in decision order. The lock
+/// is held for the decision (a few microseconds per new subject and account over 2,000
+/// samples, release build; nothing for subjects released before) and one `write()` of a few
+/// hundred bytes; there is no fsync, thread hop or await on the request path.
 ///
-/// Fail closed: if a commit fails, that request and every request decided after it fail with
-/// `service_unavailable`, charges are refused until the state is rebuilt from the store
-/// (done at once), and if the store cannot be read the ledger refuses until restarted.
+/// Fail closed: a request whose charge cannot be written is refused with
+/// `service_unavailable` and changes nothing; if the failed write cannot be undone every later
+/// charge is refused until restart, and a file that cannot be read refuses the start.
 public final class DisclosureLedger: Sendable {
-    /// The SQLite file's name in the data folder.
-    public static let fileName = LedgerDatabase.fileName
+    /// The ledger's file name in the data folder.
+    public static let fileName = LedgerLog.fileName
+    /// The file earlier builds kept the ledger in (imported once when no ledger file exists).
+    public static let legacyFileName = LegacyLedgerImport.fileName
 
     /// The settings the ledger decides with.
     public let settings: PrivacySettings
     /// The presence cap for `settings.minimumCellCount`.
     public let presenceCap: Double
-    private let database: LedgerDatabase
+    /// Where the ledger is kept.
+    public let path: String
+    /// What opening found worth telling an operator (a torn last record cut off, an import
+    /// from the legacy store); empty when nothing.
+    public let openingNotes: [String]
     private let state: Mutex<State>
 
     private struct State: ~Copyable {
         var registry: PoolRegistry
         var accounts: [LedgerAccountKey: DisclosureAccount]
-        var queue: [Pending] = []
-        var writing = false
+        var log: LedgerLog
+        /// Set when memory is ahead of the file and cannot be rebuilt from it: every charge is
+        /// refused until restart.
         var failure: GatewayError?
+        /// The people of each pool released whole (for charging without reading its samples).
+        let people = PoolPeopleCache()
     }
 
-    private struct Pending: Sendable {
-        var entry: LedgerDatabase.Entry
-        var charge: LedgerCharge
-        var commit: LedgerCommit
+    /// The registry and accounts that replaying `entries` in order gives.
+    private static func rebuild(_ entries: [LedgerEntry], path: String) throws(GatewayError)
+        -> (registry: PoolRegistry, accounts: [LedgerAccountKey: DisclosureAccount]) {
+        var registry = PoolRegistry()
+        var accounts: [LedgerAccountKey: DisclosureAccount] = [:]
+        for (index, entry) in entries.enumerated() {
+            for (id, shape) in entry.newPools {
+                guard id == registry.nextID, registry.id(of: shape) == nil else {
+                    throw GatewayError(.serviceUnavailable, "the privacy ledger \(path) cannot be read: entry \(index + 1) registers pool \(id) out of order")
+                }
+                registry.register(shape, id: id)
+            }
+            for charge in entry.charges {
+                for (_, released) in charge.plan.releases where !(released.pool >= 1 && released.pool < registry.nextID) {
+                    throw GatewayError(.serviceUnavailable, "the privacy ledger \(path) cannot be read: entry \(index + 1) names pool \(released.pool), which is not stored")
+                }
+                accounts[charge.account, default: DisclosureAccount()].apply(charge.plan)
+            }
+        }
+        return (registry, accounts)
     }
 
-    /// Opens (creating) the ledger at `path` (`<data>/privacy.sqlite`) and replays it (blocking:
-    /// open it at startup, not on an event loop).
+    /// Opens (creating) the ledger at `path` (`<data>/privacy.ledger`) and replays it
+    /// (blocking: open it at startup, not on an event loop). When the file does not exist but
+    /// a `privacy.sqlite` of an earlier build is beside it, its charges are imported first.
     /// Throws `invalid_configuration` for bad settings, `service_unavailable` when the file
-    /// cannot be opened or does not replay.
+    /// cannot be opened, is locked by another process or does not replay.
     public init(path: String, settings: PrivacySettings) throws(GatewayError) {
         try settings.validated()
         self.settings = settings
+        self.path = path
         presenceCap = MembershipSignal.presenceCap(minimumCount: settings.minimumCellCount)
-        database = try LedgerDatabase(path: path)
-        let loaded: (registry: PoolRegistry, accounts: [LedgerAccountKey: DisclosureAccount])
-        do {
-            loaded = try database.load()
-        } catch {
-            throw GatewayError(.serviceUnavailable, "the privacy ledger \(path) cannot be read: \(error)")
+        var notes: [String] = []
+        let legacy = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(Self.legacyFileName)
+        if !FileManager.default.fileExists(atPath: path) && FileManager.default.fileExists(atPath: legacy) {
+            let imported = try Self.importLegacy(from: legacy, into: path)
+            notes.append("imported \(imported) charges from \(legacy) into \(path); the old file is no longer read")
         }
-        state = Mutex(State(registry: loaded.registry, accounts: loaded.accounts))
+        var log = try LedgerLog(path: path)
+        let replayed = try log.replay()
+        if replayed.cutOff > 0 {
+            notes.append("cut off a torn last record (\(replayed.cutOff) bytes, never acknowledged) at the end of \(path)")
+        }
+        let rebuilt = try Self.rebuild(replayed.entries, path: path)
+        openingNotes = notes
+        state = Mutex(State(registry: rebuilt.registry, accounts: rebuilt.accounts, log: log))
+    }
+
+    /// Writes the entries of a legacy `privacy.sqlite` into a new log at `path` (through a
+    /// temporary file renamed into place once complete and synced); returns the charges.
+    private static func importLegacy(from legacy: String, into path: String) throws(GatewayError) -> Int {
+        let entries: [LedgerEntry]
+        do {
+            entries = try LegacyLedgerImport.entries(path: legacy)
+        } catch {
+            throw GatewayError(.serviceUnavailable, "the privacy ledger of an earlier version, \(legacy), cannot be read for import: \(error)")
+        }
+        let temporary = path + ".importing"
+        try? FileManager.default.removeItem(atPath: temporary)
+        do {
+            var log = try LedgerLog(path: temporary)
+            _ = try log.replay()
+            for entry in entries { try log.append(entry) }
+            try log.synchronize()
+        }
+        guard rename(temporary, path) == 0 else {
+            throw GatewayError(.serviceUnavailable, "the privacy ledger \(path) cannot be created from \(legacy): \(String(cString: strerror(errno)))")
+        }
+        return entries.reduce(0) { $0 + $1.charges.count }
     }
 
     /// The spent budget of `key` (the largest exposure of any one person; 0 when unused).
@@ -75,53 +129,76 @@ public final class DisclosureLedger: Sendable {
 
     /// Charges `releases` (one request, as one unit) to every account in `accounts`, each
     /// against its budget (an account named twice counts once, with the smaller budget):
-    /// decides all accounts first (differencing, then budget), and only if
-    /// every one accepts commits the charge durably and applies it; otherwise nothing changes.
+    /// decides all accounts first (differencing, then budget), and only if every one accepts
+    /// writes the charge to the file and applies it; otherwise nothing changes. On return the
+    /// charge is durable: the answer may leave.
     ///
     /// Throws `differencing_refused` (naming the subject and how many people the cohort
     /// differs by), `privacy_budget_exhausted` (naming the account, what remains and how the
-    /// secretariat raises a budget) or `service_unavailable` when the store fails. A request
-    /// releasing nothing new costs nothing and writes nothing. With the ledger disabled every
-    /// request is free.
+    /// secretariat raises a budget) or `service_unavailable` when the file cannot be written.
+    /// A request releasing nothing new costs nothing and writes nothing. With the ledger
+    /// disabled every request is free.
     public func charge(_ releases: [SubjectRelease], accounts: [(key: LedgerAccountKey, budget: Double)],
-                       personOfSample: [Int]) async throws(GatewayError) -> LedgerCharge {
-        let reservation = try reserve(releases, accounts: accounts, personOfSample: personOfSample)
-        try await reservation.committed()
-        return reservation.charge
-    }
-
-    /// ``charge(_:accounts:personOfSample:)`` in two steps, so that the commit can overlap other
-    /// work: decides now (throwing the same refusals) and applies the charge in memory, so the
-    /// next request on the same account is decided against it; the commit runs on GRDB's queue.
-    /// Nothing released may leave before ``LedgerReservation/committed()`` has returned.
-    public func reserve(_ releases: [SubjectRelease], accounts: [(key: LedgerAccountKey, budget: Double)],
-                        personOfSample: [Int]) throws(GatewayError) -> LedgerReservation {
-        let commit = LedgerCommit()
-        let outcome: Result<(charge: LedgerCharge, startWriter: Bool), GatewayError> = state.withLock { state in
-            switch decide(releases, accounts: accounts, personOfSample: personOfSample, state: &state) {
+                       personOfSample: [Int]) throws(GatewayError) -> LedgerCharge {
+        let outcome: Result<LedgerCharge, GatewayError> = state.withLock { state in
+            if let failure = state.failure { return .failure(failure) }
+            switch decide(releases, accounts: accounts, personOfSample: personOfSample, state: state) {
             case .failure(let error):
                 return .failure(error)
-            case .success(let decided):
-                guard let entry = decided.entry else {
-                    commit.finish(.success(()))
-                    return .success((decided.charge, false))
+            case .success(var decided):
+                guard var accepted = decided.accepted else { return .success(decided.charge) }
+                // Applied in place (no copy of an account), then written; a failed write is undone
+                // in memory by rebuilding from the file.
+                let firstNew = state.registry.nextID
+                let newPools = accepted.request.newPools.enumerated().map { (firstNew + Int64($0.offset), $0.element) }
+                state.registry.register(accepted.request)
+                for index in accepted.charges.indices {
+                    let spent = state.accounts[accepted.charges[index].account, default: DisclosureAccount()].apply(accepted.charges[index].plan)
+                    accepted.charges[index].plan.spentAfter = spent
+                    for part in decided.charge.accounts.indices where decided.charge.accounts[part].key == accepted.charges[index].account {
+                        decided.charge.accounts[part].spentAfter = spent
+                    }
                 }
-                state.queue.append(Pending(entry: entry, charge: decided.charge, commit: commit))
-                guard !state.writing else { return .success((decided.charge, false)) }
-                state.writing = true
-                return .success((decided.charge, true))
+                let entry = LedgerEntry(time: Int64((Date().timeIntervalSince1970 * 1000).rounded()), newPools: newPools, charges: accepted.charges)
+                do throws(GatewayError) {
+                    try state.log.append(entry)
+                } catch {
+                    do throws(GatewayError) {
+                        let rebuilt = try Self.rebuild(try state.log.replay().entries, path: path)
+                        state.registry = rebuilt.registry
+                        state.accounts = rebuilt.accounts
+                    } catch let rebuildError {
+                        state.failure = GatewayError(.serviceUnavailable, "the privacy ledger \(path) failed to record a charge and cannot be reread (\(rebuildError.message)); no answer is charged until the gateway restarts")
+                    }
+                    return .failure(error)
+                }
+                return .success(decided.charge)
             }
         }
-        let decided = try outcome.get()
-        if decided.startWriter { Task { await self.drain() } }
-        return LedgerReservation(charge: decided.charge, commit: commit)
+        return try outcome.get()
     }
 
-    /// Decides and (when it changes anything) applies one request in memory; the caller
-    /// queues the returned entry for commit.
+    /// Testing only: every later write fails as on a full disk and cannot be undone.
+    func failWritesForTesting() {
+        state.withLock { $0.log.failWritesForTesting() }
+    }
+
+    /// Testing only: the next write stops halfway and fails.
+    func failNextWriteHalfwayForTesting() {
+        state.withLock { $0.log.failNextWriteHalfway = true }
+    }
+
+    /// What a request changes when accepted: its resolved pools and each account's plan.
+    private struct Accepted {
+        var request: ResolvedRequest
+        var charges: [LedgerEntry.StoredCharge]
+    }
+
+    /// Decides one request without changing anything; `accepted` is nil when it changes
+    /// nothing (free).
+    /// (A plan's `spentAfter` is its `spentBefore` until it is applied.)
     private func decide(_ releases: [SubjectRelease], accounts: [(key: LedgerAccountKey, budget: Double)],
-                        personOfSample: [Int], state: inout State) -> Result<(charge: LedgerCharge, entry: LedgerDatabase.Entry?), GatewayError> {
-        if let failure = state.failure { return .failure(failure) }
+                        personOfSample: [Int], state: borrowing State) -> Result<(charge: LedgerCharge, accepted: Accepted?), GatewayError> {
         // One account named twice is decided once, against the smaller budget.
         var accounts = accounts
         if Set(accounts.map(\.key)).count < accounts.count {
@@ -157,7 +234,22 @@ public final class DisclosureLedger: Sendable {
         plans.reserveCapacity(accounts.count)
         for account in accounts {
             let current = state.accounts[account.key] ?? DisclosureAccount()
-            switch current.plan(request, pools: state.registry, personOfSample: personOfSample, settings: settings, presenceCap: presenceCap) {
+            // An account told exactly what an earlier one was told about these subjects gets the
+            // same releases and exposure (the member's account usually mirrors the approval's):
+            // only its spent budget differs.
+            if let first = plans.first, let firstAccount = accounts.first.flatMap({ state.accounts[$0.key] ?? DisclosureAccount() }),
+               request.subjects.allSatisfy({ current.subjects[$0.subject] == firstAccount.subjects[$0.subject] }) {
+                var plan = first
+                plan.spentBefore = current.spent
+                plan.spentAfter = current.spent
+                if plan.added > 0 && !(plan.spentBefore < account.budget) {
+                    return .failure(Self.budgetError(account: account.key, plan: plan, budget: account.budget))
+                }
+                plans.append(plan)
+                continue
+            }
+            switch current.plan(request, pools: state.registry, personOfSample: personOfSample, settings: settings, presenceCap: presenceCap,
+                                people: state.people) {
             case .failure(.differencing(let subject, let people, let minimum, let firstRelease)):
                 return .failure(Self.differencingError(subject: subject, people: people, minimum: minimum, firstRelease: firstRelease, account: account.key))
             case .success(let plan):
@@ -174,49 +266,8 @@ public final class DisclosureLedger: Sendable {
             LedgerCharge.Account(key: account.key, added: plan.added, spentBefore: plan.spentBefore, spentAfter: plan.spentAfter, budget: account.budget)
         }
         let charge = LedgerCharge(accounts: parts)
-        guard plans.contains(where: { !$0.releases.isEmpty || !$0.deltas.isEmpty }) else { return .success((charge, nil)) }
-        let firstNew = state.registry.nextID
-        let newPools = request.newPools.enumerated().map { (id: firstNew + Int64($0.offset), shape: $0.element) }
-        state.registry.register(request)
-        var stored: [LedgerDatabase.StoredCharge] = []
-        for (account, plan) in zip(accounts, plans) where !plan.releases.isEmpty || !plan.deltas.isEmpty {
-            state.accounts[account.key, default: DisclosureAccount()].apply(plan)
-            stored.append(LedgerDatabase.StoredCharge(account: account.key, plan: plan))
-        }
-        return .success((charge, LedgerDatabase.Entry(newPools: newPools, charges: stored)))
-    }
-
-    /// Commits queued requests, a group per transaction, until the queue is empty.
-    private func drain() async {
-        while true {
-            let batch: [Pending] = state.withLock { state in
-                let batch = state.queue
-                state.queue = []
-                if batch.isEmpty { state.writing = false }
-                return batch
-            }
-            guard !batch.isEmpty else { return }
-            do {
-                try await database.write(batch.map(\.entry))
-                for pending in batch { pending.commit.finish(.success(())) }
-            } catch {
-                let failure = GatewayError(.serviceUnavailable, "the privacy ledger \(database.path) cannot record this answer's charge, so it is not given: \(error)")
-                let stranded: [Pending] = state.withLock { state in
-                    state.failure = failure
-                    let stranded = state.queue
-                    state.queue = []
-                    return stranded
-                }
-                for pending in batch + stranded { pending.commit.finish(.failure(failure)) }
-                // What is in memory includes charges that were never stored: rebuild from the store.
-                if let loaded = try? await database.loadAsync() {
-                    state.withLock { state in
-                        state.registry = loaded.registry
-                        state.accounts = loaded.accounts
-                        state.failure = nil
-                    }
-                }
-            }
-        }
+        let stored = zip(accounts, plans).filter { !$0.1.isEmpty }.map { LedgerEntry.StoredCharge(account: $0.0.key, plan: $0.1) }
+        guard !stored.isEmpty else { return .success((charge, nil)) }
+        return .success((charge, Accepted(request: request, charges: stored)))
     }
 }

@@ -19,6 +19,14 @@ public struct PoolShape: Sendable, Hashable {
         count = total
     }
 
+    /// The shape of `words` (whose last word, if any, must be nonzero).
+    init(words: [UInt64]) {
+        self.words = words
+        var total = 0
+        for word in words { total &+= word.nonzeroBitCount }
+        count = total
+    }
+
     /// The shape as a ``SampleSet`` (capacity = 64 x words), for storage.
     public var sampleSet: SampleSet {
         SampleSet(capacity: words.count * 64, members: PoolShape.members(of: words))

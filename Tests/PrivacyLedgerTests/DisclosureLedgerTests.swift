@@ -5,7 +5,7 @@ import VariantStore
 @testable import PrivacyLedger
 
 /// The durable service: budgets over two accounts, refusals, concurrency and replay, on real
-/// SQLite files.
+/// ledger files.
 @Suite("Disclosure ledger")
 struct DisclosureLedgerTests {
     typealias F = LedgerFixture
@@ -43,12 +43,12 @@ struct DisclosureLedgerTests {
     @Test("once either account's budget is spent, a request is refused and neither account changes", arguments: [true, false])
     func budgetAllOrNothing(approvalIsShort: Bool) async throws {
         let ledger = try DisclosureLedger(path: temporaryLedgerPath("budget"), settings: PrivacySettings())
-        let first = try await ledger.charge(Self.request(0..<2), accounts: [(Self.approval, 1), (Self.member, 1)], personOfSample: Self.fixture.personOfSample)
+        let first = try ledger.charge(Self.request(0..<2), accounts: [(Self.approval, 1), (Self.member, 1)], personOfSample: Self.fixture.personOfSample)
         #expect(first.accounts.allSatisfy { abs($0.spentAfter - 2 * Self.perSubject) < 1e-15 && $0.spentBefore == 0 }, "\(first)")
         let before = (ledger.account(Self.approval), ledger.account(Self.member))
         let budgets = approvalIsShort ? (0.002, 1.0) : (1.0, 0.002)
-        let error = await #expect(throws: GatewayError.self) {
-            try await ledger.charge(Self.request(2..<4), accounts: [(Self.approval, budgets.0), (Self.member, budgets.1)],
+        let error = #expect(throws: GatewayError.self) {
+            try ledger.charge(Self.request(2..<4), accounts: [(Self.approval, budgets.0), (Self.member, budgets.1)],
                                     personOfSample: Self.fixture.personOfSample)
         }
         #expect(error?.code == .privacyBudgetExhausted)
@@ -58,8 +58,8 @@ struct DisclosureLedgerTests {
         #expect(message.contains("POST /api/admin/approvals/" + (approvalIsShort ? "A-7/privacy-budget" : "{id}/privacy-budget")), "\(message)")
         #expect(ledger.account(Self.approval) == before.0 && ledger.account(Self.member) == before.1)
         // Within budget it passes, and a repeat is free even with nothing left.
-        _ = try await ledger.charge(Self.request(2..<4), accounts: [(Self.approval, 1), (Self.member, 1)], personOfSample: Self.fixture.personOfSample)
-        let repeated = try await ledger.charge(Self.request(0..<4), accounts: [(Self.approval, 0.001), (Self.member, 0.001)], personOfSample: Self.fixture.personOfSample)
+        _ = try ledger.charge(Self.request(2..<4), accounts: [(Self.approval, 1), (Self.member, 1)], personOfSample: Self.fixture.personOfSample)
+        let repeated = try ledger.charge(Self.request(0..<4), accounts: [(Self.approval, 0.001), (Self.member, 0.001)], personOfSample: Self.fixture.personOfSample)
         #expect(repeated.isFree && repeated.accounts[0].spentAfter == ledger.spent(Self.approval))
     }
 
@@ -67,16 +67,16 @@ struct DisclosureLedgerTests {
     func differencingMessage() async throws {
         let ledger = try DisclosureLedger(path: temporaryLedgerPath("differencing"), settings: PrivacySettings())
         let people = Self.fixture.personOfSample
-        _ = try await ledger.charge([F.subject("chr9:99:A:T", Self.fixture.everyone)], accounts: [(Self.approval, 1)], personOfSample: people)
-        let error = await #expect(throws: GatewayError.self) {
-            try await ledger.charge([F.subject("chr9:99:A:T", Self.fixture.everyone(except: [5]))], accounts: [(Self.approval, 1)], personOfSample: people)
+        _ = try ledger.charge([F.subject("chr9:99:A:T", Self.fixture.everyone)], accounts: [(Self.approval, 1)], personOfSample: people)
+        let error = #expect(throws: GatewayError.self) {
+            try ledger.charge([F.subject("chr9:99:A:T", Self.fixture.everyone(except: [5]))], accounts: [(Self.approval, 1)], personOfSample: people)
         }
         #expect(error?.code == .differencingRefused)
         #expect(error?.message.hasPrefix("chr9:99:A:T: this cohort differs by fewer than 5 people from one approval A-7 was already answered about") == true,
                 "\(String(describing: error))")
         #expect(error?.message.contains("1 person") == false, "the small count itself is not said")
         // A member who never asked about it before may ask about the smaller cohort.
-        _ = try await ledger.charge([F.subject("chr9:99:A:T", Self.fixture.everyone(except: [5]))], accounts: [(Self.member, 1)], personOfSample: people)
+        _ = try ledger.charge([F.subject("chr9:99:A:T", Self.fixture.everyone(except: [5]))], accounts: [(Self.member, 1)], personOfSample: people)
     }
 
     @Test("concurrent requests on one account never spend past the budget")
@@ -88,7 +88,7 @@ struct DisclosureLedgerTests {
             for subject in 0..<40 {
                 group.addTask {
                     do {
-                        _ = try await ledger.charge(Self.request(subject..<(subject + 1)), accounts: [(Self.approval, budget)], personOfSample: people)
+                        _ = try ledger.charge(Self.request(subject..<(subject + 1)), accounts: [(Self.approval, budget)], personOfSample: people)
                         return nil
                     } catch let error as GatewayError { return error.code } catch { return "unexpected" }
                 }
@@ -118,12 +118,12 @@ struct DisclosureLedgerTests {
             for variant in 0..<20 {
                 var releases = [PoolRelease(samples: fixture.everyone, frequency: Double(variant) / 40, noiseVariance: 2)]
                 releases += strata.enumerated().map { PoolRelease(samples: $1, frequency: Double($0) / 37, noiseVariance: 2) }
-                _ = try await ledger.charge([SubjectRelease(subject: "chr1:\(variant):A:G", pools: releases)], accounts: accounts, personOfSample: people)
+                _ = try ledger.charge([SubjectRelease(subject: "chr1:\(variant):A:G", pools: releases)], accounts: accounts, personOfSample: people)
             }
-            _ = try await ledger.charge([F.subject("chr1:3:A:G", fixture.everyone(except: Set(0..<80)), frequency: 0.125)], accounts: accounts, personOfSample: people)
-            _ = try await ledger.charge([F.subject("beacon", fixture.everyone, frequency: 0, presenceOnly: true)], accounts: [(.approval("B-1"), 100)], personOfSample: people)
-            _ = try await ledger.charge([F.subject("beacon", fixture.everyone, frequency: 0.3)], accounts: [(.approval("B-1"), 100)], personOfSample: people)
-            _ = try await ledger.charge([F.subject("summary", SampleSet.all(capacity: 2100))], accounts: [(.approval("B-1"), 100)], personOfSample: people)
+            _ = try ledger.charge([F.subject("chr1:3:A:G", fixture.everyone(except: Set(0..<80)), frequency: 0.125)], accounts: accounts, personOfSample: people)
+            _ = try ledger.charge([F.subject("beacon", fixture.everyone, frequency: 0, presenceOnly: true)], accounts: [(.approval("B-1"), 100)], personOfSample: people)
+            _ = try ledger.charge([F.subject("beacon", fixture.everyone, frequency: 0.3)], accounts: [(.approval("B-1"), 100)], personOfSample: people)
+            _ = try ledger.charge([F.subject("summary", SampleSet.all(capacity: 2100))], accounts: [(.approval("B-1"), 100)], personOfSample: people)
             for key in [Self.approval, Self.member, .approval("B-1")] { expected[key] = ledger.account(key) }
             pools = ledger.poolCount
         }
@@ -135,10 +135,10 @@ struct DisclosureLedgerTests {
             #expect(reopened.spent(key) == account?.spent)
         }
         // The replayed state decides like the original: a repeat is free, differencing refused.
-        let repeated = try await reopened.charge([F.subject("chr1:3:A:G", fixture.everyone)], accounts: [(Self.approval, 100)], personOfSample: people)
+        let repeated = try reopened.charge([F.subject("chr1:3:A:G", fixture.everyone)], accounts: [(Self.approval, 100)], personOfSample: people)
         #expect(repeated.isFree)
-        await #expect(throws: GatewayError.self) {
-            try await reopened.charge([F.subject("chr1:3:A:G", fixture.everyone(except: [500]))], accounts: [(Self.approval, 100)], personOfSample: people)
+        #expect(throws: GatewayError.self) {
+            try reopened.charge([F.subject("chr1:3:A:G", fixture.everyone(except: [500]))], accounts: [(Self.approval, 100)], personOfSample: people)
         }
     }
 
@@ -146,11 +146,11 @@ struct DisclosureLedgerTests {
     func accountNamedTwice() async throws {
         let ledger = try DisclosureLedger(path: temporaryLedgerPath("twice"), settings: PrivacySettings())
         let people = Self.fixture.personOfSample
-        let charge = try await ledger.charge(Self.request(0..<1), accounts: [(Self.approval, 1), (Self.approval, 0.5)], personOfSample: people)
+        let charge = try ledger.charge(Self.request(0..<1), accounts: [(Self.approval, 1), (Self.approval, 0.5)], personOfSample: people)
         #expect(charge.accounts.count == 1 && charge.accounts[0].budget == 0.5)
         #expect(ledger.spent(Self.approval) == Self.perSubject)
-        await #expect(throws: GatewayError.self) {
-            try await ledger.charge(Self.request(1..<2), accounts: [(Self.approval, 1), (Self.approval, 0.001)], personOfSample: people)
+        #expect(throws: GatewayError.self) {
+            try ledger.charge(Self.request(1..<2), accounts: [(Self.approval, 1), (Self.approval, 0.001)], personOfSample: people)
         }
     }
 
@@ -158,41 +158,57 @@ struct DisclosureLedgerTests {
     func disabled() async throws {
         let path = temporaryLedgerPath("disabled")
         let ledger = try DisclosureLedger(path: path, settings: PrivacySettings(enabled: false))
-        let charge = try await ledger.charge(Self.request(0..<3), accounts: [(Self.approval, 0.001)], personOfSample: Self.fixture.personOfSample)
+        let charge = try ledger.charge(Self.request(0..<3), accounts: [(Self.approval, 0.001)], personOfSample: Self.fixture.personOfSample)
         #expect(charge.isFree && ledger.spent(Self.approval) == 0 && ledger.poolCount == 0)
     }
 
-    @Test("a store that cannot be written fails the request closed and changes nothing")
-    func commitFailure() async throws {
-        let path = temporaryLedgerPath("readonly")
-        let ledger = try DisclosureLedger(path: path, settings: PrivacySettings())
+    @Test("a write that fails halfway refuses that request, leaves nothing of it, and the next one is charged")
+    func writeFailsHalfway() throws {
+        let path = temporaryLedgerPath("halfway")
         let people = Self.fixture.personOfSample
-        _ = try await ledger.charge(Self.request(0..<1), accounts: [(Self.approval, 1)], personOfSample: people)
-        let before = ledger.account(Self.approval)
-        // Make the store refuse the next charge row, as a full or damaged disk would.
-        try await LedgerDatabaseTesting.refuseInserts(path: path)
-        let error = await #expect(throws: GatewayError.self) {
-            try await ledger.charge(Self.request(1..<2), accounts: [(Self.approval, 1)], personOfSample: people)
+        var expected: DisclosureAccount?
+        do {
+            let ledger = try DisclosureLedger(path: path, settings: PrivacySettings())
+            _ = try ledger.charge(Self.request(0..<1), accounts: [(Self.approval, 1)], personOfSample: people)
+            let before = ledger.account(Self.approval)
+            let size = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+            ledger.failNextWriteHalfwayForTesting()
+            let error = #expect(throws: GatewayError.self) {
+                try ledger.charge(Self.request(1..<2), accounts: [(Self.approval, 1)], personOfSample: people)
+            }
+            #expect(error?.code == .serviceUnavailable && error?.message.contains(path) == true)
+            #expect(ledger.account(Self.approval) == before, "memory is rebuilt from the file: the refused charge is not counted")
+            #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int == size, "the half-written record is cut off")
+            // The ledger goes on: the same request is now charged.
+            let charged = try ledger.charge(Self.request(1..<2), accounts: [(Self.approval, 1)], personOfSample: people)
+            #expect(!charged.isFree && charged.accounts[0].spentAfter == ledger.spent(Self.approval))
+            expected = ledger.account(Self.approval)
         }
-        #expect(error?.code == .serviceUnavailable)
-        // The in-memory state is rebuilt from the store (at once, in the background): the failed
-        // charge is not counted.
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ledger.account(Self.approval) != before && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(ledger.account(Self.approval) == before)
-        #expect(ledger.spent(Self.approval) == before?.spent)
+        let reopened = try DisclosureLedger(path: path, settings: PrivacySettings())
+        #expect(reopened.openingNotes.isEmpty && reopened.account(Self.approval) == expected)
     }
-}
 
-import GRDB
-
-/// Failure injection: another connection adds a trigger that aborts every new charge row.
-enum LedgerDatabaseTesting {
-    static func refuseInserts(path: String) async throws {
-        let queue = try DatabaseQueue(path: path)
-        try await queue.write { db in
-            try db.execute(sql: "CREATE TRIGGER test_refuse BEFORE INSERT ON charge BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END")
+    @Test("a file that cannot be written at all refuses every charge until restart, and loses nothing")
+    func commitFailure() throws {
+        let path = temporaryLedgerPath("full")
+        let people = Self.fixture.personOfSample
+        var before: DisclosureAccount?
+        do {
+            let ledger = try DisclosureLedger(path: path, settings: PrivacySettings())
+            _ = try ledger.charge(Self.request(0..<1), accounts: [(Self.approval, 1)], personOfSample: people)
+            before = ledger.account(Self.approval)
+            // Every later write fails (ENOSPC, as on a full disk) and the file cannot be reread.
+            ledger.failWritesForTesting()
+            for attempt in 1..<4 {
+                let error = #expect(throws: GatewayError.self) {
+                    try ledger.charge(Self.request(attempt..<(attempt + 1)), accounts: [(Self.approval, 1)], personOfSample: people)
+                }
+                #expect(error?.code == .serviceUnavailable)
+                #expect(error?.message.contains(path) == true)
+            }
         }
-        try queue.close()
+        // After a restart the file holds exactly what was acknowledged.
+        let reopened = try DisclosureLedger(path: path, settings: PrivacySettings())
+        #expect(reopened.account(Self.approval) == before)
     }
 }

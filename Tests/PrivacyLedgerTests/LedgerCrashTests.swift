@@ -38,7 +38,7 @@ struct LedgerCrashTests {
                         let subject = "r\(order.run)-t\(task)-\(index)"
                         // Every 8th request over a new pool (everyone but 5 people), so pools are written too.
                         let pool = index % 8 == 0 ? fixture.everyone(except: Set((0..<5).map { (index / 8 * 5 + $0 + task * 250) % 1000 })) : fixture.everyone
-                        _ = try await ledger.charge([LedgerFixture.subject(subject, pool)], accounts: [(Self.approval, 100), (Self.member, 100)],
+                        _ = try ledger.charge([LedgerFixture.subject(subject, pool)], accounts: [(Self.approval, 100), (Self.member, 100)],
                                                     personOfSample: people)
                         let line = Array((Self.prefix + subject + "\n").utf8)
                         _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }

@@ -1,0 +1,153 @@
+import Foundation
+import GatewayCore
+import GRDB
+import Testing
+import VariantStore
+@testable import PrivacyLedger
+
+/// The ledger file (`privacy.ledger`): a torn last record (a write cut short by a crash) is cut
+/// off and nothing acknowledged is lost; damage anywhere else, or a foreign file, refuses the
+/// start; one process at a time; a `privacy.sqlite` of an earlier build is imported once.
+@Suite("Privacy ledger: the ledger file")
+struct LedgerLogTests {
+    static let fixture = LedgerFixture(people: 100)
+    static let approval = LedgerAccountKey.approval("A-LOG")
+    static let member = LedgerAccountKey.member("m-log")
+    static var accounts: [(key: LedgerAccountKey, budget: Double)] { [(approval, 100), (member, 100)] }
+
+    /// Charges `count` subjects (every third over a new pool) and returns both accounts' state.
+    static func charge(_ ledger: DisclosureLedger, subjects: Range<Int>) throws -> [LedgerAccountKey: DisclosureAccount] {
+        for index in subjects {
+            let pool = index % 3 == 0 ? fixture.everyone(except: Set((0..<5).map { ($0 + index) % 100 })) : fixture.everyone
+            _ = try ledger.charge([LedgerFixture.subject("chr1:\(index):A:G", pool, frequency: 0.3)], accounts: accounts,
+                                  personOfSample: fixture.personOfSample)
+        }
+        var state: [LedgerAccountKey: DisclosureAccount] = [:]
+        for (key, _) in accounts { state[key] = ledger.account(key) }
+        return state
+    }
+
+    static func size(_ path: String) throws -> Int { try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) }
+
+    static func append(_ bytes: [UInt8], to path: String) throws {
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(bytes))
+        try handle.close()
+    }
+
+    @Test("a torn last record is cut off at the next start; every acknowledged charge is kept", arguments: [
+        ("a record cut short", false),
+        ("a whole last record whose checksum fails", true),
+    ])
+    func tornTail(label: String, wholeRecord: Bool) throws {
+        let path = temporaryLedgerPath("torn")
+        let expected = try Self.charge(try DisclosureLedger(path: path, settings: PrivacySettings()), subjects: 0..<10)
+        let length = try Self.size(path)
+        // The next record as the ledger would write it, then torn.
+        let record = LedgerEntry(time: 1, newPools: [], charges: [.init(account: Self.approval, plan: AccountPlan())]).encoded()
+        var frame = [UInt8]()
+        LedgerLog.append32(UInt32(record.count), to: &frame)
+        LedgerLog.append32(CRC32.checksum(record) ^ (wholeRecord ? 1 : 0), to: &frame)
+        try Self.append(wholeRecord ? frame + record : Array((frame + record).prefix(11)), to: path)
+
+        let reopened = try DisclosureLedger(path: path, settings: PrivacySettings())
+        #expect(reopened.openingNotes.contains { $0.contains("torn last record") }, "\(label): \(reopened.openingNotes)")
+        #expect(try Self.size(path) == length, "\(label): the file is back to its acknowledged length")
+        for (key, account) in expected { #expect(reopened.account(key) == account, "\(label): \(key)") }
+        // It goes on: a new charge lands after the cut and replays.
+        let after = try Self.charge(reopened, subjects: 10..<12)
+        let again = try DisclosureLedger(path: temporaryCopy(of: path), settings: PrivacySettings())
+        #expect(again.openingNotes.isEmpty)
+        for (key, account) in after { #expect(again.account(key) == account) }
+    }
+
+    @Test("damage before the last record, or a foreign file, refuses the start naming the file", arguments: [
+        "a flipped byte in the first record", "a file that is not a ledger",
+    ])
+    func damageRefused(kind: String) throws {
+        let path = temporaryLedgerPath("damaged")
+        _ = try Self.charge(try DisclosureLedger(path: path, settings: PrivacySettings()), subjects: 0..<5)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        if kind == "a file that is not a ledger" {
+            bytes = Array("SQLite format 3\0".utf8) + bytes.dropFirst(16)
+        } else {
+            bytes[LedgerLog.header.count + 8 + 3] ^= 0x40
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: GatewayError.self, "\(kind)") { try DisclosureLedger(path: path, settings: PrivacySettings()) }
+        #expect(error?.code == .serviceUnavailable)
+        #expect(error?.message.contains(path) == true, "\(error?.message ?? "")")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(bytes), "a refused file is left as it was")
+    }
+
+    @Test("a second ledger on the same file is refused while the first is open")
+    func oneWriter() throws {
+        let path = temporaryLedgerPath("locked")
+        do {
+            let first = try DisclosureLedger(path: path, settings: PrivacySettings())
+            let error = #expect(throws: GatewayError.self) { try DisclosureLedger(path: path, settings: PrivacySettings()) }
+            #expect(error?.message.contains("one gateway per data folder") == true)
+            _ = first.poolCount
+        }
+        _ = try DisclosureLedger(path: path, settings: PrivacySettings())
+    }
+
+    @Test("a privacy.sqlite of an earlier build is imported once, and its charges count")
+    func legacyImport() throws {
+        let path = temporaryLedgerPath("legacy")
+        let legacy = (path as NSString).deletingLastPathComponent + "/" + DisclosureLedger.legacyFileName
+        let everyone = Self.fixture.everyone
+        let queue = try DatabaseQueue(path: legacy)
+        try queue.write { db in
+            try db.execute(sql: """
+                CREATE TABLE pool (id INTEGER PRIMARY KEY, samples BLOB NOT NULL UNIQUE);
+                CREATE TABLE charge (id INTEGER PRIMARY KEY, time TEXT NOT NULL, account TEXT NOT NULL,
+                    added REAL NOT NULL, spent REAL NOT NULL, exposure BLOB NOT NULL);
+                CREATE TABLE release (charge INTEGER NOT NULL REFERENCES charge(id), subject TEXT NOT NULL,
+                    pool INTEGER NOT NULL REFERENCES pool(id), frequency REAL NOT NULL,
+                    noise_variance REAL NOT NULL, presence_only INTEGER NOT NULL, presence_charge REAL);
+                """)
+            try db.execute(sql: "INSERT INTO pool (id, samples) VALUES (1, ?)", arguments: [Data(PoolShape(everyone).sampleSet.serialized())])
+            // The approval's charge in the run form, the member's in the first (16 bytes per person).
+            let runs = ExposureRecord.encode(ExposureChange(deltas: (0..<100).map { AccountPlan.Delta(person: .mapped($0), amount: 0.05) }))
+            var firstForm: [UInt8] = []
+            for person in 0..<100 {
+                withUnsafeBytes(of: Int64(person).littleEndian) { firstForm.append(contentsOf: $0) }
+                withUnsafeBytes(of: (0.05).bitPattern.littleEndian) { firstForm.append(contentsOf: $0) }
+            }
+            for (id, account, exposure) in [(1, Self.approval.rawValue, runs), (2, Self.member.rawValue, firstForm)] {
+                try db.execute(sql: "INSERT INTO charge VALUES (?, '2026-11-01T00:00:00Z', ?, 0.05, 0.05, ?)", arguments: [id, account, Data(exposure)])
+                try db.execute(sql: "INSERT INTO release VALUES (?, 'chr1:1:A:G', 1, 0.3, 2, 0, NULL)", arguments: [id])
+            }
+        }
+        try queue.close()
+        let legacyBytes = try Data(contentsOf: URL(fileURLWithPath: legacy))
+
+        do {
+            let ledger = try DisclosureLedger(path: path, settings: PrivacySettings())
+            #expect(ledger.openingNotes.contains { $0.contains("imported 2 charges") }, "\(ledger.openingNotes)")
+            for key in [Self.approval, Self.member] {
+                #expect(ledger.spent(key) == 0.05, "\(key)")
+                #expect(ledger.account(key)?.subjects["chr1:1:A:G"] == [ReleasedPool(pool: 1, frequency: 0.3, noiseVariance: 2, presenceOnly: false)])
+            }
+            // The imported answer is free again; a new one adds to the imported exposure.
+            let repeated = try ledger.charge([LedgerFixture.subject("chr1:1:A:G", everyone, frequency: 0.3)], accounts: Self.accounts,
+                                             personOfSample: Self.fixture.personOfSample)
+            #expect(repeated.isFree && ledger.poolCount == 1)
+            _ = try Self.charge(ledger, subjects: 1..<3)
+            #expect(ledger.spent(Self.approval) > 0.05)
+        }
+        let reopened = try DisclosureLedger(path: path, settings: PrivacySettings())
+        #expect(reopened.openingNotes.isEmpty, "imported once: \(reopened.openingNotes)")
+        #expect(reopened.spent(Self.approval) > 0.05)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: legacy)) == legacyBytes, "the old file is not changed")
+    }
+}
+
+/// A copy of the ledger at `path` in a fresh folder (so it can be opened while `path` is).
+func temporaryCopy(of path: String) throws -> String {
+    let copy = temporaryLedgerPath("copy")
+    try FileManager.default.copyItem(atPath: path, toPath: copy)
+    return copy
+}
