@@ -74,44 +74,28 @@ public final class DisclosureLedger: Sendable {
         try settings.validated()
         self.settings = settings
         self.path = path
-        presenceCap = MembershipSignal.presenceCap(minimumCount: settings.minimumCellCount)
-        var notes: [String] = []
+        // Finite whatever the threshold (k = 1 caps nothing): as a presence charge is clamped.
+        presenceCap = Swift.min(MembershipSignal.presenceCap(minimumCount: settings.minimumCellCount), 1000)
         let legacy = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(Self.legacyFileName)
-        if !FileManager.default.fileExists(atPath: path) && FileManager.default.fileExists(atPath: legacy) {
-            let imported = try Self.importLegacy(from: legacy, into: path)
-            notes.append("imported \(imported) charges from \(legacy) into \(path); the old file is no longer read")
+        var log = try LedgerLog(path: path) { () throws(GatewayError) -> (entries: [LedgerEntry], note: String)? in
+            guard FileManager.default.fileExists(atPath: legacy) else { return nil }
+            let entries: [LedgerEntry]
+            do {
+                entries = try LegacyLedgerImport.entries(path: legacy)
+            } catch {
+                throw GatewayError(.serviceUnavailable, "the privacy ledger of an earlier version, \(legacy), cannot be read for import: \(error)")
+            }
+            let charges = entries.reduce(0) { $0 + $1.charges.count }
+            return (entries, "imported \(charges) charges from \(legacy) into \(path); the old file is no longer read")
         }
-        var log = try LedgerLog(path: path)
         let replayed = try log.replay()
+        var notes = replayed.notes
         if replayed.cutOff > 0 {
             notes.append("cut off a torn last record (\(replayed.cutOff) bytes, never acknowledged) at the end of \(path)")
         }
         let rebuilt = try Self.rebuild(replayed.entries, path: path)
         openingNotes = notes
         state = Mutex(State(registry: rebuilt.registry, accounts: rebuilt.accounts, log: log))
-    }
-
-    /// Writes the entries of a legacy `privacy.sqlite` into a new log at `path` (through a
-    /// temporary file renamed into place once complete and synced); returns the charges.
-    private static func importLegacy(from legacy: String, into path: String) throws(GatewayError) -> Int {
-        let entries: [LedgerEntry]
-        do {
-            entries = try LegacyLedgerImport.entries(path: legacy)
-        } catch {
-            throw GatewayError(.serviceUnavailable, "the privacy ledger of an earlier version, \(legacy), cannot be read for import: \(error)")
-        }
-        let temporary = path + ".importing"
-        try? FileManager.default.removeItem(atPath: temporary)
-        do {
-            var log = try LedgerLog(path: temporary)
-            _ = try log.replay()
-            for entry in entries { try log.append(entry) }
-            try log.synchronize()
-        }
-        guard rename(temporary, path) == 0 else {
-            throw GatewayError(.serviceUnavailable, "the privacy ledger \(path) cannot be created from \(legacy): \(String(cString: strerror(errno)))")
-        }
-        return entries.reduce(0) { $0 + $1.charges.count }
     }
 
     /// The spent budget of `key` (the largest exposure of any one person; 0 when unused).
@@ -147,6 +131,10 @@ public final class DisclosureLedger: Sendable {
                 return .failure(error)
             case .success(var decided):
                 guard var accepted = decided.accepted else { return .success(decided.charge) }
+                let check = LedgerEntry(time: 0, newPools: accepted.request.newPools.map { (0, $0) }, charges: accepted.charges)
+                guard check.isRecordable else {
+                    return .failure(GatewayError(.serviceUnavailable, "this answer's disclosure charge cannot be recorded in \(path) (a cohort or figure beyond what the ledger stores), so it is not given"))
+                }
                 // Applied in place (no copy of an account), then written; a failed write is undone
                 // in memory by rebuilding from the file.
                 let firstNew = state.registry.nextID

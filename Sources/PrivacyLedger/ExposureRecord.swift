@@ -11,24 +11,17 @@ enum ExposureRecord {
     /// range, so the two forms never read as each other.
     static let runsMagic: UInt64 = 0x4747_5255_4E53_0001
     /// The most people a stored record may name, and one more than the largest person number
-    /// (a bound on what replay allocates).
-    static let maximumPeople = 1 << 24
+    /// (a bound on what replay allocates: 32 MiB of exposure per account).
+    static let maximumPeople = 1 << 22
 
     /// The record of `change` (empty when nobody is charged).
     static func encode(_ change: ExposureChange) -> [UInt8] {
         guard !change.isEmpty else { return [] }
         var writer = LedgerByteWriter()
         writer.uint64(runsMagic)
-        // Lone samples in increasing stored number (the reverse of their sample order), merged
-        // into runs where consecutive with the same amount.
-        var lone: [ExposureChange.Run] = []
-        for delta in change.lone.reversed() {
-            if let last = lone.last, last.amount == delta.amount, last.first + last.count == delta.person.stored {
-                lone[lone.count - 1].count += 1
-            } else {
-                lone.append(ExposureChange.Run(first: delta.person.stored, count: 1, amount: delta.amount))
-            }
-        }
+        // Lone samples one run each (a run of them would expand on reading), in increasing
+        // stored number (the reverse of their sample order).
+        let lone = change.lone.reversed().map { ExposureChange.Run(first: $0.person.stored, count: 1, amount: $0.amount) }
         for run in lone + change.runs {
             writer.int64(Int64(run.first))
             writer.uint32(UInt32(run.count))
@@ -38,7 +31,9 @@ enum ExposureRecord {
     }
 
     /// Reads a record in either form; throws ``LedgerDamage`` naming `what` for anything else.
-    static func decode(_ bytes: [UInt8], what: String) throws(LedgerDamage) -> ExposureChange {
+    /// Runs of lone samples longer than one are read only from an early store (`loneRuns`):
+    /// the ledger file never writes them, so a file holding one is refused rather than expanded.
+    static func decode(_ bytes: [UInt8], what: String, loneRuns: Bool = false) throws(LedgerDamage) -> ExposureChange {
         var reader = LedgerByteReader(bytes: bytes, what: what)
         guard !bytes.isEmpty else { return ExposureChange() }
         func checked(_ amount: Double) throws(LedgerDamage) -> Double {
@@ -54,7 +49,7 @@ enum ExposureRecord {
                 let first = try reader.int64(), count = Int(try reader.uint32()), amount = try checked(try reader.double())
                 people += count
                 guard count >= 1, first >= next, first >= -Int64(maximumPeople), first + Int64(count) <= Int64(maximumPeople),
-                      people <= maximumPeople else {
+                      people <= maximumPeople, loneRuns || first >= 0 || count == 1 else {
                     throw reader.damage("has an invalid exposure record")
                 }
                 next = first + Int64(count)
@@ -86,6 +81,14 @@ enum ExposureRecord {
         let record = encode(change)
         withUnsafeBytes(of: UInt32(record.count).littleEndian) { bytes.append(contentsOf: $0) }
         bytes += record
+    }
+
+    /// Whether `change` can be stored and read back: people and lone samples within
+    /// ``maximumPeople``, every amount finite and at least 0.
+    static func isRecordable(_ change: ExposureChange) -> Bool {
+        if let last = change.runs.last, last.first + last.count > maximumPeople { return false }
+        return change.runs.allSatisfy { $0.amount.isFinite && $0.amount >= 0 }
+            && change.lone.allSatisfy { $0.person.stored >= -maximumPeople && $0.amount.isFinite && $0.amount >= 0 }
     }
 
     /// Reads what ``append(_:to:)`` wrote.

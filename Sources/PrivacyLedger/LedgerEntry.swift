@@ -81,6 +81,7 @@ struct LedgerEntry: Sendable {
             var plan = AccountPlan()
             plan.added = try reader.double()
             plan.spentAfter = try reader.double()
+            guard plan.added.isFinite && plan.spentAfter.isFinite else { throw reader.damage("has a charge with invalid figures") }
             plan.exposure = try ExposureRecord.read(from: &reader)
             let releaseCount = try reader.count(limit: payload.count / 30)
             for _ in 0..<releaseCount {
@@ -89,12 +90,21 @@ struct LedgerEntry: Sendable {
                 let frequency = try reader.double(), noiseVariance = try reader.double()
                 let presenceOnly = try reader.flag()
                 let presenceCharge: Double? = try reader.flag() ? try reader.double() : nil
-                plan.releases.append((subject, ReleasedPool(pool: pool, frequency: frequency, noiseVariance: noiseVariance,
-                                                            presenceOnly: presenceOnly, presenceCharge: presenceCharge)))
+                let released = ReleasedPool(pool: pool, frequency: frequency, noiseVariance: noiseVariance,
+                                            presenceOnly: presenceOnly, presenceCharge: presenceCharge)
+                guard released.isValid else { throw reader.damage("has a release with invalid figures") }
+                plan.releases.append((subject, released))
             }
             charges.append(StoredCharge(account: account, plan: plan))
         }
         guard reader.isAtEnd else { throw reader.damage("has \(payload.count - reader.position) unexpected trailing bytes") }
+    }
+
+    /// Whether this entry can be written and read back (``ExposureRecord/isRecordable(_:)``,
+    /// pools within ``maximumPoolWords``): checked before a charge is applied.
+    var isRecordable: Bool {
+        newPools.allSatisfy { $0.shape.words.count <= Self.maximumPoolWords }
+            && charges.allSatisfy { ExposureRecord.isRecordable($0.plan.exposure) && $0.plan.added.isFinite }
     }
 
     init(time: Int64, newPools: [(id: Int64, shape: PoolShape)], charges: [StoredCharge]) {

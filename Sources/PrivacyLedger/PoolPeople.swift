@@ -51,19 +51,20 @@ final class PoolPeopleCache {
     /// The most pools kept (a bound on memory; past it the cache starts again).
     static let capacity = 4_096
     private var mapping: [Int] = []
-    private var pools: [Int64: PoolPeople] = [:]
+    private var pools: [Int64: (words: [UInt64], people: PoolPeople)] = [:]
 
-    /// The people of pool `id` (`shape`) under `personOfSample`.
+    /// The people of pool `id` (`shape`) under `personOfSample`. An id is checked against its
+    /// shape: a request refused before registering its new pools leaves their ids to others.
     func people(of id: Int64, shape: PoolShape, personOfSample: [Int]) -> PoolPeople {
         // Equal arrays sharing storage compare in O(1): the catalog keeps one mapping per state.
         if mapping != personOfSample {
             mapping = personOfSample
             pools = [:]
         }
-        if let known = pools[id] { return known }
+        if let known = pools[id], known.words == shape.words { return known.people }
         if pools.count >= Self.capacity { pools = [:] }
         let people = PoolPeople(shape: shape, personOfSample: personOfSample)
-        pools[id] = people
+        pools[id] = (shape.words, people)
         return people
     }
 }

@@ -147,6 +147,13 @@ public struct ReleasedPool: Sendable, Hashable {
     /// For a presence-only release, what it told one person (nil: the presence cap).
     public var presenceCharge: Double?
 
+    /// Whether the figures are what ``PoolRegistry/resolve(_:)`` produces: a frequency in
+    /// 0...1, a finite variance of at least 0, a presence charge in 0...1000 (checked on replay).
+    var isValid: Bool {
+        pool >= 1 && (0...1).contains(frequency) && noiseVariance.isFinite && noiseVariance >= 0
+            && presenceCharge.map { (0...1000).contains($0) } ?? true
+    }
+
     /// A record; see the properties.
     public init(pool: Int64, frequency: Double, noiseVariance: Double, presenceOnly: Bool, presenceCharge: Double? = nil) {
         self.pool = pool

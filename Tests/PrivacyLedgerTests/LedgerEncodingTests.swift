@@ -22,7 +22,7 @@ struct LedgerEncodingTests {
         ([(0, 0.01)], 28, 1),
         ((0..<100).map { (Int64($0), 0.0188) }, 28, 1),                       // a whole cohort, one amount
         ((0..<100).reversed().map { (Int64($0), 0.0188) }, 28, 1),            // in any order
-        ([(-3, 0.5), (-2, 0.5), (0, 0.5), (1, 0.5), (2, 0.25), (7, 0.25)], 8 + 4 * 20, 3),
+        ([(-3, 0.5), (-2, 0.5), (0, 0.5), (1, 0.5), (2, 0.25), (7, 0.25)], 8 + 5 * 20, 3),  // lone samples one run each
         ((0..<20).map { (Int64($0 * 2), 0.01) }, 8 + 20 * 20, 20),            // no two consecutive
     ] as [([(Int64, Double)], Int, Int)])
     func roundTrip(pairs: [(Int64, Double)], size: Int, runs: Int) throws {
@@ -56,7 +56,7 @@ struct LedgerEncodingTests {
 
     @Test("a run across the lone samples and people (an early store's) reads as both")
     func runAcrossZero() throws {
-        let change = try ExposureRecord.decode(Self.magic + Self.run(-2, 4, 0.5), what: "test")
+        let change = try ExposureRecord.decode(Self.magic + Self.run(-2, 4, 0.5), what: "test", loneRuns: true)
         #expect(change.runs == [ExposureChange.Run(first: 0, count: 2, amount: 0.5)])
         #expect(change.lone == Self.deltas([(-1, 0.5), (-2, 0.5)]))
     }
@@ -71,6 +71,7 @@ struct LedgerEncodingTests {
         ("too many people", magic + run(0, UInt32.max, 0.1)),
         ("beyond the largest cohort", magic + run(Int64(ExposureRecord.maximumPeople) - 1, 2, 0.1)),
         ("truncated first form", [UInt8](repeating: 0, count: 15)),
+        ("a run of lone samples (never written to the file)", magic + run(-(1 << 22), 1 << 22, 0.1)),
     ] as [(String, [UInt8])])
     func damage(label: String, bytes: [UInt8]) {
         #expect(throws: LedgerDamage.self, "\(label)") { try ExposureRecord.decode(bytes, what: "test") }

@@ -36,20 +36,22 @@ struct LedgerLogTests {
         try handle.close()
     }
 
+    /// The record `LedgerLog` would append next (a small charge to the approval).
+    static func nextRecord() throws -> [UInt8] {
+        var plan = AccountPlan()
+        plan.releases = [("chr9:1:A:G", ReleasedPool(pool: 1, frequency: 0.2, noiseVariance: 2, presenceOnly: false))]
+        return try LedgerLog.record(LedgerEntry(time: 1, newPools: [], charges: [.init(account: Self.approval, plan: plan)]))
+    }
+
     @Test("a torn last record is cut off at the next start; every acknowledged charge is kept", arguments: [
-        ("a record cut short", false),
-        ("a whole last record whose checksum fails", true),
+        ("its frame cut short", 7), ("its payload cut short", -3),
     ])
-    func tornTail(label: String, wholeRecord: Bool) throws {
+    func tornTail(label: String, keep: Int) throws {
         let path = temporaryLedgerPath("torn")
         let expected = try Self.charge(try DisclosureLedger(path: path, settings: PrivacySettings()), subjects: 0..<10)
         let length = try Self.size(path)
-        // The next record as the ledger would write it, then torn.
-        let record = LedgerEntry(time: 1, newPools: [], charges: [.init(account: Self.approval, plan: AccountPlan())]).encoded()
-        var frame = [UInt8]()
-        LedgerLog.append32(UInt32(record.count), to: &frame)
-        LedgerLog.append32(CRC32.checksum(record) ^ (wholeRecord ? 1 : 0), to: &frame)
-        try Self.append(wholeRecord ? frame + record : Array((frame + record).prefix(11)), to: path)
+        let record = try Self.nextRecord()
+        try Self.append(Array(record.prefix(keep > 0 ? keep : record.count + keep)), to: path)
 
         let reopened = try DisclosureLedger(path: path, settings: PrivacySettings())
         #expect(reopened.openingNotes.contains { $0.contains("torn last record") }, "\(label): \(reopened.openingNotes)")
@@ -62,17 +64,30 @@ struct LedgerLogTests {
         for (key, account) in after { #expect(again.account(key) == account) }
     }
 
-    @Test("damage before the last record, or a foreign file, refuses the start naming the file", arguments: [
-        "a flipped byte in the first record", "a file that is not a ledger",
+    @Test("damage anywhere, or a foreign file, refuses the start naming the file", arguments: [
+        "a flipped byte in the first record's payload", "a flipped bit in the first record's length",
+        "a flipped byte in the last record's payload", "a length beyond any record", "a file that is not a ledger",
     ])
     func damageRefused(kind: String) throws {
         let path = temporaryLedgerPath("damaged")
         _ = try Self.charge(try DisclosureLedger(path: path, settings: PrivacySettings()), subjects: 0..<5)
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        if kind == "a file that is not a ledger" {
+        let first = LedgerLog.header.count
+        switch kind {
+        case "a file that is not a ledger":
             bytes = Array("SQLite format 3\0".utf8) + bytes.dropFirst(16)
-        } else {
-            bytes[LedgerLog.header.count + 8 + 3] ^= 0x40
+        case "a flipped bit in the first record's length":
+            bytes[first] ^= 0x01
+        case "a flipped byte in the last record's payload":
+            bytes[bytes.count - 3] ^= 0x40
+        case "a length beyond any record":
+            // A frame whose length checks out but exceeds what the ledger writes, then garbage.
+            var frame: [UInt8] = []
+            LedgerLog.append32(UInt32(LedgerLog.maximumRecordBytes + 1), to: &frame)
+            LedgerLog.append32(CRC32.checksum(frame), to: &frame)
+            bytes += frame + [0, 0, 0, 0] + [UInt8](repeating: 7, count: 40)
+        default:
+            bytes[first + LedgerLog.frameBytes + 3] ^= 0x40
         }
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let error = #expect(throws: GatewayError.self, "\(kind)") { try DisclosureLedger(path: path, settings: PrivacySettings()) }
@@ -91,6 +106,59 @@ struct LedgerLogTests {
             _ = first.poolCount
         }
         _ = try DisclosureLedger(path: path, settings: PrivacySettings())
+    }
+
+    @Test("a request refused after planning over a new pool does not leave that pool's people to the next new pool")
+    func refusedRequestLeavesNoStalePeople() throws {
+        let path = temporaryLedgerPath("stale")
+        let ledger = try DisclosureLedger(path: path, settings: PrivacySettings())
+        let people = Self.fixture.personOfSample, everyone = Self.fixture.everyone
+        _ = try ledger.charge([LedgerFixture.subject("b", everyone)], accounts: Self.accounts, personOfSample: people)
+        // `a` over a new pool (everyone but people 0-2) is planned first; `b` over it differs by 3 people from
+        // what was released about `b`: the request is refused and the new pool never registered.
+        let withoutFirst = Self.fixture.everyone(except: [0, 1, 2])
+        #expect(throws: GatewayError.self) {
+            try ledger.charge([LedgerFixture.subject("a", withoutFirst), LedgerFixture.subject("b", withoutFirst)], accounts: Self.accounts,
+                              personOfSample: people)
+        }
+        // The next new pool (everyone but people 50-59) gets the same id: its own people are charged.
+        let before = try #require(ledger.account(Self.approval))
+        let other = Self.fixture.everyone(except: Set(50..<60))
+        _ = try ledger.charge([LedgerFixture.subject("c", other)], accounts: Self.accounts, personOfSample: people)
+        let after = try #require(ledger.account(Self.approval))
+        #expect(after.exposure(of: .mapped(0)) > before.exposure(of: .mapped(0)), "person 0 is in the new pool and is charged")
+        #expect(after.exposure(of: .mapped(55)) == before.exposure(of: .mapped(55)), "person 55 is not in it")
+        // As the sample-by-sample reference charges it.
+        var reference = LedgerFixture(people: 100)
+        reference.release([LedgerFixture.subject("b", everyone)])
+        reference.release([LedgerFixture.subject("c", other)])
+        for person in [0, 3, 49, 55, 99] {
+            #expect(abs(after.exposure(of: .mapped(person)) - reference.account.exposure(of: .mapped(person))) < 1e-12, "person \(person)")
+        }
+    }
+
+    @Test("a version 1 file (a development build's) is read and rewritten as version 2")
+    func versionOne() throws {
+        let path = temporaryLedgerPath("version1")
+        var expected: [LedgerAccountKey: DisclosureAccount] = [:]
+        do { expected = try Self.charge(try DisclosureLedger(path: path, settings: PrivacySettings()), subjects: 0..<6) }
+        // The same entries in version 1's framing: 8-byte frames (length, payload CRC).
+        let version2 = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        var version1 = LedgerLog.header(version: 1)
+        var offset = LedgerLog.header.count
+        while offset < version2.count {
+            let length = Int(LedgerLog.word32(version2, offset))
+            let payload = Array(version2[(offset + LedgerLog.frameBytes)..<(offset + LedgerLog.frameBytes + length)])
+            LedgerLog.append32(UInt32(length), to: &version1)
+            LedgerLog.append32(CRC32.checksum(payload), to: &version1)
+            version1 += payload
+            offset += LedgerLog.frameBytes + length
+        }
+        try Data(version1).write(to: URL(fileURLWithPath: path))
+        let reopened = try DisclosureLedger(path: path, settings: PrivacySettings())
+        #expect(reopened.openingNotes.contains { $0.contains("as version 2") }, "\(reopened.openingNotes)")
+        for (key, account) in expected { #expect(reopened.account(key) == account) }
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) == version2, "rewritten byte for byte as version 2")
     }
 
     @Test("a privacy.sqlite of an earlier build is imported once, and its charges count")
