@@ -12,15 +12,15 @@ struct CellPartition {
     private(set) var sizes: [Int] = []
     /// Per cell, the index (into the pools given) of the smallest pool containing it.
     private(set) var smallestPool: [Int] = []
-    /// Per cell, whether a pool flagged `marked` contains it.
-    private(set) var marked: [Bool] = []
+    /// Per cell, the union (bitwise or) of the marks of the pools containing it.
+    private(set) var marks: [UInt8] = []
 
     /// The number of cells.
     var count: Int { sizes.count }
 
     /// The partition of `pools`; `width` must be at least every pool's word count.
-    /// `isMarked(i)` flags pools whose cells are reported in ``marked``.
-    init(pools: [PoolShape], width: Int, isMarked: (Int) -> Bool = { _ in false }) {
+    /// `mark(i)` gives pool `i`'s bits, combined per cell in ``marks``.
+    init(pools: [PoolShape], width: Int, mark: (Int) -> UInt8 = { _ in 0 }) {
         self.width = width
         words = [UInt64](repeating: 0, count: width)
         var total = 0
@@ -32,13 +32,13 @@ struct CellPartition {
         words.reserveCapacity(width * (pools.count + 1))
         sizes = [total]
         smallestPool = [-1]
-        marked = [false]
+        marks = [0]
         for (poolIndex, pool) in pools.enumerated() {
-            refine(by: pool, index: poolIndex, pools: pools, isMarked: isMarked(poolIndex))
+            refine(by: pool, index: poolIndex, pools: pools, mark: mark(poolIndex))
         }
     }
 
-    private mutating func refine(by pool: PoolShape, index poolIndex: Int, pools: [PoolShape], isMarked: Bool) {
+    private mutating func refine(by pool: PoolShape, index poolIndex: Int, pools: [PoolShape], mark: UInt8) {
         let existing = sizes.count
         let poolWords = pool.words.count
         for cell in 0..<existing {
@@ -60,12 +60,12 @@ struct CellPartition {
                 }
                 sizes.append(sizes[cell] - inside)
                 smallestPool.append(smallestPool[cell])
-                marked.append(marked[cell])
+                marks.append(marks[cell])
                 sizes[cell] = inside
             }
             let current = smallestPool[cell]
             if current < 0 || pool.count < pools[current].count { smallestPool[cell] = poolIndex }
-            if isMarked { marked[cell] = true }
+            marks[cell] |= mark
         }
     }
 

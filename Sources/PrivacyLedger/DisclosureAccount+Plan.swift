@@ -4,7 +4,8 @@ extension DisclosureAccount {
     /// samples are partitioned into cells by their in/out pattern over every pool released
     /// about the subject (old and new). A new cell holding 1 to `minimumDifferencePeople - 1`
     /// people refuses the whole request. Each new cell (not identical to an old one), and each
-    /// cell newly given counts where only presence was known, charges every sample in it
+    /// cell newly given counts where only presence was known or a statistic
+    /// (``ReleasedStatistic``) it was not given before, charges every sample in it
     /// `MembershipSignal.charge(f, cell samples, V)` with `f` and `V` of the smallest pool
     /// containing the cell; a presence-only pool charges each person in the cell once, its
     /// `presenceCharge` (the presence cap when not given); a
@@ -33,25 +34,29 @@ extension DisclosureAccount {
             let old = subjects[subject] ?? []
             var entries = old
             var shapes: [PoolShape] = []
-            var countsAdded = [Bool](repeating: false, count: old.count)
+            // Per pool, the statistics this request shows that were not shown before.
+            var gained = [UInt8](repeating: 0, count: old.count)
             for released in requested {
                 if let index = entries.firstIndex(where: { $0.pool == released.id }) {
-                    guard entries[index].presenceOnly && !released.released.presenceOnly else { continue }
-                    entries[index] = released.released
-                    countsAdded[index] = true
+                    let added = released.released.statistics & ~entries[index].statistics
+                    guard added != 0 else { continue }
+                    var updated = released.released
+                    updated.statistics |= entries[index].statistics
+                    entries[index] = updated
+                    gained[index] |= added
                 } else {
                     if shapes.isEmpty { shapes = old.map { pools.shape($0.pool) } }
                     entries.append(released.released)
                     shapes.append(released.shape)
-                    countsAdded.append(!released.released.presenceOnly)
+                    gained.append(released.released.statistics)
                 }
                 plan.releases.append((subject, released.released))
             }
-            guard entries.count > old.count || countsAdded.contains(true) else { continue }
+            guard entries.count > old.count || gained.contains(where: { $0 != 0 }) else { continue }
             if shapes.isEmpty { shapes = old.map { pools.shape($0.pool) } }
             let width = shapes.reduce(0) { Swift.max($0, $1.words.count) }
-            let cells = CellPartition(pools: shapes, width: width, isMarked: { countsAdded[$0] })
-            let before = old.isEmpty ? nil : CellPartition(pools: Array(shapes[0..<old.count]), width: width, isMarked: { !old[$0].presenceOnly })
+            let cells = CellPartition(pools: shapes, width: width, mark: { gained[$0] })
+            let before = old.isEmpty ? nil : CellPartition(pools: Array(shapes[0..<old.count]), width: width, mark: { old[$0].statistics })
             for cell in 0..<cells.count {
                 var oldCell = -1
                 if let before {
@@ -63,8 +68,9 @@ extension DisclosureAccount {
                 }
                 let identical = oldCell >= 0 && before!.sizes[oldCell] == cells.sizes[cell]
                 if identical {
-                    // Already answered about exactly these samples: free unless counts are new here.
-                    guard cells.marked[cell] && !before!.marked[oldCell] else { continue }
+                    // Already answered about exactly these samples: free unless a statistic is new here
+                    // (counts where only presence was shown, or another statistic).
+                    guard cells.marks[cell] & ~before!.marks[oldCell] != 0 else { continue }
                 } else {
                     let people = personOfSample.withUnsafeBufferPointer { map in
                         cells.people(in: cell, personOfSample: map, upTo: settings.minimumDifferencePeople, seen: &seen)

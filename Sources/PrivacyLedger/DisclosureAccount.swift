@@ -58,13 +58,17 @@ public struct DisclosureAccount: Sendable, Equatable {
         return largest
     }
 
-    /// Adds `released` to `subject`'s pools: a pool released before only as presence and now
-    /// with counts is upgraded in place; any other repeat is ignored.
+    /// Adds `released` to `subject`'s pools: a pool released before is given the statistics it
+    /// did not show yet (counts where only presence was shown, or another statistic), with the
+    /// latest figures; a repeat adding nothing is ignored.
     private mutating func record(_ released: ReleasedPool, subject: String) {
         // Mutated in place (no copy of the subject's list).
         if let index = subjects[subject]?.firstIndex(where: { $0.pool == released.pool }) {
-            guard subjects[subject]![index].presenceOnly && !released.presenceOnly else { return }
-            subjects[subject]![index] = released
+            let existing = subjects[subject]![index]
+            guard released.statistics & ~existing.statistics != 0 else { return }
+            var updated = released
+            updated.statistics |= existing.statistics
+            subjects[subject]![index] = updated
         } else {
             subjects[subject, default: []].append(released)
         }

@@ -16,7 +16,8 @@ struct LedgerEntry: Sendable {
     /// Each account's charge.
     var charges: [StoredCharge]
 
-    static let kind: UInt8 = 1
+    /// Kind 2 adds each release's statistics; kind 1 (without them: allele counts) still reads.
+    static let kind: UInt8 = 2
     /// The most words (64 samples each) one stored pool may have: 2^26 samples.
     static let maximumPoolWords = 1 << 20
 
@@ -46,6 +47,7 @@ struct LedgerEntry: Sendable {
                 writer.double(released.frequency)
                 writer.double(released.noiseVariance)
                 writer.byte(released.presenceOnly ? 1 : 0)
+                writer.byte(released.statistics)
                 if let presenceCharge = released.presenceCharge {
                     writer.byte(1)
                     writer.double(presenceCharge)
@@ -60,7 +62,8 @@ struct LedgerEntry: Sendable {
     /// Reads ``encoded()`` output (the record at byte `offset` of the file, for messages).
     init(decoding payload: [UInt8], at offset: Int) throws(LedgerDamage) {
         var reader = LedgerByteReader(bytes: payload, what: "the record at byte \(offset)")
-        guard try reader.byte() == Self.kind else { throw reader.damage("is of an unknown kind") }
+        let kind = try reader.byte()
+        guard kind == 1 || kind == Self.kind else { throw reader.damage("is of an unknown kind") }
         time = try reader.int64()
         let poolCount = try reader.count(limit: payload.count / 12)
         newPools = []
@@ -89,9 +92,11 @@ struct LedgerEntry: Sendable {
                 let pool = try reader.int64()
                 let frequency = try reader.double(), noiseVariance = try reader.double()
                 let presenceOnly = try reader.flag()
+                let statistics = kind == 1 ? (presenceOnly ? 0 : ReleasedStatistic.alleleCounts) : try reader.byte()
                 let presenceCharge: Double? = try reader.flag() ? try reader.double() : nil
-                let released = ReleasedPool(pool: pool, frequency: frequency, noiseVariance: noiseVariance,
+                var released = ReleasedPool(pool: pool, frequency: frequency, noiseVariance: noiseVariance,
                                             presenceOnly: presenceOnly, presenceCharge: presenceCharge)
+                released.statistics = statistics
                 guard released.isValid else { throw reader.damage("has a release with invalid figures") }
                 plan.releases.append((subject, released))
             }

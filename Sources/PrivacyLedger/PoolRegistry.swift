@@ -98,7 +98,8 @@ public struct PoolRegistry: Sendable {
                 let frequency = pool.frequency.isNaN ? 0 : min(max(pool.frequency, 0), 1)
                 let variance = pool.noiseVariance.isNaN || pool.noiseVariance < 0 ? 0 : min(pool.noiseVariance, 1e300)
                 resolved.append(ResolvedPool(id: id, shape: shape, released: ReleasedPool(pool: id, frequency: frequency, noiseVariance: variance, presenceOnly: pool.presenceOnly,
-                                                                                               presenceCharge: pool.presenceCharge.map { $0.isNaN ? 1000 : min(max($0, 0), 1000) })))
+                                                                                               presenceCharge: pool.presenceCharge.map { $0.isNaN ? 1000 : min(max($0, 0), 1000) },
+                                                                                               statistics: pool.statistic)))
             }
             if let index = subjectIndex[release.subject] {
                 request.subjects[index].pools += resolved
@@ -146,20 +147,23 @@ public struct ReleasedPool: Sendable, Hashable {
     public var presenceOnly: Bool
     /// For a presence-only release, what it told one person (nil: the presence cap).
     public var presenceCharge: Double?
+    /// The statistics shown over this pool (``ReleasedStatistic`` bits; 0 for presence only).
+    public var statistics: UInt8
 
     /// Whether the figures are what ``PoolRegistry/resolve(_:)`` produces: a frequency in
     /// 0...1, a finite variance of at least 0, a presence charge in 0...1000 (checked on replay).
     var isValid: Bool {
         pool >= 1 && (0...1).contains(frequency) && noiseVariance.isFinite && noiseVariance >= 0
-            && presenceCharge.map { (0...1000).contains($0) } ?? true
+            && presenceCharge.map { (0...1000).contains($0) } ?? true && presenceOnly == (statistics == 0)
     }
 
-    /// A record; see the properties.
-    public init(pool: Int64, frequency: Double, noiseVariance: Double, presenceOnly: Bool, presenceCharge: Double? = nil) {
+    /// A record; see the properties. `statistics` nil: allele counts, or none for presence.
+    public init(pool: Int64, frequency: Double, noiseVariance: Double, presenceOnly: Bool, presenceCharge: Double? = nil, statistics: UInt8? = nil) {
         self.pool = pool
         self.frequency = frequency
         self.noiseVariance = noiseVariance
         self.presenceOnly = presenceOnly
         self.presenceCharge = presenceCharge
+        self.statistics = presenceOnly ? 0 : Swift.max(statistics ?? ReleasedStatistic.alleleCounts, 1)
     }
 }

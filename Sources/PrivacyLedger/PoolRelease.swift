@@ -1,5 +1,19 @@
 import VariantStore
 
+/// Which statistic a release of counts shows, as bits: a pool that has shown one statistic
+/// about a subject is charged again when it shows another (an allele count and a count of
+/// carriers together tell more than either: how many are homozygous).
+public enum ReleasedStatistic {
+    /// Allele counts and numbers (an allele frequency).
+    public static let alleleCounts: UInt8 = 1
+    /// A count of the samples carrying the variant (Beacon biosamples).
+    public static let carrierSamples: UInt8 = 2
+    /// A count of the people carrying the variant (Beacon individuals).
+    public static let carrierPeople: UInt8 = 4
+    /// Sample counts by stratum (a cohort summary).
+    public static let composition: UInt8 = 8
+}
+
 /// One statistic released about one subject over one pool of samples.
 public struct PoolRelease: Sendable, Hashable {
     /// The samples the statistic was computed over (by the store's stable sample index).
@@ -17,10 +31,14 @@ public struct PoolRelease: Sendable, Hashable {
     /// For a presence-only release: what its outcome told one person, charged once per person
     /// (``MembershipSignal/threshold(count:threshold:shift:above:)``); nil charges the presence cap.
     public var presenceCharge: Double?
+    /// For counts, which statistic (``ReleasedStatistic``); ignored for presence.
+    public var statistic: UInt8
 
     /// A release; see the properties.
-    public init(samples: SampleSet, frequency: Double, noiseVariance: Double = 0, presenceOnly: Bool = false, presenceCharge: Double? = nil) {
+    public init(samples: SampleSet, frequency: Double, noiseVariance: Double = 0, presenceOnly: Bool = false, presenceCharge: Double? = nil,
+                statistic: UInt8 = ReleasedStatistic.alleleCounts) {
         self.presenceCharge = presenceCharge
+        self.statistic = statistic
         self.samples = samples
         self.frequency = frequency
         self.noiseVariance = noiseVariance

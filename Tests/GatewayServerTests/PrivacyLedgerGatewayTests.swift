@@ -205,3 +205,35 @@ extension PrivacyLedgerGatewayTests {
         }
     }
 }
+
+extension PrivacyLedgerGatewayTests {
+    @Test("statistics channel: a count of carriers after the allele counts of the same variant and cohort is charged again; each repeat is free")
+    func anotherStatisticIsCharged() async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        var privacy = GatewayConfiguration.Privacy()
+        privacy.approvalBudget = 2
+        try await TestGateway.with(dataDirectory: data, privacy: privacy) { gateway in
+            let researcher = try await gateway.client("researcher-jp")
+            // Allele counts, then carrier samples, then carrier people of 1:3000 G>A over the same cohort:
+            // together they tell how many are homozygous, which none tells alone.
+            let asked = [Self.common,
+                         "/api/biosamples?referenceName=1&start=2999&alternateBases=A&requestedGranularity=count",
+                         "/api/individuals?referenceName=1&start=2999&alternateBases=A&requestedGranularity=count"]
+            var spent = try await Self.spent(researcher)
+            var answers: [[UInt8]] = []
+            for path in asked {
+                let answer = try await PolicyAPITests.send(researcher, "GET", path)
+                #expect(answer.status == 200, "\(path): \(Self.text(answer))")
+                let after = try await Self.spent(researcher)
+                #expect(after > spent, "\(path) shows another statistic and is charged: \(spent) -> \(after)")
+                spent = after
+                answers.append(answer.body)
+            }
+            for (path, body) in zip(asked, answers) {
+                let again = try await PolicyAPITests.send(researcher, "GET", path)
+                #expect(again.status == 200 && again.body == body, "\(path) again: identical")
+                #expect(try await Self.spent(researcher) == spent, "\(path) again: free")
+            }
+        }
+    }
+}

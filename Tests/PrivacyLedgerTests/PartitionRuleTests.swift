@@ -151,3 +151,24 @@ struct PartitionRuleTests {
 extension PlanRefusal {
     var people: Int { if case .differencing(_, let people, _, _) = self { people } else { -1 } }
 }
+
+extension PartitionRuleTests {
+    @Test("another statistic over a pool already answered is charged once; the same statistic again is free")
+    func anotherStatistic() throws {
+        var fixture = LedgerFixture(people: 100)
+        func release(_ statistic: UInt8, _ pool: SampleSet) -> [SubjectRelease] {
+            [SubjectRelease(subject: "chr7:5:A:G", pools: [PoolRelease(samples: pool, frequency: 0.2, noiseVariance: 2, statistic: statistic)])]
+        }
+        let everyone = fixture.everyone
+        let alleles = try #require(fixture.release(release(ReleasedStatistic.alleleCounts, everyone)).value)
+        #expect(alleles.added > 0)
+        let carriers = try #require(fixture.release(release(ReleasedStatistic.carrierSamples, everyone)).value)
+        #expect(carriers.added > 0 && carriers.added == alleles.added, "carriers: charged as a release of its own")
+        #expect(try #require(fixture.plan(release(ReleasedStatistic.carrierSamples, everyone)).value).deltas.isEmpty, "carriers again: free")
+        #expect(try #require(fixture.plan(release(ReleasedStatistic.alleleCounts, everyone)).value).deltas.isEmpty, "alleles again: free")
+        #expect(fixture.account.subjects["chr7:5:A:G"]?.first?.statistics == ReleasedStatistic.alleleCounts | ReleasedStatistic.carrierSamples)
+        // Another statistic over a cohort a few people apart is still refused (the same subject's cells).
+        let refusal = fixture.plan(release(ReleasedStatistic.carrierPeople, fixture.everyone(except: [3])))
+        #expect(refusal.refusal != nil)
+    }
+}

@@ -12,16 +12,18 @@ struct AnswerReleases: Sendable {
     init(noiseVariance: Double) { self.noiseVariance = noiseVariance }
 
     /// Counts or frequencies of `subject` over each pool, with the frequency each pool shows
-    /// (perturbed by the default noise).
-    mutating func counts(_ subject: String, pools: [(samples: SampleSet, frequency: Double)]) {
-        counts(subject, pools: pools.map { ($0.samples, $0.frequency, noiseVariance) })
+    /// (perturbed by the default noise). `statistic` (``ReleasedStatistic``) says which: a pool
+    /// that showed one statistic about a variant is charged again for another.
+    mutating func counts(_ subject: String, pools: [(samples: SampleSet, frequency: Double)], statistic: UInt8 = ReleasedStatistic.alleleCounts) {
+        counts(subject, pools: pools.map { ($0.samples, $0.frequency, noiseVariance) }, statistic: statistic)
     }
 
     /// Counts of `subject` over each pool, each perturbed with its own noise variance.
-    mutating func counts(_ subject: String, pools: [(samples: SampleSet, frequency: Double, noiseVariance: Double)]) {
+    mutating func counts(_ subject: String, pools: [(samples: SampleSet, frequency: Double, noiseVariance: Double)],
+                         statistic: UInt8 = ReleasedStatistic.alleleCounts) {
         guard !pools.isEmpty else { return }
         subjects.append(SubjectRelease(subject: subject, pools: pools.map {
-            PoolRelease(samples: $0.samples, frequency: $0.frequency, noiseVariance: $0.noiseVariance)
+            PoolRelease(samples: $0.samples, frequency: $0.frequency, noiseVariance: $0.noiseVariance, statistic: statistic)
         }))
     }
 
@@ -53,7 +55,7 @@ struct AnswerReleases: Sendable {
     /// The cohort's composition (sample counts by stratum): charged like a common variant, so
     /// that the partition rule still refuses two compositions a few people apart.
     mutating func composition(_ subject: String, pools: [SampleSet]) {
-        counts(subject, pools: pools.map { ($0, 0.5) })
+        counts(subject, pools: pools.map { ($0, 0.5) }, statistic: ReleasedStatistic.composition)
     }
 
     /// The frequency a released allele count shows over an allele number (the worst case, 0,

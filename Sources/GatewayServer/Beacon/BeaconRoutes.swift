@@ -4,6 +4,7 @@ import GatewayCore
 import GatewayPolicy
 import Hummingbird
 import NIOConcurrencyHelpers
+import PrivacyLedger
 import HummingbirdCore
 import VariantStore
 
@@ -136,7 +137,10 @@ enum BeaconRoutes {
                     // Charged from the count released: the carriers' share, as an allele frequency of heterozygotes.
                     let pool = entity == "individuals" ? catalog.participantCount(in: cohort) : cohort.count
                     if let shown = count.value, pool > 0 {
-                        releases.counts(variant.subject, pools: [(cohort, min(1, Double(shown) / Double(2 * pool)))])
+                        // A count of carriers is another statistic than the allele counts of
+                        // allele-frequency: asked both, a pool tells how many are homozygous.
+                        releases.counts(variant.subject, pools: [(cohort, min(1, Double(shown) / Double(2 * pool)))],
+                                        statistic: entity == "individuals" ? ReleasedStatistic.carrierPeople : ReleasedStatistic.carrierSamples)
                     } else {
                         releases.listing(variant, in: selection, threshold: control.policy.minimumCellCount)
                     }
