@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Latency client of scripts/bench-privacy (standard library only).
 
-Sends allele-frequency point queries, each about a different variant, to two running gateways
-(ledger off and ledger on) over keep-alive mutual-TLS connections, CONCURRENCY at a time, in
-alternating rounds (off, on, off, on, ...) so that both see the same machine load. Every
-round asks each gateway the same variants (new ones each round), so the two differ only by the
-ledger. Prints one line per mode: "MODE requests p50_us p99_us requests_per_s failed".
+Sends allele-frequency point queries, each about a different variant, to running gateways
+(ledger off, ledger on, and with --peer a second ledger-off gateway: the noise floor of the
+comparison) over keep-alive mutual-TLS connections, CONCURRENCY at a time, in rounds whose
+order rotates so that all see the same machine load. Every round asks each gateway the same
+variants (new ones each round), so they differ only by the ledger. Prints one line per mode:
+"MODE requests p50_us p99_us requests_per_s failed".
 
-  bench-privacy-client.py --off PORT --on PORT --pki DIR --identity researcher-jp \
+  bench-privacy-client.py --off PORT --on PORT [--peer PORT] --pki DIR --identity researcher-jp \
       --variants FILE --rounds N --per-round N --warmup N --concurrency N
 """
 import argparse
@@ -22,6 +23,7 @@ def parse():
     parser = argparse.ArgumentParser()
     parser.add_argument("--off", type=int, required=True)
     parser.add_argument("--on", type=int, required=True)
+    parser.add_argument("--peer", type=int, help="a second ledger-off gateway (the noise floor)")
     parser.add_argument("--pki", required=True)
     parser.add_argument("--identity", default="researcher-jp")
     parser.add_argument("--variants", required=True, help="lines: CHROM POS REF ALT")
@@ -103,6 +105,9 @@ def main():
         sys.exit(f"bench-privacy-client: {len(variants)} variants, {needed} needed (warm-up + rounds x per-round)")
     ctx = context(args.pki, args.identity)
     gateways = {"off": Workers(args.off, ctx, args.concurrency), "on": Workers(args.on, ctx, args.concurrency)}
+    if args.peer:
+        gateways["peer"] = Workers(args.peer, ctx, args.concurrency)
+    modes = list(gateways)
     results = {mode: ([], [], 0.0) for mode in gateways}
     # Warm-up: connections, caches, the ledger's first pool; not measured.
     warmup = [path_of(v) for v in variants[:args.warmup]]
@@ -113,12 +118,12 @@ def main():
     for number in range(args.rounds):
         first = args.warmup + number * args.per_round
         paths = [path_of(v) for v in variants[first:first + args.per_round]]
-        order = ["off", "on"] if number % 2 == 0 else ["on", "off"]
+        order = modes[number % len(modes):] + modes[:number % len(modes)]
         for mode in order:
             latencies, failures, seconds = gateways[mode].run(paths)
             all_latencies, all_failures, total = results[mode]
             results[mode] = (all_latencies + latencies, all_failures + failures, total + seconds)
-    for mode in ["off", "on"]:
+    for mode in modes:
         latencies, failures, seconds = results[mode]
         for failure in failures[:3]:
             print(f"bench-privacy-client: ledger {mode}: {failure}", file=sys.stderr)

@@ -131,8 +131,7 @@ public final class DisclosureLedger: Sendable {
                 return .failure(error)
             case .success(var decided):
                 guard var accepted = decided.accepted else { return .success(decided.charge) }
-                let check = LedgerEntry(time: 0, newPools: accepted.request.newPools.map { (0, $0) }, charges: accepted.charges)
-                guard check.isRecordable else {
+                guard LedgerEntry.isRecordable(newPools: accepted.request.newPools, charges: accepted.charges) else {
                     return .failure(GatewayError(.serviceUnavailable, "this answer's disclosure charge cannot be recorded in \(path) (a cohort or figure beyond what the ledger stores), so it is not given"))
                 }
                 // Applied in place (no copy of an account), then written; a failed write is undone
@@ -189,7 +188,7 @@ public final class DisclosureLedger: Sendable {
                         personOfSample: [Int], state: borrowing State) -> Result<(charge: LedgerCharge, accepted: Accepted?), GatewayError> {
         // One account named twice is decided once, against the smaller budget.
         var accounts = accounts
-        if Set(accounts.map(\.key)).count < accounts.count {
+        if accounts.indices.contains(where: { index in accounts[..<index].contains { $0.key == accounts[index].key } }) {
             var unique: [(key: LedgerAccountKey, budget: Double)] = []
             for account in accounts {
                 if let index = unique.firstIndex(where: { $0.key == account.key }) {

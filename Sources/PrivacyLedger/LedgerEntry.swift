@@ -105,10 +105,10 @@ struct LedgerEntry: Sendable {
         guard reader.isAtEnd else { throw reader.damage("has \(payload.count - reader.position) unexpected trailing bytes") }
     }
 
-    /// Whether this entry can be written and read back (``ExposureRecord/isRecordable(_:)``,
+    /// Whether an entry of these can be written and read back (``ExposureRecord/isRecordable(_:)``,
     /// pools within ``maximumPoolWords``): checked before a charge is applied.
-    var isRecordable: Bool {
-        newPools.allSatisfy { $0.shape.words.count <= Self.maximumPoolWords }
+    static func isRecordable(newPools: [PoolShape], charges: [StoredCharge]) -> Bool {
+        newPools.allSatisfy { $0.words.count <= maximumPoolWords }
             && charges.allSatisfy { ExposureRecord.isRecordable($0.plan.exposure) && $0.plan.added.isFinite }
     }
 

@@ -219,3 +219,28 @@ func temporaryCopy(of path: String) throws -> String {
     try FileManager.default.copyItem(atPath: path, toPath: copy)
     return copy
 }
+
+@Suite("Privacy ledger: CRC-32")
+struct CRC32Tests {
+    @Test("zlib's CRC-32 of known inputs, at every length around the 8-byte slices", arguments: [
+        ("", UInt32(0)), ("a", 0xE8B7_BE43), ("abc", 0x3524_41C2), ("123456789", 0xCBF4_3926),
+        ("The quick brown fox jumps over the lazy dog", 0x414F_A339),
+    ])
+    func known(text: String, expected: UInt32) {
+        #expect(CRC32.checksum(Array(text.utf8)) == expected, "\(text)")
+    }
+
+    @Test("slicing by 8 agrees with the bytewise definition for lengths 0-40")
+    func agreesWithBytewise() {
+        func bytewise(_ bytes: [UInt8]) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes {
+                crc ^= UInt32(byte)
+                for _ in 0..<8 { crc = crc & 1 == 1 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
+            }
+            return crc ^ 0xFFFF_FFFF
+        }
+        let bytes = (0..<40).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for length in 0...40 { #expect(CRC32.checksum(Array(bytes.prefix(length))) == bytewise(Array(bytes.prefix(length))), "length \(length)") }
+    }
+}
