@@ -65,6 +65,9 @@ let package = Package(
             dependencies: ["GatewayCore", "VariantStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // The visiting analysis environment (README "Visiting analyses"): vetted analyses run
+        // inside the gateway; only airlock-checked output leaves.
+        .target(name: "VisitingAnalyses", dependencies: ["GatewayCore"], swiftSettings: strict),
         // Pure policy decisions and the member model.
         .target(name: "GatewayPolicy", dependencies: ["GatewayCore"], swiftSettings: strict),
         // The policy database (SQLite: versions, history, snapshots) and its YAML/CSV import.
@@ -153,6 +156,11 @@ let package = Package(
         .testTarget(
             name: "DisclosureControlTests",
             dependencies: ["DisclosureControl", "GatewayCore"]
+        ),
+        .testTarget(
+            name: "VisitingAnalysesTests",
+            dependencies: ["VisitingAnalyses"],
+            exclude: ["scipy-reference.py"]
         ),
         .testTarget(
             name: "PrivacyLedgerTests",

@@ -1,0 +1,78 @@
+/// The airlock's rule for a 2x2 table released with its margins and its statistics (allelic
+/// association, burden, co-occurrence): a table passes whole or not at all.
+///
+/// With both margins shown, one masked cell of a 2x2 table is its row total minus its
+/// neighbour, so masking any cell masks all four (complementary suppression); the odds ratio
+/// or a p-value with the margins solves for the cells too, so the statistics go with them.
+/// A cell is disclosive when it holds 1 to `threshold - 1` (few enough to identify people)
+/// or when it is 0 in a row of people (everyone in that group lacks the attribute: class
+/// disclosure; a 100 % cell is the zero beside it). A margin below the threshold is itself
+/// disclosive, and masks everything.
+public struct TableAirlock: Sendable, Hashable {
+    /// The smallest count shown (`disclosure.minimum_cell_count`).
+    public let threshold: Int
+    /// Whether a zero cell in a non-empty row is disclosive (on by default; a study can
+    /// declare zeros expected, as for a rare variant absent from controls, only by policy).
+    public let zerosAreDisclosive: Bool
+
+    public init(threshold: Int, zerosAreDisclosive: Bool = true) {
+        self.threshold = max(1, threshold)
+        self.zerosAreDisclosive = zerosAreDisclosive
+    }
+
+    /// The names of a table's rows and columns (`cases`, `controls`; `alternate`, `reference`).
+    public struct Names: Sendable, Hashable {
+        public var firstRow: String
+        public var secondRow: String
+        public var firstColumn: String
+        public var secondColumn: String
+
+        public init(rows: (String, String), columns: (String, String)) {
+            (firstRow, secondRow) = rows
+            (firstColumn, secondColumn) = columns
+        }
+
+        /// `row/column` for each cell, rows first.
+        var cells: [String] {
+            ["\(firstRow)/\(firstColumn)", "\(firstRow)/\(secondColumn)", "\(secondRow)/\(firstColumn)", "\(secondRow)/\(secondColumn)"]
+        }
+    }
+
+    /// The decision: `released` when nothing is disclosive; the findings say what was masked and why.
+    public func check(_ table: TwoByTwoTable, names: Names, statistics: [String]) -> (released: Bool, findings: [AirlockFinding]) {
+        let counts = [table.a, table.b, table.c, table.d]
+        let rowTotals = [table.firstRow, table.firstRow, table.secondRow, table.secondRow]
+        let cellNames = names.cells
+        var findings: [AirlockFinding] = []
+        let small = counts.indices.filter { counts[$0] > 0 && counts[$0] < threshold }
+        if !small.isEmpty {
+            findings.append(AirlockFinding(rule: .threshold, cells: small.map { cellNames[$0] }, outcome: .masked,
+                                           reason: "fewer than \(threshold) people"))
+        }
+        if zerosAreDisclosive {
+            let zeros = counts.indices.filter { counts[$0] == 0 && rowTotals[$0] > 0 }
+            if !zeros.isEmpty {
+                findings.append(AirlockFinding(rule: .classDisclosure, cells: zeros.map { cellNames[$0] }, outcome: .masked,
+                                               reason: "a zero, or the whole-group cell beside it, says something about everyone in the group"))
+            }
+        }
+        let margins = [(names.firstRow, table.firstRow), (names.secondRow, table.secondRow), (names.firstColumn, table.firstColumn), (names.secondColumn, table.secondColumn)]
+        let smallMargins = margins.filter { $0.1 > 0 && $0.1 < threshold }
+        if !smallMargins.isEmpty {
+            findings.append(AirlockFinding(rule: .threshold, cells: smallMargins.map { "total \($0.0)" }, outcome: .masked,
+                                           reason: "a group of fewer than \(threshold) people"))
+        }
+        guard !findings.isEmpty else { return (true, []) }
+        let flagged = Set(findings.flatMap(\.cells))
+        let others = cellNames.filter { !flagged.contains($0) }
+        if !others.isEmpty {
+            findings.append(AirlockFinding(rule: .complementary, cells: others, outcome: .masked,
+                                           reason: "the margins would give a masked cell back"))
+        }
+        if !statistics.isEmpty {
+            findings.append(AirlockFinding(rule: .derivedStatistics, cells: statistics, outcome: .withheld,
+                                           reason: "with the margins they give the masked cells back"))
+        }
+        return (false, findings)
+    }
+}
