@@ -67,7 +67,7 @@ let package = Package(
         ),
         // The visiting analysis environment (README "Visiting analyses"): vetted analyses run
         // inside the gateway; only airlock-checked output leaves.
-        .target(name: "VisitingAnalyses", dependencies: ["GatewayCore"], swiftSettings: strict),
+        .target(name: "VisitingAnalyses", dependencies: ["GatewayCore", "VariantStore", "PrivacyLedger"], swiftSettings: strict),
         // Pure policy decisions and the member model.
         .target(name: "GatewayPolicy", dependencies: ["GatewayCore"], swiftSettings: strict),
         // The policy database (SQLite: versions, history, snapshots) and its YAML/CSV import.
@@ -159,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VisitingAnalysesTests",
-            dependencies: ["VisitingAnalyses"],
+            dependencies: ["VisitingAnalyses", "VariantStore", "PrivacyLedger"],
             exclude: ["scipy-reference.py"]
         ),
         .testTarget(

@@ -45,6 +45,16 @@ public struct VariantRecord: Sendable, Hashable {
 
     /// AC, AN, homozygous and carrier counts of this allele over `cohort` (a subset of the store's samples).
     public func counts(in cohort: SampleSet) -> AlleleCounts { genotypes.counts(in: cohort) }
+
+    /// The variant as the disclosure ledger, the cell keys and the visiting analyses name it:
+    /// `chr1:12345:A:G` (1-based VCF position), with its end and occurrence when they tell two
+    /// stored records apart (`chr1:12345:N:<DEL>:end=13000`, `...:#2`).
+    public var subject: String {
+        var name = "\(chromosome):\(position):\(reference):\(alternate)"
+        if end != position + reference.count - 1 { name += ":end=\(end)" }
+        if occurrence > 1 { name += ":#\(occurrence)" }
+        return name
+    }
 }
 
 /// A dataset of the store and the reference assembly its coordinates are on.

@@ -69,15 +69,3 @@ extension VariantQueryService {
         return table
     }
 }
-
-extension VariantRecord {
-    /// The variant as the disclosure ledger and the cell keys name it: `chr1:12345:A:G` (1-based
-    /// VCF position), with its end and occurrence when they tell two stored records apart
-    /// (`chr1:12345:N:<DEL>:end=13000`, `...:#2`).
-    var subject: String {
-        var name = "\(chromosome):\(position):\(reference):\(alternate)"
-        if end != position + reference.count - 1 { name += ":end=\(end)" }
-        if occurrence > 1 { name += ":#\(occurrence)" }
-        return name
-    }
-}

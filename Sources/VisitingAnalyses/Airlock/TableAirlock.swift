@@ -39,8 +39,11 @@ public struct TableAirlock: Sendable, Hashable {
     }
 
     /// The decision: `released` when nothing is disclosive; the findings say what was masked and why.
-    public func check(_ table: TwoByTwoTable, names: Names, statistics: [String]) -> (released: Bool, findings: [AirlockFinding]) {
-        let counts = [table.a, table.b, table.c, table.d]
+    /// `people` gives, per cell (rows first), the fewest people behind it when the table counts
+    /// something else (alleles: a cell of 6 alleles may be 3 people); the threshold applies to
+    /// them. Without it the cells are counts of people.
+    public func check(_ table: TwoByTwoTable, names: Names, statistics: [String], people: [Int]? = nil) -> (released: Bool, findings: [AirlockFinding]) {
+        let counts = people.map { Array($0.prefix(4)) + Array(repeating: 0, count: max(0, 4 - $0.count)) } ?? [table.a, table.b, table.c, table.d]
         let rowTotals = [table.firstRow, table.firstRow, table.secondRow, table.secondRow]
         let cellNames = names.cells
         var findings: [AirlockFinding] = []
