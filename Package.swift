@@ -67,7 +67,11 @@ let package = Package(
         ),
         // The visiting analysis environment (README "Visiting analyses"): vetted analyses run
         // inside the gateway; only airlock-checked output leaves.
-        .target(name: "VisitingAnalyses", dependencies: ["GatewayCore", "VariantStore", "PrivacyLedger"], swiftSettings: strict),
+        .target(
+            name: "VisitingAnalyses",
+            dependencies: ["GatewayCore", "VariantStore", "PrivacyLedger", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         // Pure policy decisions and the member model.
         .target(name: "GatewayPolicy", dependencies: ["GatewayCore"], swiftSettings: strict),
         // The policy database (SQLite: versions, history, snapshots) and its YAML/CSV import.

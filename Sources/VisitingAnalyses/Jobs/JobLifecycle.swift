@@ -47,6 +47,13 @@ public struct JobLifecycle: Sendable, Hashable, Codable {
 
     public init() {}
 
+    /// A lifecycle as stored (the job store reads it back).
+    init(state: State, attempts: Int, reason: String?) {
+        self.state = state
+        self.attempts = attempts
+        self.reason = reason
+    }
+
     /// Applies `event`; returns the new state, or why the event does not apply (nothing changes then).
     @discardableResult
     public mutating func handle(_ event: Event) -> Result<State, Refusal> {

@@ -1,0 +1,91 @@
+import Foundation
+import GatewayCore
+import Testing
+@testable import VisitingAnalyses
+
+/// The job store on real SQLite files: every change survives a reopen; a restart re-queues or
+/// fails running jobs and never loses one; a job is visible to its member only.
+@Suite("Visiting analyses: job store")
+struct JobStoreTests {
+    static func folder(_ label: String) -> String {
+        NSTemporaryDirectory() + "genomegate-jobs-\(label)-\(UUID().uuidString.prefix(8))"
+    }
+
+    static func job(_ member: String, at seconds: Double) -> AnalysisJob {
+        AnalysisJob(member: member, approval: "A-2026-001", analysis: "allelic-association", parameters: #"{"region":"chr1:1-1000"}"#,
+                    submittedAt: Date(timeIntervalSince1970: seconds))
+    }
+
+    @Test("a job's lifecycle and result survive a reopen")
+    func persistence() throws {
+        let folder = Self.folder("persist")
+        let job = Self.job("researcher-jp", at: 1_000)
+        do {
+            let store = try JobStore(folder: folder)
+            try store.insert(job)
+            try store.apply(.start, to: job.id)
+            try store.apply(.succeed, to: job.id, result: #"{"variants":[]}"#)
+        }
+        let reopened = try JobStore(folder: folder)
+        let stored = try #require(try reopened.job(job.id, member: "researcher-jp"))
+        #expect(stored.lifecycle.state == .succeeded && stored.lifecycle.attempts == 1)
+        #expect(stored.result == #"{"variants":[]}"# && stored.startedAt != nil && stored.finishedAt != nil)
+        #expect(stored.parameters == job.parameters && stored.submittedAt == job.submittedAt)
+    }
+
+    @Test("only the submitting member finds a job; malformed and unknown ids find nothing")
+    func isolation() throws {
+        let store = try JobStore(folder: Self.folder("isolation"))
+        let job = Self.job("researcher-jp", at: 1)
+        try store.insert(job)
+        #expect(try store.job(job.id, member: "researcher-jp") != nil)
+        #expect(try store.job(job.id, member: "researcher-us") == nil)
+        #expect(try store.job("' OR 1=1 --", member: "researcher-jp") == nil)
+        #expect(try store.job(AnalysisJob.newIdentifier(), member: "researcher-jp") == nil)
+        #expect(try store.jobs(of: "researcher-us").isEmpty && store.jobs(of: "researcher-jp").map(\.id) == [job.id])
+    }
+
+    @Test("ids are 32 hex digits and do not repeat")
+    func identifiers() {
+        let ids = (0..<1_000).map { _ in AnalysisJob.newIdentifier() }
+        #expect(Set(ids).count == ids.count && ids.allSatisfy(AnalysisJob.isIdentifier))
+        #expect(!AnalysisJob.isIdentifier("ABCDEF0123456789abcdef0123456789") && !AnalysisJob.isIdentifier("abc"))
+    }
+
+    @Test("a restart: queued jobs stay queued, a running one runs again once, then fails saying why")
+    func restart() throws {
+        let folder = Self.folder("restart")
+        let queued = Self.job("researcher-jp", at: 1), runningOnce = Self.job("researcher-jp", at: 2), runningTwice = Self.job("researcher-us", at: 3)
+        do {
+            let store = try JobStore(folder: folder)
+            for job in [queued, runningOnce, runningTwice] { try store.insert(job) }
+            try store.apply(.start, to: runningOnce.id)
+            try store.apply(.start, to: runningTwice.id)
+            try store.apply(.gatewayRestarted, to: runningTwice.id)
+            try store.apply(.start, to: runningTwice.id)
+        }
+        let store = try JobStore(folder: folder)
+        let outcome = try store.recoverAfterRestart()
+        #expect(outcome.requeued == 1 && outcome.failed == 1)
+        #expect(try store.job(queued.id, member: "researcher-jp")?.lifecycle.state == .queued)
+        #expect(try store.job(runningOnce.id, member: "researcher-jp")?.lifecycle.state == .queued)
+        let failed = try #require(try store.job(runningTwice.id, member: "researcher-us"))
+        #expect(failed.lifecycle.state == .failed && failed.lifecycle.reason?.contains("submit it again") == true)
+        // The queue resumes oldest first; the member's unfinished jobs are counted for its limit.
+        #expect(try store.nextQueued()?.id == queued.id)
+        #expect(try store.unfinishedCount(of: "researcher-jp") == 2 && store.unfinishedCount(of: "researcher-us") == 0)
+    }
+
+    @Test("an event the lifecycle refuses is a conflict and changes nothing; an unknown job is not found")
+    func refusals() throws {
+        let store = try JobStore(folder: Self.folder("refusals"))
+        let job = Self.job("researcher-jp", at: 1)
+        try store.insert(job)
+        let conflict = #expect(throws: GatewayError.self) { try store.apply(.succeed, to: job.id, result: "{}") }
+        #expect(conflict?.code == .conflict)
+        #expect(try store.job(job.id, member: "researcher-jp")?.lifecycle.state == .queued)
+        #expect(try store.job(job.id, member: "researcher-jp")?.result == nil)
+        let missing = #expect(throws: GatewayError.self) { try store.apply(.start, to: AnalysisJob.newIdentifier()) }
+        #expect(missing?.code == .notFound)
+    }
+}
