@@ -69,7 +69,10 @@ let package = Package(
         // inside the gateway; only airlock-checked output leaves.
         .target(
             name: "VisitingAnalyses",
-            dependencies: ["GatewayCore", "VariantStore", "PrivacyLedger", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "GatewayCore", "VariantStore", "PrivacyLedger", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         // Pure policy decisions and the member model.
@@ -163,7 +166,10 @@ let package = Package(
         ),
         .testTarget(
             name: "VisitingAnalysesTests",
-            dependencies: ["VisitingAnalyses", "VariantStore", "PrivacyLedger"],
+            dependencies: [
+                "VisitingAnalyses", "VariantStore", "PrivacyLedger", "GatewayCore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["scipy-reference.py"]
         ),
         .testTarget(

@@ -58,6 +58,8 @@ extension GatewayError.Code {
     public static let cohortTooSmall: Self = "cohort_too_small"
     /// The answer would take the approval's or the member's disclosure ledger over its budget.
     public static let privacyBudgetExhausted: Self = "privacy_budget_exhausted"
+    /// A member has as many visiting jobs queued or running as allowed.
+    public static let tooManyJobs: Self = "too_many_jobs"
     /// The answer's cohort differs by a few people from one the account was already answered about.
     public static let differencingRefused: Self = "differencing_refused"
     // Service.

@@ -27,6 +27,7 @@ public enum ErrorResponse {
         case .requestTimeout: .requestTimeout
         case .tooManyConnections: .serviceUnavailable
         case .privacyBudgetExhausted: .tooManyRequests
+        case .tooManyJobs: .tooManyRequests
         case .differencingRefused: .forbidden
         default: .internalServerError
         }
