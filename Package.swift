@@ -113,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "genomegate",
             dependencies: [
-                "GatewayServer", "GatewayCore", "GatewayPolicy", "PolicyStore", "AuditLog", "DemoCohort", "VariantStore", "PrivacyLedger",
+                "GatewayServer", "GatewayCore", "GatewayPolicy", "PolicyStore", "AuditLog", "DemoCohort", "VariantStore", "PrivacyLedger", "VisitingAnalyses",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "VisitingAnalysesTests",
             dependencies: [
-                "VisitingAnalyses", "VariantStore", "PrivacyLedger", "GatewayCore",
+                "VisitingAnalyses", "VariantStore", "PrivacyLedger", "GatewayCore", "GatewayPolicy",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["scipy-reference.py"]

@@ -8,7 +8,7 @@ struct GenomeGateCommand: AsyncParsableCommand {
         abstract: "Mutual-TLS gateway to aggregate cancer whole-genome data.",
         version: GatewayVersion.string,
         subcommands: [ServeCommand.self, ReloadCommand.self, VersionCommand.self, IngestCommand.self, SamplesCommand.self, DemoDataCommand.self,
-                      PolicyCommand.self, ApprovalsCommand.self, MembersCommand.self, WithdrawalsCommand.self, AuditCommand.self,
+                      PolicyCommand.self, ApprovalsCommand.self, MembersCommand.self, WithdrawalsCommand.self, AuditCommand.self, AnalysesCommand.self,
                       PrivacyBenchCommand.self]
     )
 }

@@ -140,3 +140,20 @@ extension CommandLineTests {
         #expect(process.terminationStatus == 0)
     }
 }
+
+extension CommandLineTests {
+    @Test("analyses list prints the catalogue: each analysis, its parameters, output and airlock rules; --json one object per line")
+    func analysesList() async throws {
+        let text = try await Subprocess.run([Self.binary, "analyses", "list"])
+        #expect(text.status == 0)
+        #expect(text.stdout.hasPrefix("allelic-association"), "\(text.stdout)")
+        for part in ["parameters:", "region:", "cases:", "controls:", "output:", "airlock:", "Fisher"] {
+            #expect(text.stdout.contains(part), "\(part)")
+        }
+        let json = try await Subprocess.run([Self.binary, "analyses", "list", "--json"])
+        let lines = json.stdout.split(separator: "\n")
+        #expect(json.status == 0 && lines.count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(object["name"] as? String == "allelic-association" && (object["airlock"] as? [String])?.isEmpty == false)
+    }
+}

@@ -19,15 +19,16 @@ struct JobRunnerTests {
         AnalysisJob(member: member, approval: "A-2026-001", analysis: "stand-in", parameters: parameters)
     }
 
-    /// Waits (up to 20 s) until every job in `ids` is finished; returns them.
+    /// Waits (up to 120 s: the test pool may be busy with other suites) until every job in `ids` is finished; returns them.
     static func finished(_ ids: [String], in store: JobStore, member: String = "researcher-jp") async throws -> [AnalysisJob] {
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             let jobs = try ids.compactMap { try store.job($0, member: member) }
             if jobs.count == ids.count && jobs.allSatisfy(\.lifecycle.state.isFinished) { return jobs }
             try await Task.sleep(for: .milliseconds(20))
         }
-        Issue.record("jobs did not finish within 20 s")
+        let states = try ids.compactMap { try store.job($0, member: member)?.lifecycle }
+        Issue.record("jobs did not finish within 120 s: \(states)")
         return []
     }
 
@@ -93,7 +94,7 @@ struct JobRunnerTests {
         let job = Self.job()
         try runner.submit(job)
         let service = Task { try await runner.run() }
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(120)
         while !started.withLock({ $0 }) && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         let other = #expect(throws: GatewayError.self) { try runner.cancel(job.id, member: "researcher-us") }
         #expect(other?.code == .notFound)
@@ -119,7 +120,7 @@ struct JobRunnerTests {
         try runner.submit(job)
         let group = ServiceGroup(configuration: .init(services: [runner], logger: Logger(label: "test")))
         let service = Task { try await group.run() }
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(120)
         while !started.withLock({ $0 }) && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         await group.triggerGracefulShutdown()
         try await service.value
