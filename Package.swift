@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "VisitingAnalyses",
             dependencies: [
-                "GatewayCore", "VariantStore", "PrivacyLedger", .product(name: "GRDB", package: "GRDB.swift"),
+                "GatewayCore", "VariantStore", "DisclosureControl", "PrivacyLedger", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "VisitingAnalysesTests",
             dependencies: [
-                "VisitingAnalyses", "VariantStore", "PrivacyLedger", "GatewayCore", "GatewayPolicy",
+                "VisitingAnalyses", "VariantStore", "DisclosureControl", "PrivacyLedger", "GatewayCore", "GatewayPolicy",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["scipy-reference.py"]

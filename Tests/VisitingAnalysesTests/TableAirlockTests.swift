@@ -1,3 +1,4 @@
+import DisclosureControl
 import Testing
 @testable import VisitingAnalyses
 
@@ -19,7 +20,7 @@ struct TableAirlockTests {
     ] as [((Int, Int, Int, Int), Bool, [String])])
     func decide(counts: (Int, Int, Int, Int), released: Bool, rules: [String]) throws {
         let table = try #require(TwoByTwoTable(a: counts.0, b: counts.1, c: counts.2, d: counts.3))
-        let decision = TableAirlock(threshold: 5).check(table, names: Self.names, statistics: Self.statistics)
+        let decision = TableAirlock(control: DisclosureControl(policy: DisclosurePolicy(minimumCellCount: 5))).check(table, names: Self.names, statistics: Self.statistics)
         #expect(decision.released == released, "\(table): \(decision.findings)")
         #expect(decision.findings.map(\.rule.rawValue) == rules, "\(table): \(decision.findings)")
         if !released {
@@ -34,7 +35,7 @@ struct TableAirlockTests {
 
     @Test("zeros can be declared expected; small cells cannot")
     func zerosByPolicy() throws {
-        let airlock = TableAirlock(threshold: 5, zerosAreDisclosive: false)
+        let airlock = TableAirlock(control: DisclosureControl(policy: DisclosurePolicy(minimumCellCount: 5)), zerosAreDisclosive: false)
         #expect(airlock.check(try #require(TwoByTwoTable(a: 0, b: 30, c: 9, d: 41)), names: Self.names, statistics: []).released)
         #expect(!airlock.check(try #require(TwoByTwoTable(a: 1, b: 30, c: 9, d: 41)), names: Self.names, statistics: []).released)
     }

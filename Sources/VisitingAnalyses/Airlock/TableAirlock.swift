@@ -1,3 +1,5 @@
+import DisclosureControl
+
 /// The airlock's rule for a 2x2 table released with its margins and its statistics (allelic
 /// association, burden, co-occurrence): a table passes whole or not at all.
 ///
@@ -8,15 +10,19 @@
 /// or when it is 0 in a row of people (everyone in that group lacks the attribute: class
 /// disclosure; a 100 % cell is the zero beside it). A margin below the threshold is itself
 /// disclosive, and masks everything.
-public struct TableAirlock: Sendable, Hashable {
-    /// The smallest count shown (`disclosure.minimum_cell_count`).
-    public let threshold: Int
+public struct TableAirlock: Sendable {
+    /// The gateway's disclosure control: its `isShowable` decides each cell and margin
+    /// (`disclosure.minimum_cell_count`, the same k as every query answer).
+    public let control: DisclosureControl
     /// Whether a zero cell in a non-empty row is disclosive (on by default; a study can
     /// declare zeros expected, as for a rare variant absent from controls, only by policy).
     public let zerosAreDisclosive: Bool
 
-    public init(threshold: Int, zerosAreDisclosive: Bool = true) {
-        self.threshold = max(1, threshold)
+    /// The smallest count shown.
+    public var threshold: Int { control.policy.minimumCellCount }
+
+    public init(control: DisclosureControl, zerosAreDisclosive: Bool = true) {
+        self.control = control
         self.zerosAreDisclosive = zerosAreDisclosive
     }
 
@@ -47,7 +53,7 @@ public struct TableAirlock: Sendable, Hashable {
         let rowTotals = [table.firstRow, table.firstRow, table.secondRow, table.secondRow]
         let cellNames = names.cells
         var findings: [AirlockFinding] = []
-        let small = counts.indices.filter { counts[$0] > 0 && counts[$0] < threshold }
+        let small = counts.indices.filter { !control.isShowable(counts[$0]) }
         if !small.isEmpty {
             findings.append(AirlockFinding(rule: .threshold, cells: small.map { cellNames[$0] }, outcome: .masked,
                                            reason: "fewer than \(threshold) people"))
@@ -60,7 +66,7 @@ public struct TableAirlock: Sendable, Hashable {
             }
         }
         let margins = [(names.firstRow, table.firstRow), (names.secondRow, table.secondRow), (names.firstColumn, table.firstColumn), (names.secondColumn, table.secondColumn)]
-        let smallMargins = margins.filter { $0.1 > 0 && $0.1 < threshold }
+        let smallMargins = margins.filter { !control.isShowable($0.1) }
         if !smallMargins.isEmpty {
             findings.append(AirlockFinding(rule: .threshold, cells: smallMargins.map { "total \($0.0)" }, outcome: .masked,
                                            reason: "a group of fewer than \(threshold) people"))
