@@ -89,10 +89,8 @@ public final class AuditLog: Sendable {
     public init(folder: String, signer: AuditSigner, settings: Settings = Settings()) throws(GatewayError) {
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let lockPath = (folder as NSString).appendingPathComponent("audit.lock")
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw GatewayError(.auditUnavailable, "cannot open \(lockPath): \(String(cString: strerror(errno)))") }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            closeDescriptor(descriptor)
+        guard let descriptor = ExclusiveFileLock.acquire(lockPath) else {
+            guard errno == EWOULDBLOCK else { throw GatewayError(.auditUnavailable, "cannot open \(lockPath): \(String(cString: strerror(errno)))") }
             throw GatewayError(.auditUnavailable, "another process is writing the audit log in \(folder) (lock \(lockPath)); one gateway per data folder")
         }
         // A store that cannot be opened releases the lock (and its descriptor) before the error leaves.

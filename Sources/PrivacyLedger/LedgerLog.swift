@@ -61,12 +61,10 @@ struct LedgerLog: ~Copyable {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let lockPath = path + ".lock"
-        let lockDescriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard lockDescriptor >= 0 else {
-            throw GatewayError(.serviceUnavailable, "the privacy ledger's lock \(lockPath) cannot be opened: \(String(cString: strerror(errno)))")
-        }
-        guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(lockDescriptor)
+        guard let lockDescriptor = ExclusiveFileLock.acquire(lockPath) else {
+            guard errno == EWOULDBLOCK else {
+                throw GatewayError(.serviceUnavailable, "the privacy ledger's lock \(lockPath) cannot be opened: \(String(cString: strerror(errno)))")
+            }
             throw GatewayError(.serviceUnavailable, "another process has the privacy ledger \(path) open; one gateway per data folder")
         }
         var status = stat()

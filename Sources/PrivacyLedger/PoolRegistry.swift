@@ -26,23 +26,6 @@ public struct PoolShape: Sendable, Hashable {
         for word in words { total &+= word.nonzeroBitCount }
         count = total
     }
-
-    /// The shape as a ``SampleSet`` (capacity = 64 x words), for storage.
-    public var sampleSet: SampleSet {
-        SampleSet(capacity: words.count * 64, members: PoolShape.members(of: words))
-    }
-
-    static func members(of words: [UInt64]) -> [Int] {
-        var members: [Int] = []
-        for (wordIndex, word) in words.enumerated() {
-            var remaining = word
-            while remaining != 0 {
-                members.append(wordIndex << 6 | remaining.trailingZeroBitCount)
-                remaining &= remaining &- 1
-            }
-        }
-        return members
-    }
 }
 
 /// Every distinct pool the ledger has seen, by id (1, 2, ...). Pools are shared by all

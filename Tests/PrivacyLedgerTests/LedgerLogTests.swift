@@ -176,7 +176,7 @@ struct LedgerLogTests {
                     pool INTEGER NOT NULL REFERENCES pool(id), frequency REAL NOT NULL,
                     noise_variance REAL NOT NULL, presence_only INTEGER NOT NULL, presence_charge REAL);
                 """)
-            try db.execute(sql: "INSERT INTO pool (id, samples) VALUES (1, ?)", arguments: [Data(PoolShape(everyone).sampleSet.serialized())])
+            try db.execute(sql: "INSERT INTO pool (id, samples) VALUES (1, ?)", arguments: [Data(everyone.serialized())])
             // The approval's charge in the run form, the member's in the first (16 bytes per person).
             let runs = ExposureRecord.encode(ExposureChange(deltas: (0..<100).map { AccountPlan.Delta(person: .mapped($0), amount: 0.05) }))
             var firstForm: [UInt8] = []
