@@ -14,25 +14,29 @@ public enum AnalysisCatalogue {
         public var airlock: [String]
         /// Whether jobs of it can be submitted in this build.
         public var available: Bool
+
+        public init(name: String, summary: String, parameters: [String: String], output: String, airlock: [String], available: Bool) {
+            self.name = name
+            self.summary = summary
+            self.parameters = parameters
+            self.output = output
+            self.airlock = airlock
+            self.available = available
+        }
     }
 
-    public static let entries: [Entry] = [
-        Entry(
-            name: "allelic-association",
-            summary: "Case-control allelic association per variant of a region (PLINK --assoc / --fisher conventions).",
-            parameters: [
-                "region": "{referenceName, start, end}: 1-based, inclusive, at most \(AssociationParameters.maximumRegionLength) bases",
-                "cases": "1 to \(AssociationParameters.maximumGroupTerms) cancer types (NCIT terms): the case group",
-                "controls": "optional, 1 to \(AssociationParameters.maximumGroupTerms) cancer types not among the cases; default: everyone else in the approval's cohort",
-            ],
-            output: "per variant: the 2x2 allele table (alternate, reference x cases, controls), Fisher's exact p (two-sided), Pearson's chi-square and its p (no continuity correction), the odds ratio with Woolf's 95 % interval",
-            airlock: [
-                "a table passes whole or not at all: a cell of 1 to k-1 people, a zero (or 100 %) cell in a non-empty group, or a group below k masks all four cells",
-                "a masked table's statistics are withheld with it (with the margins they give the cells back)",
-                "every released table is charged to the disclosure ledger as allele counts of the variant over the cases and the controls",
-            ],
-            available: false
-        ),
+    /// The analyses members can submit, one type each.
+    public static let analyses: [any VisitingAnalysis.Type] = [AllelicAssociation.self]
+
+    /// Every entry: the submittable analyses, then those still being built.
+    public static var entries: [Entry] { analyses.map { $0.entry } + planned }
+
+    /// The analysis type named `name`, if it can be submitted.
+    public static func analysis(named name: String) -> (any VisitingAnalysis.Type)? {
+        analyses.first { $0.entry.name == name }
+    }
+
+    static let planned: [Entry] = [
         Entry(
             name: "co-occurrence",
             summary: "Co-occurrence and mutual exclusivity of pairs of variants (cBioPortal's conventions).",

@@ -25,7 +25,7 @@ struct AllelicAssociationTests {
     func released() throws {
         // Cases: 10 heterozygous, 5 homozygous -> 20 alternate of 80 alleles; controls: 8 heterozygous, 1 homozygous -> 10 of 120.
         let variant = Self.variant(100, heterozygous: Array(0..<10) + Array(40..<48), homozygous: Array(10..<15) + [48])
-        let run = AllelicAssociation.run(variants: [variant], cases: Self.cases, controls: Self.controls, airlock: TableAirlock(control: DisclosureControl(policy: DisclosurePolicy(minimumCellCount: 5))))
+        let run = try AllelicAssociation.run(variants: [variant], cases: Self.cases, controls: Self.controls, airlock: TableAirlock(control: DisclosureControl(policy: DisclosurePolicy(minimumCellCount: 5))))
         let result = try #require(run.results.first)
         #expect(result.table == [[20, 60], [10, 110]] && result.airlock.isEmpty, "\(result)")
         let table = try #require(TwoByTwoTable(a: 20, b: 60, c: 10, d: 110))
@@ -43,7 +43,7 @@ struct AllelicAssociationTests {
     ])
     func masked(heterozygous: [Int], homozygous: [Int], rule: String) throws {
         let variant = Self.variant(200, heterozygous: heterozygous, homozygous: homozygous)
-        let run = AllelicAssociation.run(variants: [variant], cases: Self.cases, controls: Self.controls, airlock: TableAirlock(control: DisclosureControl(policy: DisclosurePolicy(minimumCellCount: 5))))
+        let run = try AllelicAssociation.run(variants: [variant], cases: Self.cases, controls: Self.controls, airlock: TableAirlock(control: DisclosureControl(policy: DisclosurePolicy(minimumCellCount: 5))))
         let result = try #require(run.results.first)
         #expect(result.table == nil && result.pFisher == nil && result.oddsRatio == nil && result.chiSquare == nil, "\(result)")
         #expect(result.airlock.first?.rule.rawValue == rule, "\(result.airlock)")

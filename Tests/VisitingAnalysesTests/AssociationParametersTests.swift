@@ -13,7 +13,7 @@ struct AssociationParametersTests {
     @Test("a good request, and its canonical form")
     func good() throws {
         let parameters = try Self.parse(#"{"cases":["NCIT:C4872"],"region":{"referenceName":"1","start":1000,"end":2000},"controls":["NCIT:C3058","NCIT:C2926"]}"#)
-        #expect(parameters.referenceName == "1" && parameters.start == 1000 && parameters.end == 2000)
+        #expect(parameters.region == GenomicRegion(referenceName: "1", start: 1000, end: 2000))
         #expect(parameters.cases == ["NCIT:C4872"] && parameters.controls == ["NCIT:C3058", "NCIT:C2926"])
         #expect(parameters.json.jsonText == #"{"cases":["NCIT:C4872"],"controls":["NCIT:C3058","NCIT:C2926"],"region":{"end":2000,"referenceName":"1","start":1000}}"#)
         #expect(try Self.parse(#"{"cases":["A"],"region":{"referenceName":"X","start":1,"end":1}}"#).controls == nil)

@@ -36,7 +36,7 @@ struct JobRunnerTests {
     func concurrency() async throws {
         let store = try Self.store("concurrency")
         let counts = Mutex((now: 0, most: 0))
-        let runner = JobRunner(store: store, limits: .init(concurrency: 2, perMemberQueue: 10)) { job in
+        let runner = JobRunner(store: store, limits: .init(concurrency: 2, perMemberQueue: 10)) { job, _ in
             counts.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
             try? await Task.sleep(for: .milliseconds(80))
             counts.withLock { $0.now -= 1 }
@@ -54,7 +54,7 @@ struct JobRunnerTests {
 
     @Test("a member's queue is limited: the next submission is 429 too_many_jobs naming what to do")
     func perMemberQueue() throws {
-        let runner = JobRunner(store: try Self.store("queue"), limits: .init(perMemberQueue: 2)) { _ in "{}" }
+        let runner = JobRunner(store: try Self.store("queue"), limits: .init(perMemberQueue: 2)) { _, _ in "{}" }
         try runner.submit(Self.job())
         try runner.submit(Self.job())
         let refused = #expect(throws: GatewayError.self) { try runner.submit(Self.job()) }
@@ -65,7 +65,7 @@ struct JobRunnerTests {
     @Test("a job over its time limit fails saying so; a failing job says why")
     func limitsAndFailures() async throws {
         let store = try Self.store("limits")
-        let runner = JobRunner(store: store, limits: .init(timeLimit: .milliseconds(200))) { job throws(GatewayError) in
+        let runner = JobRunner(store: store, limits: .init(timeLimit: .milliseconds(200))) { job, _ throws(GatewayError) in
             if job.parameters == #"{"fail":true}"# { throw GatewayError(.badRequest, "the region is larger than 10 Mb") }
             try? await Task.sleep(for: .seconds(30))
             return "{}"
@@ -85,7 +85,7 @@ struct JobRunnerTests {
     func cancel() async throws {
         let store = try Self.store("cancel")
         let started = Mutex(false), sawCancellation = Mutex(false)
-        let runner = JobRunner(store: store) { _ in
+        let runner = JobRunner(store: store) { _, _ in
             started.withLock { $0 = true }
             while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) }
             sawCancellation.withLock { $0 = true }
@@ -111,7 +111,7 @@ struct JobRunnerTests {
         let folder = NSTemporaryDirectory() + "genomegate-runner-shutdown-\(UUID().uuidString.prefix(8))"
         let store = try JobStore(folder: folder)
         let started = Mutex(false)
-        let runner = JobRunner(store: store) { _ in
+        let runner = JobRunner(store: store) { _, _ in
             started.withLock { $0 = true }
             while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) }
             return "{}"

@@ -1,3 +1,5 @@
+import DisclosureControl
+import GatewayCore
 import PrivacyLedger
 import VariantStore
 
@@ -11,7 +13,73 @@ import VariantStore
 /// reference alleles). A masked table takes its statistics with it. What a released table
 /// tells, allele counts over the cases and over the controls, is charged to the disclosure
 /// ledger as the same subject an allele frequency of the variant is.
-public enum AllelicAssociation {
+///
+/// Germline: each person counts once, by their normal sample. Cases are the people of the
+/// `cases` cancer types; controls those of `controls`, or everyone else the approval allows.
+public struct AllelicAssociation: VisitingAnalysis {
+    public let parameters: AssociationParameters
+
+    public init(parameters: JSONValue) throws(GatewayError) {
+        self.parameters = try AssociationParameters(json: parameters)
+    }
+
+    public static let entry = AnalysisCatalogue.Entry(
+        name: "allelic-association",
+        summary: "Case-control allelic association per variant of a region (PLINK --assoc / --fisher conventions).",
+        parameters: [
+            "region": "{referenceName, start, end}: 1-based, inclusive, at most \(AssociationParameters.maximumRegionLength) bases",
+            "cases": "1 to \(AssociationParameters.maximumGroupTerms) cancer types (NCIT terms): the case group",
+            "controls": "optional, 1 to \(AssociationParameters.maximumGroupTerms) cancer types not among the cases; default: everyone else in the approval's cohort",
+        ],
+        output: "per variant: the 2x2 allele table (alternate, reference x cases, controls), Fisher's exact p (two-sided), Pearson's chi-square and its p (no continuity correction), the odds ratio with Woolf's 95 % interval",
+        airlock: [
+            "a table passes whole or not at all: a cell of 1 to k-1 people, a zero (or 100 %) cell in a non-empty group, or a group below k masks all four cells",
+            "a masked table's statistics are withheld with it (with the margins they give the cells back)",
+            "every released table is charged to the disclosure ledger as allele counts of the variant over the cases and the controls",
+        ],
+        available: true
+    )
+
+    public var canonicalParameters: JSONValue { parameters.json }
+    public var cancerTypes: [String] { parameters.cases + (parameters.controls ?? []) }
+    public var regions: [GenomicRegion] { [parameters.region] }
+
+    /// The case and control groups in `cohort`.
+    func groups(in cohort: AnalysisCohort, control: DisclosureControl) throws(GatewayError) -> (cases: SampleSet, controls: SampleSet) {
+        let cases = cohort.group(cancerTypes: parameters.cases, tissue: .normal)
+        let controls = parameters.controls.map { cohort.group(cancerTypes: $0, tissue: .normal) }
+            ?? cohort.group(cancerTypes: nil, tissue: .normal).subtracting(cases)
+        try cohort.requireGroup(cases, parameter: "cases", analysis: Self.name, control: control)
+        try cohort.requireGroup(controls, parameter: "controls", analysis: Self.name, control: control)
+        return (cases, controls)
+    }
+
+    public func contributors(in cohort: AnalysisCohort, control: DisclosureControl) throws(GatewayError) -> SampleSet {
+        let groups = try groups(in: cohort, control: control)
+        return groups.cases.union(groups.controls)
+    }
+
+    /// The released document.
+    struct Output: Encodable {
+        var analysis = AllelicAssociation.name
+        var region: GenomicRegion
+        var cases: Int
+        var controls: Int
+        var variants: [VariantResult]
+    }
+
+    public func run(_ input: AnalysisInput) throws(GatewayError) -> AnalysisOutcome {
+        let (cases, controls) = try groups(in: input.cohort, control: input.control)
+        let variants = input.variants.first ?? []
+        let run = try Self.run(variants: variants, cases: cases, controls: controls, airlock: input.airlock, progress: input.progress)
+        // The group sizes are at least the minimum cohort size; charged as the cohort's composition.
+        let composition = SubjectRelease(subject: "cohort-summary", pools: [cases, controls].map {
+            PoolRelease(samples: $0, frequency: 0.5, statistic: ReleasedStatistic.composition)
+        })
+        return try AnalysisOutcome(output: Output(region: parameters.region, cases: cases.count, controls: controls.count, variants: run.results),
+                                   findings: run.results.map(\.airlock), releases: [composition] + run.releases)
+    }
+
     /// One variant's result.
     public struct VariantResult: Sendable, Hashable, Codable {
         /// The variant (`chr1:12345:A:G`).
@@ -34,11 +102,14 @@ public enum AllelicAssociation {
 
     /// The results for `variants` between `cases` and `controls` (disjoint sample sets, one
     /// sample per person), and what they release for the ledger.
-    public static func run(variants: [VariantRecord], cases: SampleSet, controls: SampleSet,
-                           airlock: TableAirlock) -> (results: [VariantResult], releases: [SubjectRelease]) {
+    public static func run(variants: [VariantRecord], cases: SampleSet, controls: SampleSet, airlock: TableAirlock,
+                           progress: JobProgress = JobProgress()) throws(GatewayError) -> (results: [VariantResult], releases: [SubjectRelease]) {
         var results: [VariantResult] = []
         var releases: [SubjectRelease] = []
+        progress.begin(total: variants.count)
         for variant in variants {
+            try progress.checkCancelled()
+            defer { progress.advance() }
             let inCases = variant.counts(in: cases), inControls = variant.counts(in: controls)
             guard let table = TwoByTwoTable(a: inCases.alleleCount, b: inCases.alleleNumber - inCases.alleleCount,
                                             c: inControls.alleleCount, d: inControls.alleleNumber - inControls.alleleCount) else { continue }

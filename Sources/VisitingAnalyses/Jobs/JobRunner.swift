@@ -26,8 +26,9 @@ public final class JobRunner: Service, Sendable {
         }
     }
 
-    /// Runs one job: its released result as JSON, or a `GatewayError` saying why it failed.
-    public typealias Execute = @Sendable (AnalysisJob) async throws(GatewayError) -> String
+    /// Runs one job, reporting to and stopped through its ``JobProgress``: the stored result,
+    /// or a `GatewayError` saying why it failed.
+    public typealias Execute = @Sendable (AnalysisJob, JobProgress) async throws(GatewayError) -> String
 
     public let store: JobStore
     public let limits: Limits
@@ -37,7 +38,7 @@ public final class JobRunner: Service, Sendable {
     private let wake: AsyncStream<Void>.Continuation
 
     private struct State {
-        var running: [String: Task<Void, Never>] = [:]
+        var running: [String: (task: Task<Void, Never>, progress: JobProgress)] = [:]
         /// Set when the gateway shuts down: jobs cut short stay stored as running, so that the
         /// next start runs them again.
         var stopping = false
@@ -69,9 +70,15 @@ public final class JobRunner: Service, Sendable {
     public func cancel(_ id: String, member: String) throws(GatewayError) -> AnalysisJob {
         guard try store.job(id, member: member) != nil else { throw GatewayError(.notFound, "you have no visiting job \(id)") }
         let job = try store.apply(.cancel, to: id)
-        state.withLock { $0.running[id] }?.cancel()
+        if let running = state.withLock({ $0.running[id] }) {
+            running.progress.stop()
+            running.task.cancel()
+        }
         return job
     }
+
+    /// How far running job `id` has got (0 to 1), or nil when it is not running.
+    public func progress(of id: String) -> Double? { state.withLock { $0.running[id]?.progress.fraction } }
 
     /// The number of jobs running now.
     public var runningCount: Int { state.withLock { $0.running.count } }
@@ -93,8 +100,11 @@ public final class JobRunner: Service, Sendable {
             state.stopping = true
             return Array(state.running.values)
         }
-        for task in running { task.cancel() }
-        for task in running { await task.value }
+        for job in running {
+            job.progress.stop()
+            job.task.cancel()
+        }
+        for job in running { await job.task.value }
     }
 
     /// Starts queued jobs while there is room.
@@ -103,7 +113,8 @@ public final class JobRunner: Service, Sendable {
             let started: Bool = state.withLock { state in
                 guard !state.stopping, state.running.count < limits.concurrency,
                       let next = try? store.nextQueued(), (try? store.apply(.start, to: next.id)) != nil else { return false }
-                state.running[next.id] = Task { await self.run(next) }
+                let progress = JobProgress()
+                state.running[next.id] = (Task { await self.run(next, progress: progress) }, progress)
                 return true
             }
             guard started else { return }
@@ -111,10 +122,10 @@ public final class JobRunner: Service, Sendable {
     }
 
     /// Runs one job within the time limit and stores how it ended.
-    private func run(_ job: AnalysisJob) async {
+    private func run(_ job: AnalysisJob, progress: JobProgress) async {
         let outcome: Result<String, GatewayError> = await withTaskGroup(of: Result<String, GatewayError>?.self) { group in
             group.addTask {
-                do throws(GatewayError) { return .success(try await self.execute(job)) } catch { return .failure(error) }
+                do throws(GatewayError) { return .success(try await self.execute(job, progress)) } catch { return .failure(error) }
             }
             group.addTask {
                 try? await Task.sleep(for: self.limits.timeLimit)
@@ -122,6 +133,7 @@ public final class JobRunner: Service, Sendable {
             }
             var outcome: Result<String, GatewayError> = .failure(GatewayError(.internalError, "the job ended without an outcome"))
             if let first = await group.next(), let first { outcome = first }
+            progress.stop()
             group.cancelAll()
             return outcome
         }
