@@ -98,6 +98,7 @@ let package = Package(
             name: "GatewayServer",
             dependencies: [
                 "GatewayCore", "GatewayTLS", "GatewayPolicy", "PolicyStore", "VariantStore", "DisclosureControl", "PrivacyLedger", "AuditLog", "COpenSSL",
+                "VisitingAnalyses",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -194,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "GatewayTestSupport", "genomegate", "DisclosureControl", "VariantStore", "GatewayPolicy", "PolicyStore", "AuditLog",
+                "GatewayServer", "GatewayTestSupport", "genomegate", "DisclosureControl", "VariantStore", "GatewayPolicy", "PolicyStore", "AuditLog", "VisitingAnalyses",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

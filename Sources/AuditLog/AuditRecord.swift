@@ -18,8 +18,12 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         /// What the answer cost the approval's disclosure budget, in millionths (README
         /// "Privacy"); absent when the ledger is off or the answer released nothing new.
         public var privacyChargeMicro: Int?
+        /// A visiting analysis's airlock outcome: `released 37 of 40 outputs; masked 3 (threshold 2, ...)`.
+        public var airlock: String?
 
-        public init(kind: String, contributingSamples: Int? = nil, suppressedCells: Int? = nil, privacyChargeMicro: Int? = nil) {
+        public init(kind: String, contributingSamples: Int? = nil, suppressedCells: Int? = nil, privacyChargeMicro: Int? = nil,
+                    airlock: String? = nil) {
+            self.airlock = airlock
             self.kind = kind
             self.contributingSamples = contributingSamples
             self.suppressedCells = suppressedCells
@@ -31,6 +35,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
             case contributingSamples = "contributing_samples"
             case suppressedCells = "suppressed_cells"
             case privacyChargeMicro = "privacy_charge_micro"
+            case airlock
         }
     }
 
@@ -141,6 +146,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         json.field("request_id", requestID)
         if let returned {
             var inner = CanonicalJSON()
+            inner.field("airlock", returned.airlock)
             inner.field("contributing_samples", returned.contributingSamples)
             inner.field("kind", returned.kind)
             inner.field("privacy_charge_micro", returned.privacyChargeMicro)
@@ -165,7 +171,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         "sequence", "time", "request_id", "member", "organization", "country", "role", "certificate_fingerprint",
         "certificate_subject", "remote_address", "method", "path", "query", "approval", "policy_version", "decision",
         "reasons", "cohort_restriction", "change", "returned_kind", "contributing_samples", "suppressed_cells", "status", "bytes", "duration_us",
-        "policy_revision", "privacy_charge_micro",
+        "policy_revision", "privacy_charge_micro", "airlock",
     ]
 
     /// The record's CSV row (RFC 4180 quoting).
@@ -175,7 +181,7 @@ public struct AuditRecord: Sendable, Hashable, Codable {
             certificateSubject, remoteAddress, method, path, query, approval, policyVersion.map(String.init), decision,
             reasons.joined(separator: " "), cohortRestriction, change, returned?.kind, returned?.contributingSamples.map(String.init),
             returned?.suppressedCells.map(String.init), String(status), bytes.map(String.init), String(durationMicroseconds),
-            policyRevision, returned?.privacyChargeMicro.map(String.init),
+            policyRevision, returned?.privacyChargeMicro.map(String.init), returned?.airlock,
         ]
         return fields.map { AuditCSV.quote($0 ?? "") }.joined(separator: ",")
     }

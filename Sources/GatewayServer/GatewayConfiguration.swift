@@ -25,6 +25,8 @@ public struct GatewayConfiguration: Sendable {
     public var audit: Audit
     /// The disclosure ledger and count perturbation (`privacy.*`).
     public var privacy = Privacy()
+    /// The visiting analysis environment's limits (`visiting.*`).
+    public var visiting = Visiting()
 
     /// Audit log settings (`audit.*`).
     public struct Audit: Sendable, Hashable {

@@ -20,6 +20,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     public var qc: QC?
     public var audit: Audit?
     public var privacy: Privacy?
+    public var visiting: Visiting?
 
     /// `audit:` the checkpoint signing key and how often checkpoints are signed.
     public struct Audit: Sendable, Decodable, Equatable {
@@ -108,7 +109,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case listen, tls, limits, disclosure, qc, audit, privacy
+        case listen, tls, limits, disclosure, qc, audit, privacy, visiting
         case dataDirectory = "data_dir"
     }
 
@@ -139,8 +140,9 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     }
 
     private static let knownKeys: [String: Set<String>] = [
-        "": ["listen", "tls", "data_dir", "limits", "disclosure", "qc", "audit", "privacy"],
+        "": ["listen", "tls", "data_dir", "limits", "disclosure", "qc", "audit", "privacy", "visiting"],
         "privacy": Privacy.keys,
+        "visiting": Visiting.keys,
         "audit": ["signing_key", "checkpoint_every_records", "checkpoint_every_seconds"],
         "qc": ["minimum_mapping_rate", "maximum_duplicate_rate", "minimum_depth_normal", "minimum_depth_tumour"],
         "disclosure": ["minimum_cell_count", "minimum_allele_number_for_frequency", "minimum_cohort_size"],
@@ -282,6 +284,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         configuration.disclosure = policy
         configuration.qcThresholds = try resolvedQC()
         configuration.privacy = try (privacy ?? Privacy()).resolve()
+        configuration.visiting = try (visiting ?? Visiting()).resolve()
         return configuration
     }
 

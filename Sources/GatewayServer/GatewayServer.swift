@@ -34,6 +34,8 @@ public final class GatewayServer: Sendable {
     /// The audit log (audit.sqlite in the data folder): every request's record is committed here
     /// before its answer leaves.
     public let audit: AuditLog
+    /// The visiting analysis environment (visiting.sqlite in the data folder): jobs, their runner and threads.
+    let visiting: VisitingEnvironment
     /// The connection caps (total and per client certificate) and the connections they count.
     let limiter: ConnectionLimiter
     let logger: Logger
@@ -83,6 +85,8 @@ public final class GatewayServer: Sendable {
         self.queries = VariantQueryService(store: store, disclosure: DisclosureControl(policy: configuration.disclosure),
                                            qcThresholds: configuration.qcThresholds, perturbation: perturbation,
                                            ledger: ledger, privacy: configuration.privacy)
+        self.visiting = try VisitingEnvironment(folder: configuration.dataDirectory, queries: queries, policy: policy,
+                                                settings: configuration.visiting, logger: logger)
         let signer = try AuditSigner(privateKeyPath: configuration.audit.signingKeyPath)
         var auditSettings = AuditLog.Settings()
         auditSettings.checkpointEveryRecords = configuration.audit.checkpointEveryRecords
@@ -114,6 +118,7 @@ public final class GatewayServer: Sendable {
         AggregateRoutes.register(on: router, service: queries)
         AdminRoutes.register(on: router, policy: policy, queries: queries, audit: audit)
         AuditRoutes.register(on: router, log: audit)
+        VisitingRoutes.register(on: router, environment: visiting, service: queries)
         routeMethods.register(router.routes)
         return router
     }
@@ -151,7 +156,7 @@ public final class GatewayServer: Sendable {
             router: router,
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GenomeGate"),
-            services: [AuditService(log: audit, logger: logger), ReloadSignalService(reloader: reloader)],
+            services: [AuditService(log: audit, logger: logger), ReloadSignalService(reloader: reloader), visiting],
             onServerRunning: { channel in
                 if let address = channel.localAddress { await onReady(address) }
             },

@@ -27,3 +27,18 @@ extension VariantDatabase {
         return try await reading { db in try Self.variantRecords(db, key: key, from: from, to: to) }
     }
 }
+
+extension VariantDatabase {
+    /// How many stored alleles have their POS in `from...to` on `chromosome` (to bound a read
+    /// before making it).
+    public func variantCount(chromosome: String, from: Int, to: Int) async throws -> Int {
+        guard from <= to else {
+            throw VariantStoreError(.invalidArgument, "The range \(from)-\(to) is empty: the start must not exceed the end.")
+        }
+        let key = ChromosomeName.matchKey(chromosome)
+        return try await reading { db in
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM variant WHERE chromosome_key = ? AND position BETWEEN ? AND ?"),
+                             arguments: [key, from, to]) ?? 0
+        }
+    }
+}

@@ -166,12 +166,12 @@ struct AuditChainTests {
         record.certificateSubject = #"CN=a "b",O=c"#
         record.reasons = ["role_forbidden", "unknown_member"]
         let fields = record.csvRow
-        #expect(fields == #"9,2026-11-27T16:01:46.125Z,,,,,,,"CN=a ""b"",O=c",,TLS,-,,,,deny,role_forbidden unknown_member,,,,,,0,0,0,,"#)
-        #expect(AuditRecord.csvColumns.count == 27)
+        #expect(fields == #"9,2026-11-27T16:01:46.125Z,,,,,,,"CN=a ""b"",O=c",,TLS,-,,,,deny,role_forbidden unknown_member,,,,,,0,0,0,,,"#)
+        #expect(AuditRecord.csvColumns.count == 28)
         var formula = record
         formula.certificateSubject = "=HYPERLINK(\"x\")"
         #expect(formula.csvRow.contains(#""'=HYPERLINK(""x"")""#), "a formula is neutralised")
-        #expect(AuditRecord.csvColumns.first == "sequence" && AuditRecord.csvColumns.last == "privacy_charge_micro")
+        #expect(AuditRecord.csvColumns.first == "sequence" && AuditRecord.csvColumns.last == "airlock")
     }
 
     @Test("export lines embed the canonical text verbatim, last")

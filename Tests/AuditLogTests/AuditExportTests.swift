@@ -74,6 +74,6 @@ struct AuditExportTests {
         let row = try entry.csvRow()
         #expect(row.hasPrefix("4,2026-11-27T16:01:50.125Z,req00000000000000000000000000004,member-004,kyoto-u,JP,researcher,"), "\(row)")
         #expect(row.contains(",\"CN=member-4,O=Org,C=JP\","), "a field with commas is quoted")
-        #expect(row.hasSuffix(",beacon-count,62,0,200,104,1004,,"), "\(row) (no policy revision or privacy charge in this record)")
+        #expect(row.hasSuffix(",beacon-count,62,0,200,104,1004,,,"), "\(row) (no policy revision, privacy charge or airlock outcome in this record)")
     }
 }

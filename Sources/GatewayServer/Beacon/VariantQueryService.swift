@@ -88,7 +88,7 @@ public final class VariantQueryService: Sendable {
     }
 
     /// The samples of withdrawn participants, computed once per policy version and catalogue.
-    private func withdrawnSamples(in catalog: CohortCatalog, restriction: CohortRestriction, policy: PolicyIdentity) -> SampleSet {
+    func withdrawnSamples(in catalog: CohortCatalog, restriction: CohortRestriction, policy: PolicyIdentity) -> SampleSet {
         if let cached = withdrawn.withLockedValue({ $0 }), cached.policy == policy, cached.catalogSamples == catalog.samples.count {
             return cached.samples
         }

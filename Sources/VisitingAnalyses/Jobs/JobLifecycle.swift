@@ -27,6 +27,9 @@ public struct JobLifecycle: Sendable, Hashable, Codable {
         case cancel
         /// The gateway started again after the job was last stored.
         case gatewayRestarted
+        /// Its result was not released because the cohort changed since it ran (a participant
+        /// withdrew, the approval's restriction changed): it runs again on the current cohort.
+        case rerun(reason: String)
     }
 
     /// A transition that is not allowed from the current state.
@@ -78,6 +81,10 @@ public struct JobLifecycle: Sendable, Hashable, Codable {
             }
         case (_, .gatewayRestarted):
             break
+        case (.succeeded, .rerun(let why)):
+            state = .queued
+            attempts = 0
+            reason = why
         default:
             return .failure(Refusal(state: state, event: Self.name(event)))
         }
@@ -91,6 +98,7 @@ public struct JobLifecycle: Sendable, Hashable, Codable {
         case .fail: "fail"
         case .cancel: "be cancelled"
         case .gatewayRestarted: "restart"
+        case .rerun: "run again"
         }
     }
 }

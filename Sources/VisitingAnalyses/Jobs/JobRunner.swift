@@ -77,6 +77,16 @@ public final class JobRunner: Service, Sendable {
         return job
     }
 
+    /// Queues `member`'s finished job `id` to run again, saying why (its cohort changed before
+    /// its result was released). Throws `not_found` or `conflict` like ``cancel(_:member:)``.
+    @discardableResult
+    public func rerun(_ id: String, member: String, reason: String) throws(GatewayError) -> AnalysisJob {
+        guard try store.job(id, member: member) != nil else { throw GatewayError(.notFound, "you have no visiting job \(id)") }
+        let job = try store.apply(.rerun(reason: reason), to: id)
+        wake.yield()
+        return job
+    }
+
     /// How far running job `id` has got (0 to 1), or nil when it is not running.
     public func progress(of id: String) -> Double? { state.withLock { $0.running[id]?.progress.fraction } }
 

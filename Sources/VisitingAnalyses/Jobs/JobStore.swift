@@ -66,9 +66,12 @@ public struct JobStore: Sendable {
             switch job.lifecycle.state {
             case .running: job.startedAt = time
             case .succeeded, .failed, .cancelled: job.finishedAt = job.finishedAt ?? time
-            case .queued: job.startedAt = nil
+            case .queued:
+                job.startedAt = nil
+                job.finishedAt = nil
             }
             if event == .succeed { job.result = result }
+            if case .rerun = event { job.result = nil }
             try db.execute(sql: """
                 UPDATE job SET state = ?, attempts = ?, reason = ?, started_at = ?, finished_at = ?, result = ? WHERE id = ?
                 """, arguments: [job.lifecycle.state.rawValue, job.lifecycle.attempts, job.lifecycle.reason,

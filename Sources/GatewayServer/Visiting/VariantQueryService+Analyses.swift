@@ -1,0 +1,34 @@
+import GatewayCore
+import VariantStore
+import VisitingAnalyses
+
+extension VariantQueryService {
+    /// What a visiting analysis may count over under `grant`: the catalogue's samples within the
+    /// datasets, cancer types and jurisdiction the policy allows, never a withdrawn participant
+    /// (the same selection a query without filters gets), with what analyses group them by.
+    func analysisCohort(under grant: AccessControl.Grant) async throws(GatewayError) -> (cohort: AnalysisCohort, catalog: CohortCatalog) {
+        let catalog = try await currentCatalog()
+        let samples = try catalog.cohort(filters: [])
+            .intersection(catalog.admitted(by: grant.restriction))
+            .subtracting(withdrawnSamples(in: catalog, restriction: grant.restriction, policy: grant.policy))
+        var qualityControl = [QCMetrics?](repeating: nil, count: catalog.capacity)
+        for sample in catalog.samples where sample.index < qualityControl.count { qualityControl[sample.index] = sample.qc }
+        let cohort = AnalysisCohort(samples: samples, byCancerType: catalog.byCancerType, cancerTypeLabels: catalog.cancerTypeLabels,
+                                    byTissue: catalog.byTissue, personOfSample: catalog.participantOfSample, qualityControl: qualityControl)
+        return (cohort, catalog)
+    }
+
+    /// How many stored variants `region` holds.
+    func variantCount(in region: GenomicRegion) async throws(GatewayError) -> Int {
+        do { return try await store.variantCount(chromosome: region.referenceName, from: region.start, to: region.end) } catch {
+            throw Self.unavailable(error)
+        }
+    }
+
+    /// The stored variants of `region`, in position order.
+    func variants(in region: GenomicRegion) async throws(GatewayError) -> [VariantRecord] {
+        do { return try await store.variants(chromosome: region.referenceName, from: region.start, to: region.end) } catch {
+            throw Self.unavailable(error)
+        }
+    }
+}
