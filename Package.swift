@@ -171,7 +171,7 @@ let package = Package(
                 "VisitingAnalyses", "VariantStore", "DisclosureControl", "PrivacyLedger", "GatewayCore", "GatewayPolicy",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["scipy-reference.py"]
+            exclude: ["scipy-reference.py", "scipy-agreement.py"]
         ),
         .testTarget(
             name: "PrivacyLedgerTests",
