@@ -88,7 +88,7 @@ struct VisitingJobsTests {
             let records = Self.text(try await PolicyAPITests.send(auditor, "GET", "/api/audit/records"))
             let line = try #require(records.split(separator: "\n").first { $0.contains("/api/visiting/jobs/\(id)/result") })
             #expect(line.contains(#""kind":"analysis:allelic-association""#), "\(line)")
-            #expect(line.contains("released 2 of 4 outputs; masked 2"), "\(line)")
+            #expect(line.contains("released 2 of 4 outputs; masked 2 (class-disclosure 2, threshold 1)"), "\(line)")
             #expect(line.contains("analysis=allelic-association") && line.contains("NCIT:C4872") && line.contains("referenceName"), "\(line)")
             let submitted = try #require(records.split(separator: "\n").first { $0.contains(#""method":"POST""#) && $0.contains("/api/visiting/jobs") })
             #expect(submitted.contains("job=\(id)") && submitted.contains(#""status":202"#), "\(submitted)")

@@ -69,7 +69,8 @@ public struct AnalysisOutcome: Sendable {
     public var masked: Int
     /// Cells and statistics masked or withheld, counted over every finding.
     public var maskedCells: Int
-    /// Masked outputs by rule (`threshold`: 2).
+    /// Masked outputs by the rule that masked them (`threshold`: 2); the masking that follows
+    /// (complementary cells, derived statistics) is not counted again.
     public var rules: [String: Int]
     public var releases: [SubjectRelease]
 
@@ -88,7 +89,8 @@ public struct AnalysisOutcome: Sendable {
         maskedCells = findings.joined().reduce(0) { $0 + $1.cells.count }
         var rules: [String: Int] = [:]
         for list in findings where !list.isEmpty {
-            for rule in Set(list.map(\.rule.rawValue)) { rules[rule, default: 0] += 1 }
+            let causes = list.map(\.rule).filter { $0 != .complementary && $0 != .derivedStatistics }
+            for rule in Set(causes.map(\.rawValue)) { rules[rule, default: 0] += 1 }
         }
         self.rules = rules
         self.releases = releases
