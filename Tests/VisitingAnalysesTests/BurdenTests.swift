@@ -109,6 +109,17 @@ struct BurdenTests {
         #expect(three.releases.count == 3, "a masked unit releases nothing")
     }
 
+    @Test("the model rule withholds the odds ratio of too small a model, and only it")
+    func modelRule() throws {
+        let analysis = try Self.analysis()
+        let run = try Burden.run(units: Array(analysis.parameters.units.prefix(1)), variants: [Self.gene1], rule: analysis.parameters,
+                                 cases: SampleSet(capacity: 100, members: 0..<40), controls: SampleSet(capacity: 100, members: 40..<100),
+                                 airlock: AnalysisFixture.airlock(), model: ModelAirlock(minimumResidualDegreesOfFreedom: 99))
+        let result = try #require(run.results.first)
+        #expect(result.table == [[12, 28], [6, 54]] && result.pValue != nil && result.oddsRatio == nil && result.oddsRatioLower == nil)
+        #expect(result.airlock.map(\.rule) == [.degreesOfFreedom] && result.airlock.first?.cells == ["odds_ratio", "odds_ratio_ci"])
+    }
+
     @Test("a group below the minimum cohort size is refused naming it")
     func smallGroup() throws {
         let analysis = try Burden(parameters: AnalysisFixture.json(#"{"units":\#(Self.unitsJSON),"cases":["NCIT:C9"]}"#))

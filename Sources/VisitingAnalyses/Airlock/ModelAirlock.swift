@@ -20,8 +20,9 @@ public struct ModelAirlock: Sendable, Hashable {
     /// Nothing when a model of `parameters` over `observations` may show `statistics`; else a
     /// finding withholding them.
     public func check(parameters: Int, observations: Int, statistics: [String]) -> [AirlockFinding] {
-        let residual = observations - parameters
-        if residual >= minimumResidualDegreesOfFreedom && Double(parameters) <= maximumParameterFraction * Double(observations) {
+        let (residual, overflow) = observations.subtractingReportingOverflow(parameters)
+        if !overflow, parameters >= 0, residual >= minimumResidualDegreesOfFreedom,
+           Double(parameters) <= maximumParameterFraction * Double(observations) {
             return []
         }
         return [AirlockFinding(rule: .degreesOfFreedom, cells: statistics, outcome: .withheld,
