@@ -156,7 +156,9 @@ struct BurdenTests {
         (#"{"units":[{"name":"G","referenceName":"1","start":1,"end":2,"strand":"+"}],"cases":["A"]}"#, "units[0].strand"),
         (#"{"units":[{"name":"G","referenceName":"1","start":1,"end":6000000},{"name":"H","referenceName":"2","start":1,"end":6000000}],"cases":["A"]}"#, "units"),
         (#"{"units":[\#(Array(repeating: "", count: 201).enumerated().map { #"{"name":"G\#($0.offset)","referenceName":"1","start":1,"end":2}"# }.joined(separator: ","))],"cases":["A"]}"#, "units"),
-        (#"{"units":[\#(region)],"cases":["A"],"controls":["A"]}"#, "controls"),
+        (#"{"units":[\#(region),{"name":"H","referenceName":"1","start":100,"end":200}],"cases":["A"]}"#, "units[1]"),      // overlaps
+        (#"{"units":[\#(region),{"name":"H","referenceName":"chr1","start":20,"end":30}],"cases":["A"]}"#, "units[1]"),     // nested, chr1 = 1
+                (#"{"units":[\#(region)],"cases":["A"],"controls":["A"]}"#, "controls"),
         (#"{"units":[\#(region)],"cases":["A"],"variantTypes":[]}"#, "variantTypes"),
         (#"{"units":[\#(region)],"cases":["A"],"variantTypes":["SNP"]}"#, "variantTypes"),
         (#"{"units":[\#(region)],"cases":["A"],"variantTypes":["SNV","SNV"]}"#, "variantTypes"),
@@ -180,5 +182,8 @@ struct BurdenTests {
         #expect(analysis.canonicalParameters.jsonText == #"{"cases":["A"],"maximumFrequency":0.01,"passOnly":true,"units":[{"end":100,"name":"G","referenceName":"1","start":1}],"variantTypes":["SNV","MNV","INS","DEL","INDEL"]}"#)
         #expect(analysis.regions == [GenomicRegion(referenceName: "1", start: 1, end: 100)] && analysis.cancerTypes == ["A"])
         #expect(try Burden(parameters: analysis.canonicalParameters).canonicalParameters == analysis.canonicalParameters)
+        // Adjacent units are fine; a unit's ledger subject names its chromosome as the store matches it.
+        let spelled = try Burden(parameters: AnalysisFixture.json(#"{"units":[\#(Self.region),{"name":"H","referenceName":"chr1","start":101,"end":200}],"cases":["A"]}"#))
+        #expect(spelled.parameters.units[1].region.subjectName == "1:101-200")
     }
 }

@@ -96,6 +96,8 @@ struct CoOccurrenceAnalysisTests {
         (#"{"units":[{"name":"A","referenceName":"1","start":1,"end":2}]}"#, "units"),
         (#"{"units":[{"name":"A","referenceName":"1","start":1,"end":2},{"name":"A","referenceName":"1","start":5,"end":6}]}"#, "units[1].name"),
         (#"{"units":[{"name":"A","referenceName":"1","start":1,"end":9000000},{"name":"B","referenceName":"1","start":1,"end":2000000}]}"#, "units"),
+        (#"{"variants":["1:1:A:G","chr1:1:A:G"]}"#, "variants[1]"),
+        (#"{"units":[{"name":"A","referenceName":"1","start":1,"end":20},{"name":"B","referenceName":"1","start":20,"end":30}]}"#, "units[1]"),
         (#"{"variants":["1:1:A:G","1:2:A:G"],"cancerTypes":[]}"#, "cancerTypes"),
         (#"{"variants":["1:1:A:G","1:2:A:G"],"tissue":"normal"}"#, "tissue"),
     ])

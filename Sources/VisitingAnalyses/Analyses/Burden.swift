@@ -28,7 +28,7 @@ public struct Burden: VisitingAnalysis {
         name: "burden",
         summary: "Gene or region burden: carriers of at least one qualifying variant per unit, cases against controls (100,000 Genomes conventions).",
         parameters: [
-            "units": "1 to \(BurdenParameters.maximumUnits) named regions {name, referenceName, start, end} (1-based, inclusive; names unique, 1 to 64 characters; at most \(BurdenParameters.maximumTotalBases) bases in all)",
+            "units": "1 to \(BurdenParameters.maximumUnits) named regions {name, referenceName, start, end} (1-based, inclusive; names unique, 1 to 64 characters; no two overlapping; at most \(BurdenParameters.maximumTotalBases) bases in all)",
             "cases": "1 to \(CancerTypeGroup.maximumTerms) cancer types (NCIT terms): the case group",
             "controls": "optional, 1 to \(CancerTypeGroup.maximumTerms) cancer types not among the cases; default: everyone else in the approval's cohort",
             "variantTypes": "optional list of variant types (SNV, MNV, INS, DEL, INDEL, DUP, ...); default SNV, MNV, INS, DEL, INDEL",
@@ -141,7 +141,7 @@ public struct Burden: VisitingAnalysis {
                     result.oddsRatioUpper = ratio.upper
                 }
                 result.airlock = modelFindings
-                let subject = "burden:\(unit.region.referenceName):\(unit.region.start)-\(unit.region.end):\(rule.rule)"
+                let subject = "burden:\(unit.region.subjectName):\(rule.rule)"
                 releases.append(SubjectRelease(subject: subject, pools: [(cases, caseCarriers), (controls, controlCarriers)].map { group, count in
                     PoolRelease(samples: group, frequency: group.isEmpty ? 0 : Double(count) / Double(2 * group.count),
                                 statistic: ReleasedStatistic.carrierPeople)

@@ -48,7 +48,7 @@ public struct CoOccurrenceAnalysis: VisitingAnalysis {
             var names: [VariantName] = []
             for (index, item) in list.enumerated() {
                 let name = try Self.variant(item, parameter: "variants[\(index)]")
-                guard !names.contains(name) else { throw Self.bad("variants[\(index)]", "repeats \(name.text)") }
+                guard !names.contains(where: { $0.region.overlaps(name.region) && $0.reference == name.reference && $0.alternate == name.alternate }) else { throw Self.bad("variants[\(index)]", "repeats \(name.text)") }
                 names.append(name)
             }
             items = .variants(names)
@@ -88,7 +88,7 @@ public struct CoOccurrenceAnalysis: VisitingAnalysis {
         summary: "Co-occurrence and mutual exclusivity of pairs of variants or regions in tumours (cBioPortal's conventions).",
         parameters: [
             "variants": "2 to \(CoOccurrence.maximumVariants) variants (chr:pos:ref:alt), or instead",
-            "units": "2 to \(CoOccurrence.maximumVariants) named regions {name, referenceName, start, end} (at most \(maximumTotalBases) bases in all): carriers of any FILTER PASS variant in the region",
+            "units": "2 to \(CoOccurrence.maximumVariants) named regions {name, referenceName, start, end} (no two overlapping; at most \(maximumTotalBases) bases in all): carriers of any FILTER PASS variant in the region",
             "cancerTypes": "optional, 1 to \(CancerTypeGroup.maximumTerms) cancer types (NCIT terms); default: the whole cohort. Tumour samples, one per person",
         ],
         output: "per pair: people with both, only the first, only the second, neither; the log2 odds ratio; a one-sided Fisher p in the odds ratio's direction; a Benjamini-Hochberg q over the released pairs",
@@ -145,8 +145,7 @@ public struct CoOccurrenceAnalysis: VisitingAnalysis {
                 for variant in stored(index) where variant.passesFilters {
                     if let first = variant.genotypes.copies.first { carriers.formUnion(first) }
                 }
-                let region = unit.region
-                return CoOccurrence.Unit(name: unit.name, subject: "region:\(region.referenceName):\(region.start)-\(region.end):pass", carriers: carriers)
+                return CoOccurrence.Unit(name: unit.name, subject: "region:\(unit.region.subjectName):pass", carriers: carriers)
             }
         }
     }

@@ -16,7 +16,7 @@ public struct NamedRegion: Sendable, Hashable, Codable {
     public static let maximumNameLength = 64
 
     /// Parses a list of 1-based inclusive named regions: `count` of them, names unique (1 to 64
-    /// visible ASCII characters), together covering at most `maximumTotalBases` bases. A bad one
+    /// visible ASCII characters), no two overlapping, together covering at most `maximumTotalBases` bases. A bad one
     /// is refused with `bad_request` naming `parameter` (`units[3].start`).
     public static func list(_ value: JSONValue?, parameter: String, analysis: String, count: ClosedRange<Int>,
                             maximumTotalBases: Int) throws(GatewayError) -> [NamedRegion] {
@@ -40,6 +40,11 @@ public struct NamedRegion: Sendable, Hashable, Codable {
             totalBases += region.length
             guard totalBases <= maximumTotalBases else {
                 throw bad(parameter, "covers more than \(maximumTotalBases) bases in all; the most one job reads is \(maximumTotalBases)")
+            }
+            // Nested or overlapping units difference each other (carriers of A and B less those of B
+            // are A's own, however few), so the units of one job must be disjoint.
+            if let other = units.firstIndex(where: { $0.region.overlaps(region) }) {
+                throw bad(itemName, "overlaps \(parameter)[\(other)] (\(units[other].name)); units must not overlap")
             }
             units.append(NamedRegion(name: name, region: region))
         }
