@@ -122,8 +122,11 @@ public struct Burden: VisitingAnalysis {
             try progress.checkCancelled()
             defer { progress.advance() }
             var carriers = SampleSet(capacity: people.capacity)
-            for variant in index < variants.count ? variants[index] : [] where qualifies(variant, rule: rule, people: people) {
-                if let first = variant.genotypes.copies.first { carriers.formUnion(first.intersection(people)) }
+            for (offset, variant) in (index < variants.count ? variants[index] : []).enumerated() {
+                // A unit may hold many variants: a stop is noticed within one unit too.
+                if offset % 1_024 == 1_023 { try progress.checkCancelled() }
+                guard qualifies(variant, rule: rule, people: people), let first = variant.genotypes.copies.first else { continue }
+                carriers.formUnion(first.intersection(people))
             }
             let caseCarriers = carriers.intersectionCount(cases), controlCarriers = carriers.intersectionCount(controls)
             guard let table = TwoByTwoTable(a: caseCarriers, b: cases.count - caseCarriers, c: controlCarriers, d: controls.count - controlCarriers) else { continue }

@@ -87,8 +87,8 @@ public struct CoOccurrenceAnalysis: VisitingAnalysis {
         name: "co-occurrence",
         summary: "Co-occurrence and mutual exclusivity of pairs of variants or regions in tumours (cBioPortal's conventions).",
         parameters: [
-            "variants": "2 to \(CoOccurrence.maximumVariants) variants (chr:pos:ref:alt), or instead",
-            "units": "2 to \(CoOccurrence.maximumVariants) named regions {name, referenceName, start, end} (no two overlapping; at most \(maximumTotalBases) bases in all): carriers of any FILTER PASS variant in the region",
+            "variants": "2 to \(CoOccurrence.maximumVariants) variants (chr:pos:ref:alt), each matched on its position, reference and alternate bases; give variants or units, not both",
+            "units": "instead of variants, 2 to \(CoOccurrence.maximumVariants) named regions {name, referenceName, start, end} (no two overlapping; at most \(maximumTotalBases) bases in all): carriers of any FILTER PASS variant in the region",
             "cancerTypes": "optional, 1 to \(CancerTypeGroup.maximumTerms) cancer types (NCIT terms); default: the whole cohort. Tumour samples, one per person",
         ],
         output: "per pair: people with both, only the first, only the second, neither; the log2 odds ratio; a one-sided Fisher p in the odds ratio's direction; a Benjamini-Hochberg q over the released pairs",

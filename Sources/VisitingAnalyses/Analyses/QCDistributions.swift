@@ -80,7 +80,7 @@ public struct QCDistributions: VisitingAnalysis {
         parameters: [
             "cancerTypes": "optional, 1 to \(CancerTypeGroup.maximumTerms) cancer types (NCIT terms); default: the whole cohort. One sample per person and tissue",
         ],
-        output: "per tissue (tumour, normal) and metric, people per bin (" + Metric.allCases.map { "\($0.rawValue) \($0.unit): \($0.labels.joined(separator: ", "))" }.joined(separator: "; ") + "), their total, and the mean",
+        output: "per tissue (tumour, normal) and metric, people per bin (" + Metric.allCases.map { "\($0.rawValue) \($0.unit): \($0.labels.joined(separator: ", "))" }.joined(separator: "; ") + "; a bin holds values from its lower edge up to, not including, its upper edge), their total, and the mean rounded to 0.1",
         airlock: [
             "a bin of 1 to k-1 people reads \"<k\"; as the total is shown, further bins are hidden until the hidden ones hold at least k people and are at least two",
             "the mean leaves only when the total is shown and neither (2, 90 %) dominance nor the 10 % p-ratio rule fires (SACRO/ACRO)",
