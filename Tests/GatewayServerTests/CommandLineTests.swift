@@ -152,7 +152,7 @@ extension CommandLineTests {
         }
         let json = try await Subprocess.run([Self.binary, "analyses", "list", "--json"])
         let lines = json.stdout.split(separator: "\n")
-        #expect(json.status == 0 && lines.count == 2)
+        #expect(json.status == 0 && lines.count == 5)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
         #expect(object["name"] as? String == "allelic-association" && (object["airlock"] as? [String])?.isEmpty == false)
     }

@@ -16,5 +16,8 @@ struct AnalysisCatalogueTests {
             #expect(AnalysisCatalogue.entry(entry.name) == entry)
         }
         #expect(AnalysisCatalogue.entry("mutational-signatures") == nil)
+        #expect(names == ["allelic-association", "burden", "co-occurrence", "strata-frequencies", "qc-distributions"])
+        #expect(AnalysisCatalogue.entries.allSatisfy { $0.available })
+        #expect(AnalysisCatalogue.analyses.allSatisfy { AnalysisCatalogue.analysis(named: $0.name) == $0 })
     }
 }

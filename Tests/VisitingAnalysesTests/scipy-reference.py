@@ -17,3 +17,11 @@ for table in [[[10, 2], [3, 15]], [[25, 30], [15, 40]]]:
     ratio = contingency.odds_ratio(table, kind="sample")
     print(table, float(ratio.statistic), ratio.confidence_interval(0.95))
 print(list(map(float, false_discovery_control([0.01, 0.04, 0.03, 0.005, 0.5, 0.2, 0.04], method="bh"))))
+
+# BurdenTests.swift: the released unit's table [[case carriers, case non-carriers], [control carriers, control non-carriers]],
+# one-sided Fisher (greater) and the odds ratio with Woolf's (normal-approximation) 95 % interval.
+for table in [[[12, 28], [6, 54]], [[20, 20], [10, 50]]]:
+    ratio = contingency.odds_ratio(table, kind="sample")
+    interval = ratio.confidence_interval(0.95)
+    print("burden", table, float(fisher_exact(table, alternative="greater").pvalue), float(ratio.statistic),
+          float(interval.low), float(interval.high))

@@ -35,6 +35,7 @@ public struct AllelicAssociation: VisitingAnalysis {
         airlock: [
             "a table passes whole or not at all: a cell of 1 to k-1 people, a zero (or 100 %) cell in a non-empty group, or a group below k masks all four cells",
             "a masked table's statistics are withheld with it (with the margins they give the cells back)",
+            "the odds ratio and its interval leave only with at least 10 residual degrees of freedom and 2 parameters at most 0.33 x n people (DataSHIELD nfilter.glm)",
             "every released table is charged to the disclosure ledger as allele counts of the variant over the cases and the controls",
         ],
         available: true
@@ -103,7 +104,7 @@ public struct AllelicAssociation: VisitingAnalysis {
     /// The results for `variants` between `cases` and `controls` (disjoint sample sets, one
     /// sample per person), and what they release for the ledger.
     public static func run(variants: [VariantRecord], cases: SampleSet, controls: SampleSet, airlock: TableAirlock,
-                           progress: JobProgress = JobProgress()) throws(GatewayError) -> (results: [VariantResult], releases: [SubjectRelease]) {
+                           model: ModelAirlock = ModelAirlock(), progress: JobProgress = JobProgress()) throws(GatewayError) -> (results: [VariantResult], releases: [SubjectRelease]) {
         var results: [VariantResult] = []
         var releases: [SubjectRelease] = []
         progress.begin(total: variants.count)
@@ -118,10 +119,15 @@ public struct AllelicAssociation: VisitingAnalysis {
             var result = VariantResult(variant: variant.subject, airlock: decision.findings)
             if decision.released {
                 result.table = [[table.a, table.b], [table.c, table.d]]
-                let ratio = OddsRatio(table)
-                result.oddsRatio = ratio.value.flatMap { $0.isFinite ? $0 : nil }
-                result.oddsRatioLower = ratio.lower
-                result.oddsRatioUpper = ratio.upper
+                // The odds ratio is a logistic model of the group on the allele: 2 parameters over the people.
+                result.airlock = model.check(parameters: ModelAirlock.oddsRatioParameters, observations: cases.count + controls.count,
+                                             statistics: ["odds_ratio", "odds_ratio_ci"])
+                if result.airlock.isEmpty {
+                    let ratio = OddsRatio(table)
+                    result.oddsRatio = ratio.value.flatMap { $0.isFinite ? $0 : nil }
+                    result.oddsRatioLower = ratio.lower
+                    result.oddsRatioUpper = ratio.upper
+                }
                 result.pFisher = FisherExactTest.pValue(table)
                 if let chi = ChiSquareTest.test(table) {
                     result.chiSquare = chi.statistic

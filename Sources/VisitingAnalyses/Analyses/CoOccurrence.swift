@@ -1,3 +1,4 @@
+import GatewayCore
 import PrivacyLedger
 import VariantStore
 
@@ -31,24 +32,52 @@ public enum CoOccurrence {
 
     static let statistics = ["log2_odds_ratio", "p_value", "q_value"]
 
+    /// One thing paired: a variant or a named region, with the ledger's name for it and its carriers.
+    public struct Unit: Sendable, Hashable {
+        /// What the output calls it (`chr2:1:C:T`, or the member's name of a region).
+        public var name: String
+        /// What the disclosure ledger calls it (the variant's subject, or the region's).
+        public var subject: String
+        /// Its carriers (any samples: ``run(units:cohort:airlock:progress:)`` restricts them to the cohort).
+        public var carriers: SampleSet
+
+        public init(name: String, subject: String, carriers: SampleSet) {
+            self.name = name
+            self.subject = subject
+            self.carriers = carriers
+        }
+    }
+
     /// The pairs of `variants` (in order) over `cohort`, and what they release.
     public static func run(variants: [VariantRecord], cohort: SampleSet, airlock: TableAirlock) -> (results: [PairResult], releases: [SubjectRelease]) {
-        let variants = Array(variants.prefix(maximumVariants))
-        let carriers = variants.map { ($0.genotypes.copies.first ?? SampleSet(capacity: cohort.capacity)).intersection(cohort) }
+        let units = variants.map { Unit(name: $0.subject, subject: $0.subject, carriers: $0.genotypes.copies.first ?? SampleSet(capacity: cohort.capacity)) }
+        // A fresh progress is never stopped, so this cannot throw.
+        return (try? run(units: units, cohort: cohort, airlock: airlock)) ?? ([], [])
+    }
+
+    /// The pairs of `units` (in order, at most ``maximumVariants``) over `cohort` (one sample per
+    /// person), and what they release; stops when `progress` is stopped.
+    public static func run(units: [Unit], cohort: SampleSet, airlock: TableAirlock,
+                           progress: JobProgress = JobProgress()) throws(GatewayError) -> (results: [PairResult], releases: [SubjectRelease]) {
+        let variants = Array(units.prefix(maximumVariants))
+        let carriers = variants.map { $0.carriers.intersection(cohort) }
         let people = cohort.count
+        progress.begin(total: variants.count * (variants.count - 1) / 2)
         var results: [PairResult] = []
         var releases: [SubjectRelease] = []
         var released: [(index: Int, p: Double)] = []
         for i in variants.indices {
             for j in variants.indices where j > i {
+                try progress.checkCancelled()
+                defer { progress.advance() }
                 let both = carriers[i].intersectionCount(carriers[j])
                 let onlyFirst = carriers[i].count - both, onlySecond = carriers[j].count - both
                 let neither = people - both - onlyFirst - onlySecond
                 guard let table = TwoByTwoTable(a: both, b: onlyFirst, c: onlySecond, d: neither) else { continue }
-                let names = TableAirlock.Names(rows: ("with \(variants[i].subject)", "without \(variants[i].subject)"),
-                                               columns: ("with \(variants[j].subject)", "without \(variants[j].subject)"))
+                let names = TableAirlock.Names(rows: ("with \(variants[i].name)", "without \(variants[i].name)"),
+                                               columns: ("with \(variants[j].name)", "without \(variants[j].name)"))
                 let decision = airlock.check(table, names: names, statistics: statistics)
-                var result = PairResult(first: variants[i].subject, second: variants[j].subject, airlock: decision.findings)
+                var result = PairResult(first: variants[i].name, second: variants[j].name, airlock: decision.findings)
                 if decision.released {
                     let ratio = OddsRatio(table)
                     let log2 = ratio.log2Value

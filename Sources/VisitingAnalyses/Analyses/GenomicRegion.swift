@@ -41,6 +41,25 @@ public struct GenomicRegion: Sendable, Hashable, Codable, CustomStringConvertibl
         self.init(referenceName: name, start: start, end: end)
     }
 
+    /// The chromosome as the variant store matches it: without a `chr` prefix (any case), `M`
+    /// written `MT`, `X` and `Y` upper case (`chr13` and `13` are one chromosome).
+    public var chromosomeKey: String {
+        var key = Substring(referenceName)
+        if key.count > 3, key.prefix(3).lowercased() == "chr" { key = key.dropFirst(3) }
+        let upper = key.uppercased()
+        if upper == "M" || upper == "MT" { return "MT" }
+        if upper == "X" || upper == "Y" { return upper }
+        return String(key)
+    }
+
+    /// The region as the disclosure ledger names it (`13:1000-2000`, however the chromosome was spelled).
+    public var subjectName: String { "\(chromosomeKey):\(start)-\(end)" }
+
+    /// Whether the two regions share a base.
+    public func overlaps(_ other: GenomicRegion) -> Bool {
+        chromosomeKey == other.chromosomeKey && start <= other.end && other.start <= end
+    }
+
     /// The region as canonical JSON.
     public var json: JSONValue {
         .object(["referenceName": .string(referenceName), "start": .integer(start), "end": .integer(end)])
