@@ -37,8 +37,8 @@ struct AllelicAssociationTests {
         ])])
     }
 
-    @Test("masked tables: fewer than k carriers (though more alleles), or none among the cases; nothing charged", arguments: [
-        ([Int](), [0, 1, 2, 40, 41, 42, 43, 44, 45], "threshold"),               // 3 homozygous cases: 6 alleles, 3 people
+    @Test("masked tables: fewer than k carriers (though more alleles), or none among the cases; only the listing is charged", arguments: [
+        ([Int](), [0, 1, 2, 40, 41, 42, 43, 44, 45], "threshold"),               // 3 homozygous cases: 6 alleles, 3 people (9 carriers: listed)
         ([40, 41, 42, 43, 44, 45], [Int](), "class-disclosure"),                  // no case carries it
     ])
     func masked(heterozygous: [Int], homozygous: [Int], rule: String) throws {
@@ -48,6 +48,16 @@ struct AllelicAssociationTests {
         #expect(result.table == nil && result.pFisher == nil && result.oddsRatio == nil && result.chiSquare == nil, "\(result)")
         #expect(result.airlock.first?.rule.rawValue == rule, "\(result.airlock)")
         #expect(result.airlock.contains { $0.rule == .derivedStatistics })
-        #expect(run.releases.isEmpty, "a masked table releases nothing")
+        #expect(run.releases.map(\.subject) == ["\(variant.subject)|listed>=5"] && run.releases.allSatisfy { $0.pools.allSatisfy { $0.presenceOnly } },
+                "a masked table releases only that the variant is listed: \(run.releases)")
+    }
+
+    @Test("a variant carried by fewer than k people of the groups is not listed at all; leaving it out is charged as a listing")
+    func unlisted() throws {
+        let variant = Self.variant(300, heterozygous: [0, 41, 42, 43], homozygous: [])
+        let run = try AllelicAssociation.run(variants: [variant], cases: Self.cases, controls: Self.controls, airlock: TableAirlock(control: DisclosureControl(policy: DisclosurePolicy(minimumCellCount: 5))))
+        #expect(run.results.isEmpty, "\(run.results)")
+        #expect(run.releases.map(\.subject) == ["\(variant.subject)|listed>=5"])
+        #expect(run.releases.first?.pools.first?.samples == Self.cases.union(Self.controls))
     }
 }

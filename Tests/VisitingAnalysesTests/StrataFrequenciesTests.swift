@@ -59,12 +59,15 @@ struct StrataFrequenciesTests {
         // Every cell of the variant carried by exactly k people is shown.
         let exact = (variants[1]["strata"] as? [[String: Any]])?.compactMap { ($0["counts"] as? [String: Any])?["alleleCount"] as? Int }
         #expect(exact == [5, 5, 0, 0] && (variants[1]["airlock"] as? [Any])?.isEmpty == true)
-        // Three outputs looked at (the rare one too, for the audit record), two with findings.
-        #expect(outcome.outputs == 3 && outcome.masked == 2)
+        // Two outputs listed, one with findings: the rare variant is neither listed nor counted
+        // (its count would tell how many rare variants the region holds).
+        #expect(outcome.outputs == 2 && outcome.masked == 1)
         let release = try #require(outcome.releases.first)
         #expect(release.subject == "chr7:1000:A:G" && release.pools.allSatisfy { $0.statistic == ReleasedStatistic.alleleCounts })
         #expect(release.pools.map(\.samples.count) == [120, 30, 30] && release.pools.map(\.frequency) == [28.0 / 240, 10.0 / 60, 6.0 / 60])
-        #expect(outcome.releases.map(\.subject) == ["chr7:1000:A:G", "chr7:3000:A:G"])
+        // Leaving the rare one out is charged as a listing decision, as the query path charges it.
+        #expect(outcome.releases.map(\.subject) == ["chr7:1000:A:G", "chr7:2000:A:G|listed>=5", "chr7:3000:A:G"])
+        #expect(outcome.releases[1].pools.allSatisfy { $0.presenceOnly })
     }
 
     @Test("a hidden stratum cannot be recovered from the totals: 10 + 2 and 9 + 3 carriers give the same output")

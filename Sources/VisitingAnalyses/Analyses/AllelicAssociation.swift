@@ -102,16 +102,23 @@ public struct AllelicAssociation: VisitingAnalysis {
     static let names = TableAirlock.Names(rows: ("cases", "controls"), columns: ("alternate", "reference"))
 
     /// The results for `variants` between `cases` and `controls` (disjoint sample sets, one
-    /// sample per person), and what they release for the ledger.
+    /// sample per person), and what they release for the ledger. A variant carried by fewer
+    /// than k of these people is not listed (``VariantListing``).
     public static func run(variants: [VariantRecord], cases: SampleSet, controls: SampleSet, airlock: TableAirlock,
                            model: ModelAirlock = ModelAirlock(), progress: JobProgress = JobProgress()) throws(GatewayError) -> (results: [VariantResult], releases: [SubjectRelease]) {
         var results: [VariantResult] = []
         var releases: [SubjectRelease] = []
+        let everyone = cases.union(controls), k = airlock.threshold
         progress.begin(total: variants.count)
         for variant in variants {
             try progress.checkCancelled()
             defer { progress.advance() }
             let inCases = variant.counts(in: cases), inControls = variant.counts(in: controls)
+            // One sample per person: carriers are people.
+            guard inCases.carriers + inControls.carriers >= k else {
+                releases.append(VariantListing.release(variant, over: everyone, k: k))
+                continue
+            }
             guard let table = TwoByTwoTable(a: inCases.alleleCount, b: inCases.alleleNumber - inCases.alleleCount,
                                             c: inControls.alleleCount, d: inControls.alleleNumber - inControls.alleleCount) else { continue }
             let people = [inCases.carriers, (table.b + 1) / 2, inControls.carriers, (table.d + 1) / 2]
@@ -137,6 +144,8 @@ public struct AllelicAssociation: VisitingAnalysis {
                     PoolRelease(samples: cases, frequency: frequency(inCases)),
                     PoolRelease(samples: controls, frequency: frequency(inControls)),
                 ]))
+            } else {
+                releases.append(VariantListing.release(variant, over: everyone, k: k))
             }
             results.append(result)
         }

@@ -127,8 +127,8 @@ public struct StrataFrequencies: VisitingAnalysis {
                                    findings: run.findings, releases: run.releases)
     }
 
-    /// The listed variants, every variant's findings (those of unlisted ones too, for the audit
-    /// record; they are not in the output), and what the listed ones release.
+    /// The listed variants, their findings, and what the listing decisions and the listed
+    /// variants' figures release.
     static func run(variants: [VariantRecord], cohort samples: SampleSet, in cohort: AnalysisCohort, airlock: TableAirlock,
                     progress: JobProgress = JobProgress()) throws(GatewayError) -> (shown: [VariantFrequencies], findings: [[AirlockFinding]], releases: [SubjectRelease]) {
         let control = airlock.control
@@ -140,11 +140,10 @@ public struct StrataFrequencies: VisitingAnalysis {
         for variant in variants {
             try progress.checkCancelled()
             defer { progress.advance() }
-            let carriers = (variant.genotypes.copies.first ?? SampleSet(capacity: samples.capacity)).intersection(samples)
-            let people = cohort.onePerPerson(carriers).count
-            guard people >= control.policy.minimumCellCount else {
-                findings.append([AirlockFinding(rule: .threshold, cells: ["variant"], outcome: .masked,
-                                                reason: "carried by fewer than \(control.policy.minimumCellCount) people: not listed")])
+            // Not listed, and not counted among the outputs either: their number would tell how
+            // many rare variants the region holds. The listing decision is charged.
+            guard VariantListing.isListed(variant, in: samples, cohort: cohort, k: control.policy.minimumCellCount) else {
+                releases.append(VariantListing.release(variant, over: samples, k: control.policy.minimumCellCount))
                 continue
             }
             let rows = strata.map { stratum -> [Int] in
@@ -188,6 +187,7 @@ public struct StrataFrequencies: VisitingAnalysis {
                 }
             }
             if !pools.isEmpty { releases.append(SubjectRelease(subject: variant.subject, pools: pools)) }
+            else { releases.append(VariantListing.release(variant, over: samples, k: control.policy.minimumCellCount)) }
             shown.append(VariantFrequencies(variant: variant.subject, variantType: BurdenParameters.beaconName(variant.variantType),
                                             total: total, strata: shownStrata, airlock: variantFindings))
             findings.append(variantFindings)
