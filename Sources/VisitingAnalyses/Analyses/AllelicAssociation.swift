@@ -33,6 +33,7 @@ public struct AllelicAssociation: VisitingAnalysis {
         ],
         output: "per variant: the 2x2 allele table (alternate, reference x cases, controls), Fisher's exact p (two-sided), Pearson's chi-square and its p (no continuity correction), the odds ratio with Woolf's 95 % interval",
         airlock: [
+            "a variant carried by fewer than k people of the groups is not listed; leaving it out, or listing one whose table is masked, is charged as a query's listing is",
             "a table passes whole or not at all: a cell of 1 to k-1 people, a zero (or 100 %) cell in a non-empty group, or a group below k masks all four cells",
             "a masked table's statistics are withheld with it (with the margins they give the cells back)",
             "the odds ratio and its interval leave only with at least 10 residual degrees of freedom and 2 parameters at most 0.33 x n people (DataSHIELD nfilter.glm)",
