@@ -3,6 +3,7 @@ import Foundation
 import GatewayServer
 import GatewayTestSupport
 import Testing
+import VisitingAnalyses
 
 /// The visiting analysis environment through the real gateway (README "Visiting analyses"):
 /// jobs are submitted, run off the request path and released only through the airlock, the
@@ -291,6 +292,39 @@ struct VisitingJobsTests {
             let researcher = try await gateway.client("researcher-jp")
             let again = try await PolicyAPITests.send(researcher, "GET", "/api/visiting/jobs/\(id)/result")
             #expect(again.status == 200 && again.body == body, "the same result after a restart")
+        }
+    }
+
+    @Test("a restart finds every job where it was: a queued job runs, a job cut short while running runs again (its second attempt)")
+    func restartWithQueuedAndRunningJobs() async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        let parameters = #"{"cases":["NCIT:C4872"],"region":{"end":5000,"referenceName":"1","start":1}}"#
+        // As a gateway that stopped would have left them in visiting.sqlite.
+        let store = try JobStore(folder: data)
+        let queued = AnalysisJob(member: "researcher-jp", approval: "A-2026-001", analysis: "allelic-association", parameters: parameters)
+        let running = AnalysisJob(member: "researcher-jp", approval: "A-2026-001", analysis: "allelic-association", parameters: parameters)
+        try store.insert(queued)
+        try store.insert(running)
+        try store.apply(.start, to: running.id)
+        try await TestGateway.with(dataDirectory: data, disclosure: Self.disclosure) { gateway in
+            let researcher = try await gateway.client("researcher-jp")
+            let first = try await Self.finished(researcher, queued.id)
+            #expect(first["state"] as? String == "succeeded" && first["attempts"] as? Int == 1, "\(first)")
+            let second = try await Self.finished(researcher, running.id)
+            #expect(second["state"] as? String == "succeeded" && second["attempts"] as? Int == 2, "\(second)")
+            let released = try await PolicyAPITests.send(researcher, "GET", "/api/visiting/jobs/\(running.id)/result")
+            #expect(released.status == 200, "\(Self.text(released))")
+        }
+    }
+
+    @Test("a job whose variants would take more than its memory limit is refused before anything is read, naming the limit")
+    func memoryLimit() async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        try await TestGateway.with(dataDirectory: data, disclosure: Self.disclosure, configure: { $0.visiting.jobMemoryMB = 0 }) { gateway in
+            let researcher = try await gateway.client("researcher-jp")
+            let refused = try await PolicyAPITests.send(researcher, "POST", "/api/visiting/jobs", json: Self.association)
+            #expect(refused.status == 400 && PolicyAPITests.errorCode(refused) == "bad_request", "\(Self.text(refused))")
+            #expect(Self.text(refused).contains("4 variants") && Self.text(refused).contains("visiting.job_memory_mb"), "\(Self.text(refused))")
         }
     }
 }
