@@ -28,6 +28,20 @@ final class VisitingEnvironment: Service, Sendable {
         }
     }
 
+    /// Runs a job-store call (a SQLite read, or a write synced to disk) on NIO's blocking pool,
+    /// so that no request's task blocks a thread of the cooperative pool on the disk.
+    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws(GatewayError) -> T) async throws(GatewayError) -> T {
+        let result: Result<T, GatewayError>
+        do {
+            result = try await NIOThreadPool.singleton.runIfActive { () -> Result<T, GatewayError> in
+                do throws(GatewayError) { return .success(try body()) } catch { return .failure(error) }
+            }
+        } catch {
+            throw GatewayError(.serviceUnavailable, "the visiting jobs store cannot be reached: \(error)")
+        }
+        return try result.get()
+    }
+
     func run() async throws {
         execution.threads.start()
         do {

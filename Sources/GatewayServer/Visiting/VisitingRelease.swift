@@ -49,7 +49,9 @@ enum VisitingRelease {
         let (cohort, catalog) = try await service.analysisCohort(under: grant)
         let current: SampleSet? = try? analysis.contributors(in: cohort, control: service.disclosure)
         guard current == computedFrom else {
-            let rerun = try environment.runner.rerun(job.id, member: job.member, reason: "runs again on the current cohort: the people it was computed from changed after it ran (a withdrawal or a policy change)")
+            let rerun = try await environment.blocking { () throws(GatewayError) in
+                try environment.runner.rerun(job.id, member: job.member, reason: "runs again on the current cohort: the people it was computed from changed after it ran (a withdrawal or a policy change)")
+            }
             context.record.withLockedValue { $0.returned = .init(kind: "visiting-job-rerun") }
             return try JSONResponse.make(VisitingRoutes.JobStatus(rerun, progress: nil), status: .accepted)
         }

@@ -25,21 +25,22 @@ enum VisitingRoutes {
         }
         router.get("/api/visiting/jobs", access: .research) { _, context in
             let member = try context.requireMember()
-            let jobs = try environment.store.jobs(of: member.id)
+            let jobs = try await environment.blocking { () throws(GatewayError) in try environment.store.jobs(of: member.id) }
             return try JSONResponse.make(JobList(jobs: jobs.map { JobStatus($0, progress: environment.runner.progress(of: $0.id)) }))
         }
         router.get("/api/visiting/jobs/{id}", access: .research) { _, context in
-            let job = try job(context, environment)
+            let job = try await job(context, environment)
             return try JSONResponse.make(JobStatus(job, progress: environment.runner.progress(of: job.id)))
         }
         router.on("/api/visiting/jobs/{id}", method: .delete, access: .research) { _, context in
             let member = try context.requireMember()
-            let job = try environment.runner.cancel(try identifier(context), member: member.id)
+            let id = try identifier(context)
+            let job = try await environment.blocking { () throws(GatewayError) in try environment.runner.cancel(id, member: member.id) }
             context.record.withLockedValue { $0.query = "job=\(job.id)" }
             return try JSONResponse.make(JobStatus(job, progress: nil))
         }
         router.get("/api/visiting/jobs/{id}/result", access: .research) { _, context in
-            try await VisitingRelease.release(try job(context, environment), context, environment, service)
+            try await VisitingRelease.release(try await job(context, environment), context, environment, service)
         }
     }
 
@@ -90,7 +91,7 @@ enum VisitingRoutes {
         _ = try analysis.contributors(in: cohort, control: service.disclosure)
         try await environment.execution.checkMemory(analysis, capacity: cohort.capacity)
         let job = AnalysisJob(member: member.id, approval: approval, analysis: name, parameters: analysis.canonicalParameters.jsonText)
-        try environment.runner.submit(job)
+        try await environment.blocking { () throws(GatewayError) in try environment.runner.submit(job) }
         context.record.withLockedValue {
             $0.query = "analysis=\(name)&job=\(job.id)&parameters=\(analysis.canonicalParameters.jsonText)"
             $0.returned = .init(kind: "visiting-job")
@@ -109,10 +110,10 @@ enum VisitingRoutes {
     }
 
     /// The member's job named by the path.
-    static func job(_ context: GatewayRequestContext, _ environment: VisitingEnvironment) throws(GatewayError) -> AnalysisJob {
+    static func job(_ context: GatewayRequestContext, _ environment: VisitingEnvironment) async throws(GatewayError) -> AnalysisJob {
         let member = try context.requireMember()
         let id = try identifier(context)
-        guard let job = try environment.store.job(id, member: member.id) else { throw GatewayError(.notFound, "you have no visiting job \(id)") }
+        guard let job = try await environment.blocking({ () throws(GatewayError) in try environment.store.job(id, member: member.id) }) else { throw GatewayError(.notFound, "you have no visiting job \(id)") }
         return job
     }
 
