@@ -89,6 +89,7 @@ enum VisitingRoutes {
         let (cohort, _) = try await service.analysisCohort(under: grant)
         _ = try analysis.contributors(in: cohort, control: service.disclosure)
         try await environment.execution.checkMemory(analysis, capacity: cohort.capacity)
+        try checkUnits(analysis, member: member.id, environment: environment)
         let job = AnalysisJob(member: member.id, approval: approval, analysis: name, parameters: analysis.canonicalParameters.jsonText)
         try environment.runner.submit(job)
         context.record.withLockedValue {
