@@ -94,8 +94,8 @@ struct VisitingJobsTests {
 
     @Test("every analysis of the catalogue runs through the gateway, and what the airlock masks is said", arguments: [
         (#"{"analysis":"burden","parameters":{"units":[{"name":"G1","referenceName":"1","start":900,"end":1100}],"cases":["NCIT:C4872"]}}"#,
-         "units", "class-disclosure"),
-        (#"{"analysis":"co-occurrence","parameters":{"variants":["1:1000:A:G","1:3000:G:A"]}}"#, "pairs", "class-disclosure"),
+         "units", "disclosive-table"),
+        (#"{"analysis":"co-occurrence","parameters":{"variants":["1:1000:A:G","1:3000:G:A"]}}"#, "pairs", "disclosive-table"),
         (#"{"analysis":"strata-frequencies","parameters":{"region":{"referenceName":"1","start":1,"end":5000}}}"#, "variants", "threshold"),
         (#"{"analysis":"qc-distributions","parameters":{}}"#, "distributions", nil),
     ] as [(String, String, String?)])

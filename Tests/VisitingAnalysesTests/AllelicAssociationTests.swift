@@ -38,8 +38,8 @@ struct AllelicAssociationTests {
     }
 
     @Test("masked tables: fewer than k carriers (though more alleles), or none among the cases; only the listing is charged", arguments: [
-        ([Int](), [0, 1, 2, 40, 41, 42, 43, 44, 45], "threshold"),               // 3 homozygous cases: 6 alleles, 3 people (9 carriers: listed)
-        ([40, 41, 42, 43, 44, 45], [Int](), "class-disclosure"),                  // no case carries it
+        ([Int](), [0, 1, 2, 40, 41, 42, 43, 44, 45], "disclosive-table"),        // 3 homozygous cases: 6 alleles, 3 people (9 carriers: listed)
+        ([40, 41, 42, 43, 44, 45], [Int](), "disclosive-table"),                  // no case carries it
     ])
     func masked(heterozygous: [Int], homozygous: [Int], rule: String) throws {
         let variant = Self.variant(200, heterozygous: heterozygous, homozygous: homozygous)

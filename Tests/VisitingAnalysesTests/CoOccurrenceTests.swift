@@ -40,7 +40,7 @@ struct CoOccurrenceTests {
             } else {
                 // 1|3, 2|4, 3|4: no one carries both, a statement about everyone carrying either.
                 #expect(result.counts == nil && result.pValue == nil && result.qValue == nil, "\(key)")
-                #expect(result.airlock.first?.rule == .classDisclosure, "\(key)")
+                #expect(result.airlock.first?.rule == .disclosiveTable, "\(key)")
             }
         }
         // Three released pairs, three subjects each.

@@ -12,10 +12,11 @@ struct TableAirlockTests {
     @Test("tables", arguments: [
         // (a, b, c, d), released, rules
         ((12, 30, 9, 41), true, []),
-        ((3, 30, 9, 41), false, ["threshold", "complementary", "derived-statistics"]),
-        ((0, 30, 9, 41), false, ["class-disclosure", "complementary", "derived-statistics"]),
-        ((12, 0, 9, 41), false, ["class-disclosure", "complementary", "derived-statistics"]),   // 100 % carriers among cases
-        ((2, 2, 40, 40), false, ["threshold", "threshold", "complementary", "derived-statistics"]),  // cells and the cases' total
+        // A masked table says only that it is masked: which cell was small or zero is not said.
+        ((3, 30, 9, 41), false, ["disclosive-table", "derived-statistics"]),
+        ((0, 30, 9, 41), false, ["disclosive-table", "derived-statistics"]),
+        ((12, 0, 9, 41), false, ["disclosive-table", "derived-statistics"]),   // 100 % carriers among cases
+        ((2, 2, 40, 40), false, ["disclosive-table", "derived-statistics"]),  // cells and the cases' total
         ((0, 0, 9, 41), true, []),   // an empty row says nothing about anyone
     ] as [((Int, Int, Int, Int), Bool, [String])])
     func decide(counts: (Int, Int, Int, Int), released: Bool, rules: [String]) throws {

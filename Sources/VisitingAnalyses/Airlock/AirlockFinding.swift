@@ -12,6 +12,10 @@ public struct AirlockFinding: Sendable, Hashable, Codable, CustomStringConvertib
         case complementary
         /// Statistics of a masked table (they and the margins give its cells back).
         case derivedStatistics = "derived-statistics"
+        /// A 2x2 table with a cell of 1 to threshold - 1, a zero or 100 % cell in a group, or a
+        /// margin below the threshold, masked whole: which of these is not said (the pattern of
+        /// small and zero cells is itself what the table would disclose).
+        case disclosiveTable = "disclosive-table"
         /// A model with too few residual degrees of freedom or too many parameters for n.
         case degreesOfFreedom = "degrees-of-freedom"
         /// A sum dominated by a few contributors: (n, k) dominance.

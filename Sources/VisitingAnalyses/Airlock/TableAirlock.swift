@@ -9,7 +9,8 @@ import DisclosureControl
 /// A cell is disclosive when it holds 1 to `threshold - 1` (few enough to identify people)
 /// or when it is 0 in a row of people (everyone in that group lacks the attribute: class
 /// disclosure; a 100 % cell is the zero beside it). A margin below the threshold is itself
-/// disclosive, and masks everything.
+/// disclosive, and masks everything. A masked table is reported as one `disclosive-table`
+/// finding naming all four cells: which of them was small or zero is not said.
 public struct TableAirlock: Sendable {
     /// The gateway's disclosure control: its `isShowable` decides each cell and margin
     /// (`disclosure.minimum_cell_count`, the same k as every query answer).
@@ -72,12 +73,11 @@ public struct TableAirlock: Sendable {
                                            reason: "a group of fewer than \(threshold) people"))
         }
         guard !findings.isEmpty else { return (true, []) }
-        let flagged = Set(findings.flatMap(\.cells))
-        let others = cellNames.filter { !flagged.contains($0) }
-        if !others.isEmpty {
-            findings.append(AirlockFinding(rule: .complementary, cells: others, outcome: .masked,
-                                           reason: "the margins would give a masked cell back"))
-        }
+        // Which cells are small, which are zero and which only complementary is what the table
+        // would have told (a pair's single carrier carries the other variant, or no case does):
+        // a masked table says only that it is masked, all four cells at once.
+        findings = [AirlockFinding(rule: .disclosiveTable, cells: cellNames, outcome: .masked,
+                                   reason: "a cell of fewer than \(threshold) people but not none, a zero cell (or the whole-group cell beside it) in a non-empty group, or a group of fewer than \(threshold); which one is not said, as that would tell")]
         if !statistics.isEmpty {
             findings.append(AirlockFinding(rule: .derivedStatistics, cells: statistics, outcome: .withheld,
                                            reason: "with the margins they give the masked cells back"))

@@ -174,14 +174,12 @@ public struct QCDistributions: VisitingAnalysis {
                 let protected = control.protect(StratifiedTable(measures: ["people"], values: counts.map { [$0] }))
                 let labels = metric.labels
                 var findings: [AirlockFinding] = []
-                let small = counts.indices.filter { !control.isShowable(counts[$0]) }
-                if !small.isEmpty {
-                    findings.append(AirlockFinding(rule: .threshold, cells: small.map { labels[$0] }, outcome: .masked, reason: "fewer than \(k) people"))
-                }
-                let complementary = protected.suppressedStrata.subtracting(small).sorted()
-                if !complementary.isEmpty {
-                    findings.append(AirlockFinding(rule: .complementary, cells: complementary.map { labels[$0] }, outcome: .masked,
-                                                   reason: "the total would give a masked bin back"))
+                // Every hidden bin in one finding: naming which were small and which only hidden
+                // beside them would tell (two hidden bins adding up to k + 1 are 1 and k).
+                let hidden = protected.suppressedStrata.sorted()
+                if !hidden.isEmpty {
+                    findings.append(AirlockFinding(rule: .threshold, cells: hidden.map { labels[$0] }, outcome: .masked,
+                                                   reason: "fewer than \(k) people, or hidden so that none follows from the total; which is which is not said"))
                 }
                 var mean: Double?
                 if protected.totals[0].isSuppressed {

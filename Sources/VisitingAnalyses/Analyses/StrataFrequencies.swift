@@ -157,15 +157,12 @@ public struct StrataFrequencies: VisitingAnalysis {
                        alleleFrequency: control.frequency(alleleCount: cells[2], alleleNumber: cells[4]))
             }
             var variantFindings: [AirlockFinding] = []
-            let small = rows.indices.filter { index in measures.indices.contains { sensitive.contains(measures[$0]) && !control.isShowable(rows[index][$0]) } }
-            if !small.isEmpty {
-                variantFindings.append(AirlockFinding(rule: .threshold, cells: small.map { strata[$0].name }, outcome: .masked,
-                                                      reason: "a count of 1 to \(control.policy.minimumCellCount - 1)"))
-            }
-            let complementary = protected.suppressedStrata.subtracting(small).sorted()
-            if !complementary.isEmpty {
-                variantFindings.append(AirlockFinding(rule: .complementary, cells: complementary.map { strata[$0].name }, outcome: .masked,
-                                                      reason: "the totals would give a masked stratum back"))
+            // Every hidden stratum in one finding: naming which were small and which only hidden
+            // beside them would tell (a hidden pair adding up to k + 1 is 1 and k).
+            let hidden = protected.suppressedStrata.sorted()
+            if !hidden.isEmpty {
+                variantFindings.append(AirlockFinding(rule: .threshold, cells: hidden.map { strata[$0].name }, outcome: .masked,
+                                                      reason: "a count of 1 to \(control.policy.minimumCellCount - 1), or hidden so that none follows from the totals; which is which is not said"))
             }
             let hiddenTotals = [0, 2, 4].filter { protected.totals[$0].isSuppressed }
             if !hiddenTotals.isEmpty {

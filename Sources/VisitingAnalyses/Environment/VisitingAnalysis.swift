@@ -96,7 +96,7 @@ public struct AnalysisOutcome: Sendable {
         self.releases = releases
     }
 
-    /// `released 37 of 40 outputs; masked 3 (threshold 2, class-disclosure 1)`: what the audit record says.
+    /// `released 37 of 40 outputs; masked 3 (disclosive-table 2, threshold 1)`: what the audit record says.
     public var summary: String {
         var text = "released \(outputs - masked) of \(outputs) outputs"
         if masked > 0 {
