@@ -88,4 +88,19 @@ struct JobStoreTests {
         let missing = #expect(throws: GatewayError.self) { try store.apply(.start, to: AnalysisJob.newIdentifier()) }
         #expect(missing?.code == .notFound)
     }
+
+    @Test("earlier jobs of an analysis under an approval (any member) or by a member (any approval), without failed or cancelled ones")
+    func jobsOfAnApprovalOrMember() throws {
+        let store = try JobStore(folder: Self.folder("approval"))
+        func job(_ member: String, _ approval: String, _ analysis: String = "burden") -> AnalysisJob {
+            AnalysisJob(member: member, approval: approval, analysis: analysis, parameters: "{}")
+        }
+        let colleague = job("researcher-b", "A-1"), own = job("researcher-a", "A-2"), failed = job("researcher-a", "A-1")
+        let cancelled = job("researcher-b", "A-1"), otherAnalysis = job("researcher-a", "A-1", "co-occurrence"), stranger = job("researcher-c", "A-3")
+        for job in [colleague, own, failed, cancelled, otherAnalysis, stranger] { try store.insert(job) }
+        try store.apply(.fail(reason: "the region holds too many variants"), to: failed.id)
+        try store.apply(.cancel, to: cancelled.id)
+        let found = try store.jobs(of: "burden", approval: "A-1", orMember: "researcher-a").map(\.id)
+        #expect(Set(found) == [colleague.id, own.id])
+    }
 }

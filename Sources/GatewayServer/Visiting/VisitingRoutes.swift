@@ -90,9 +90,12 @@ enum VisitingRoutes {
         let (cohort, _) = try await service.analysisCohort(under: grant)
         _ = try analysis.contributors(in: cohort, control: service.disclosure)
         try await environment.execution.checkMemory(analysis, capacity: cohort.capacity)
-        try checkUnits(analysis, member: member.id, environment: environment)
         let job = AnalysisJob(member: member.id, approval: approval, analysis: name, parameters: analysis.canonicalParameters.jsonText)
-        try await environment.blocking { () throws(GatewayError) in try environment.runner.submit(job) }
+        try await environment.blocking { () throws(GatewayError) in
+            try environment.runner.submit(job) { store throws(GatewayError) in
+                try checkUnits(analysis, member: member.id, approval: approval, in: store)
+            }
+        }
         context.record.withLockedValue {
             $0.query = "analysis=\(name)&job=\(job.id)&parameters=\(analysis.canonicalParameters.jsonText)"
             $0.returned = .init(kind: "visiting-job")

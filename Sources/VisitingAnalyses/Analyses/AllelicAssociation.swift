@@ -48,12 +48,7 @@ public struct AllelicAssociation: VisitingAnalysis {
 
     /// The case and control groups in `cohort`.
     func groups(in cohort: AnalysisCohort, control: DisclosureControl) throws(GatewayError) -> (cases: SampleSet, controls: SampleSet) {
-        let cases = cohort.group(cancerTypes: parameters.cases, tissue: .normal)
-        let controls = parameters.controls.map { cohort.group(cancerTypes: $0, tissue: .normal) }
-            ?? cohort.group(cancerTypes: nil, tissue: .normal).subtracting(cases)
-        try cohort.requireGroup(cases, parameter: "cases", analysis: Self.name, control: control)
-        try cohort.requireGroup(controls, parameter: "controls", analysis: Self.name, control: control)
-        return (cases, controls)
+        try cohort.caseControlGroups(cases: parameters.cases, controls: parameters.controls, analysis: Self.name, control: control)
     }
 
     public func contributors(in cohort: AnalysisCohort, control: DisclosureControl) throws(GatewayError) -> SampleSet {

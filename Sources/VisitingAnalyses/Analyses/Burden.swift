@@ -49,14 +49,15 @@ public struct Burden: VisitingAnalysis {
     public var cancerTypes: [String] { parameters.cases + (parameters.controls ?? []) }
     public var regions: [GenomicRegion] { parameters.units.map(\.region) }
 
+    public var countedUnits: [CountedUnit] {
+        parameters.units.enumerated().map {
+            CountedUnit(parameter: "units[\($0.offset)]", name: $0.element.name, region: $0.element.region, rule: parameters.rule)
+        }
+    }
+
     /// The case and control groups in `cohort`.
     func groups(in cohort: AnalysisCohort, control: DisclosureControl) throws(GatewayError) -> (cases: SampleSet, controls: SampleSet) {
-        let cases = cohort.group(cancerTypes: parameters.cases, tissue: .normal)
-        let controls = parameters.controls.map { cohort.group(cancerTypes: $0, tissue: .normal) }
-            ?? cohort.group(cancerTypes: nil, tissue: .normal).subtracting(cases)
-        try cohort.requireGroup(cases, parameter: "cases", analysis: Self.name, control: control)
-        try cohort.requireGroup(controls, parameter: "controls", analysis: Self.name, control: control)
-        return (cases, controls)
+        try cohort.caseControlGroups(cases: parameters.cases, controls: parameters.controls, analysis: Self.name, control: control)
     }
 
     public func contributors(in cohort: AnalysisCohort, control: DisclosureControl) throws(GatewayError) -> SampleSet {

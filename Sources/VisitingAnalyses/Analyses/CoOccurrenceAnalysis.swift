@@ -113,6 +113,11 @@ public struct CoOccurrenceAnalysis: VisitingAnalysis {
 
     public var cancerTypes: [String] { groupTerms ?? [] }
 
+    public var countedUnits: [CountedUnit] {
+        guard case .units(let units) = items else { return [] }
+        return units.enumerated().map { CountedUnit(parameter: "units[\($0.offset)]", name: $0.element.name, region: $0.element.region, rule: "pass") }
+    }
+
     public var regions: [GenomicRegion] {
         switch items {
         case .variants(let names): names.map(\.region)

@@ -46,6 +46,18 @@ public struct AnalysisCohort: Sendable {
         return onePerPerson(selected)
     }
 
+    /// A germline case-control design: the people (by their normal sample) of the `cases`
+    /// cancer types, and those of `controls`, or everyone else the approval allows; each group
+    /// refused with `bad_request` naming it when below the minimum cohort size.
+    public func caseControlGroups(cases: [String], controls: [String]?, analysis: String,
+                                  control: DisclosureControl) throws(GatewayError) -> (cases: SampleSet, controls: SampleSet) {
+        let caseGroup = group(cancerTypes: cases, tissue: .normal)
+        let controlGroup = controls.map { group(cancerTypes: $0, tissue: .normal) } ?? group(cancerTypes: nil, tissue: .normal).subtracting(caseGroup)
+        try requireGroup(caseGroup, parameter: "cases", analysis: analysis, control: control)
+        try requireGroup(controlGroup, parameter: "controls", analysis: analysis, control: control)
+        return (caseGroup, controlGroup)
+    }
+
     /// `samples` with at most one sample per person (the lowest index).
     public func onePerPerson(_ samples: SampleSet) -> SampleSet {
         var seen: Set<Int> = []

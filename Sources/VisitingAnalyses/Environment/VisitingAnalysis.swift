@@ -26,6 +26,9 @@ public protocol VisitingAnalysis: Sendable {
     var cancerTypes: [String] { get }
     /// The stretches of the variant store the run reads, in the order ``AnalysisInput/variants`` holds them.
     var regions: [GenomicRegion] { get }
+    /// The regions whose carriers it counts as one figure (burden and co-occurrence units);
+    /// empty for analyses that count variant by variant.
+    var countedUnits: [CountedUnit] { get }
     /// The samples whose data the result is computed from; throws `bad_request` naming the
     /// parameter when a group is below the minimum size.
     func contributors(in cohort: AnalysisCohort, control: DisclosureControl) throws(GatewayError) -> SampleSet
@@ -37,6 +40,8 @@ public protocol VisitingAnalysis: Sendable {
 extension VisitingAnalysis {
     /// The analysis's name.
     public static var name: String { entry.name }
+
+    public var countedUnits: [CountedUnit] { [] }
 }
 
 /// What one run reads: the cohort the approval allows, the variants of each region the

@@ -51,10 +51,12 @@ public final class JobRunner: Service, Sendable {
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Queues a new job for `member`; throws `too_many_jobs` when the member's queue is full.
-    public func submit(_ job: AnalysisJob) throws(GatewayError) {
-        // Decided and inserted under one lock, so two submissions cannot both pass the limit.
+    /// Queues a new job for `member`; throws `too_many_jobs` when the member's queue is full,
+    /// or what `admit` throws (a check against the stored jobs, made under the same lock).
+    public func submit(_ job: AnalysisJob, admit: (JobStore) throws(GatewayError) -> Void = { _ in }) throws(GatewayError) {
+        // Decided and inserted under one lock, so two submissions cannot both pass a check.
         try state.withLock { _ throws(GatewayError) in
+            try admit(store)
             let unfinished = try store.unfinishedCount(of: job.member)
             guard unfinished < limits.perMemberQueue else {
                 throw GatewayError(.tooManyJobs, "you have \(unfinished) visiting jobs queued or running, the most allowed; wait for one to finish or cancel one")
@@ -81,8 +83,15 @@ public final class JobRunner: Service, Sendable {
     /// its result was released). Throws `not_found` or `conflict` like ``cancel(_:member:)``.
     @discardableResult
     public func rerun(_ id: String, member: String, reason: String) throws(GatewayError) -> AnalysisJob {
-        guard try store.job(id, member: member) != nil else { throw GatewayError(.notFound, "you have no visiting job \(id)") }
-        let job = try store.apply(.rerun(reason: reason), to: id)
+        let job = try state.withLock { _ throws(GatewayError) -> AnalysisJob in
+            guard try store.job(id, member: member) != nil else { throw GatewayError(.notFound, "you have no visiting job \(id)") }
+            // A re-run takes a place in the member's queue like a new job.
+            let unfinished = try store.unfinishedCount(of: member)
+            guard unfinished < limits.perMemberQueue else {
+                throw GatewayError(.tooManyJobs, "this job must run again on the current cohort, but you have \(unfinished) visiting jobs queued or running, the most allowed; ask for its result again when one has finished")
+            }
+            return try store.apply(.rerun(reason: reason), to: id)
+        }
         wake.yield()
         return job
     }

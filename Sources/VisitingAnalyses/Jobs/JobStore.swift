@@ -42,6 +42,9 @@ public struct JobStore: Sendable {
                 CREATE INDEX job_by_state ON job(state, submitted_at);
                 """)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "CREATE INDEX job_by_approval ON job(approval, analysis, submitted_at)")
+        }
         return migrator
     }
 
@@ -91,6 +94,17 @@ public struct JobStore: Sendable {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM job WHERE member = ? ORDER BY submitted_at DESC LIMIT ?", arguments: [member, max(0, limit)])
                 .map(Self.job(from:))
+        }
+    }
+
+    /// The jobs of `analysis` run under `approval` (by any member) or by `member`, newest first;
+    /// failed and cancelled ones left out (they released nothing).
+    public func jobs(of analysis: String, approval: String, orMember member: String, limit: Int = 100_000) throws(GatewayError) -> [AnalysisJob] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM job WHERE analysis = ? AND (approval = ? OR member = ?) AND state NOT IN ('failed', 'cancelled')
+                ORDER BY submitted_at DESC LIMIT ?
+                """, arguments: [analysis, approval, member, max(0, limit)]).map(Self.job(from:))
         }
     }
 
