@@ -45,8 +45,8 @@ extension GatewayConfiguration {
         public var perMemberQueue = 4
         /// The longest one run may take.
         public var timeLimitSeconds = 600
-        /// The most memory one job's variants may take (estimated before they are read).
-        public var jobMemoryMB = 512
+        /// The most memory one job's variants may take, planned from its regions before anything is read.
+        public var jobMemoryMB = 1024
 
         public init() {}
     }

@@ -317,14 +317,16 @@ struct VisitingJobsTests {
         }
     }
 
-    @Test("a job whose variants would take more than its memory limit is refused before anything is read, naming the limit")
+    @Test("a job whose regions would take more than its memory limit is refused before anything is read, naming the limit, from its parameters alone")
     func memoryLimit() async throws {
         let data = try BeaconCohort.makeDataFolder()
         try await TestGateway.with(dataDirectory: data, disclosure: Self.disclosure, configure: { $0.visiting.jobMemoryMB = 0 }) { gateway in
             let researcher = try await gateway.client("researcher-jp")
             let refused = try await PolicyAPITests.send(researcher, "POST", "/api/visiting/jobs", json: Self.association)
             #expect(refused.status == 400 && PolicyAPITests.errorCode(refused) == "bad_request", "\(Self.text(refused))")
-            #expect(Self.text(refused).contains("4 variants") && Self.text(refused).contains("visiting.job_memory_mb"), "\(Self.text(refused))")
+            #expect(Self.text(refused).contains("memory limit of 0 MB") && Self.text(refused).contains("visiting.job_memory_mb"), "\(Self.text(refused))")
+            #expect(!Self.text(refused).contains("4 variants") && !Self.text(refused).contains("hold"),
+                    "whether a job is accepted depends on its parameters, never on what the store holds: \(Self.text(refused))")
         }
     }
 }

@@ -48,16 +48,44 @@ struct VisitingExecution: Sendable {
         return AccessControl.Grant(restriction: restriction, policy: decision.policy, approvalID: decision.approvalID)
     }
 
-    /// Refuses a job whose variants would take more than `visiting.job_memory_mb`, before any
-    /// is read. `capacity` is the number of sample indexes (each variant holds a few sets of them).
-    func checkMemory(_ analysis: any VisitingAnalysis, capacity: Int) async throws(GatewayError) {
-        var variants = 0
-        for region in analysis.regions { variants += try await queries.variantCount(in: region) }
-        let perVariant = 3 * ((capacity + 63) / 64) * 8 + 256
-        let (bytes, overflow) = variants.multipliedReportingOverflow(by: perVariant)
+    /// The variants a job is planned for: one per 16 bases of its regions (denser than any
+    /// cohort's variation), at least 10,000. From the parameters alone, so that whether a job
+    /// is accepted never depends on what the store holds (a count of stored variants would
+    /// include ones no query shows).
+    static func plannedVariants(_ analysis: any VisitingAnalysis) -> Int {
+        let bases = analysis.regions.reduce(0) { $0 &+ max(0, $1.length) }
+        return max(bases / 16, 10_000)
+    }
+
+    /// The memory one variant takes over `capacity` sample indexes (a few sample sets).
+    static func bytesPerVariant(capacity: Int) -> Int { 3 * ((max(0, capacity) + 63) / 64) * 8 + 256 }
+
+    /// Refuses a job whose planned variants (``plannedVariants(_:)``) would take more than
+    /// `visiting.job_memory_mb`, before anything is read.
+    func checkMemory(_ analysis: any VisitingAnalysis, capacity: Int) throws(GatewayError) {
+        let perVariant = Self.bytesPerVariant(capacity: capacity)
+        let (bytes, overflow) = Self.plannedVariants(analysis).multipliedReportingOverflow(by: perVariant)
         let limit = settings.jobMemoryMB * 1_048_576
         guard overflow || bytes > limit else { return }
-        throw GatewayError(.badRequest, "the regions hold \(variants) variants, about \(overflow ? Int.max / 1_048_576 : bytes / 1_048_576) MB, more than a job's memory limit of \(settings.jobMemoryMB) MB (visiting.job_memory_mb); narrow the regions")
+        let bases = max(16, limit / perVariant * 16)
+        throw GatewayError(.badRequest, "the regions cover more bases than a job may read within its memory limit of \(settings.jobMemoryMB) MB (visiting.job_memory_mb): about \(bases) bases over this cohort; narrow the regions")
+    }
+
+    /// Reads the variants of `analysis`'s regions, stopping if they are far more than planned
+    /// (at least four times: a density no cohort has), so that memory stays bounded.
+    func readVariants(_ analysis: any VisitingAnalysis, progress: JobProgress) async throws(GatewayError) -> [[VariantRecord]] {
+        let ceiling = Self.plannedVariants(analysis) &* 4
+        var variants: [[VariantRecord]] = []
+        var total = 0
+        for region in analysis.regions {
+            try progress.checkCancelled()
+            total += try await queries.variantCount(in: region)
+            guard total <= ceiling else {
+                throw GatewayError(.serviceUnavailable, "the regions hold far more variants than a job is planned for; the job stopped before reading them")
+            }
+            variants.append(try await queries.variants(in: region))
+        }
+        return variants
     }
 
     /// Runs `job`: the stored result (``StoredAnalysisResult``) or why it failed.
@@ -66,12 +94,8 @@ struct VisitingExecution: Sendable {
         let grant = try await grant(for: job, analysis)
         let (cohort, _) = try await queries.analysisCohort(under: grant)
         let contributors = try analysis.contributors(in: cohort, control: queries.disclosure)
-        try await checkMemory(analysis, capacity: cohort.capacity)
-        var variants: [[VariantRecord]] = []
-        for region in analysis.regions {
-            try progress.checkCancelled()
-            variants.append(try await queries.variants(in: region))
-        }
+        try checkMemory(analysis, capacity: cohort.capacity)
+        let variants = try await readVariants(analysis, progress: progress)
         let input = AnalysisInput(cohort: cohort, variants: variants, airlock: TableAirlock(control: queries.disclosure), progress: progress)
         let outcome = try await compute { () throws(GatewayError) in try analysis.run(input) }
         return try StoredAnalysisResult(outcome, contributors: contributors).text()

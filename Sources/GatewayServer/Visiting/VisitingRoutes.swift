@@ -89,7 +89,7 @@ enum VisitingRoutes {
         // Refused now rather than queued to fail: a group below the minimum, or too many variants.
         let (cohort, _) = try await service.analysisCohort(under: grant)
         _ = try analysis.contributors(in: cohort, control: service.disclosure)
-        try await environment.execution.checkMemory(analysis, capacity: cohort.capacity)
+        try environment.execution.checkMemory(analysis, capacity: cohort.capacity)
         let job = AnalysisJob(member: member.id, approval: approval, analysis: name, parameters: analysis.canonicalParameters.jsonText)
         try await environment.blocking { () throws(GatewayError) in
             try environment.runner.submit(job) { store throws(GatewayError) in
