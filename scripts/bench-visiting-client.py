@@ -46,6 +46,7 @@ CONTIGS = [(f"chr{i}", n) for i, n in enumerate([
 def parse():
     parser = argparse.ArgumentParser()
     parser.add_argument("--ports", required=True, help="LABEL=PORT[,LABEL=PORT]: gateways for the throughput run; the first also for latency")
+    parser.add_argument("--ledger-port", type=int, help="a gateway with the disclosure ledger on: one association job is timed there")
     parser.add_argument("--pki", required=True)
     parser.add_argument("--vcf", required=True, help="the bgzipped, indexed cohort")
     parser.add_argument("--samples", required=True, help="the demo's samples.tsv")
@@ -362,6 +363,22 @@ def main():
         for problem in problems[:40]:
             print(f"  {problem}", file=sys.stderr)
     summary["disagreements"] = str(len(problems))
+
+    if args.ledger_port:
+        # With the ledger on, a release is charged: its allele counts and every listing decision.
+        gateway = Gateway(args.ledger_port, args.pki, "researcher-jp")
+        chrom, start, end = region(60)
+        try:
+            seconds, _, phases = gateway.run("allelic-association", {"region": {"referenceName": chrom, "start": start, "end": end}, "cases": cases},
+                                             args.poll_ms / 1000)
+            status, whoami = gateway.send("GET", "/api/whoami")
+            spent = [a["spent"] for a in ((whoami.get("privacy") or {}).get("approvals") or []) if a["approval"] == "A-2026-001"]
+            print(f"\nwith the disclosure ledger on (budgets of 100): one association job over a new 1 Mb region {seconds * 1000:.0f} ms "
+                  f"(release {phases[2] * 1000:.0f} ms, charging its counts and every listing decision); it spent {spent[0] if spent else '?'} of approval A-2026-001's 100")
+            summary["ledger_job_ms"] = f"{seconds * 1000:.0f}"
+        except (RuntimeError, OSError, http.client.HTTPException) as error:
+            print(f"bench-visiting: the ledger run failed: {error}", file=sys.stderr)
+            failed = True
 
     members = args.members.split(",")
     print(f"\n| {len(members)} members at once, {args.jobs_per_member} association jobs (1 Mb, over {args.regions_per_member} regions) each, up to {args.in_flight} in flight each | jobs | seconds | jobs/minute | job p50 (ms, submit to result) | failed |")

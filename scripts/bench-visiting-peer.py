@@ -134,12 +134,15 @@ def odds_ratio(a, b, c, d):
 
 
 def association(vcf, region, case_samples, control_samples, sample_file):
-    """Per variant (chrom:pos:ref:alt): table, pFisher, chiSquare, pChiSquare, oddsRatio, released."""
+    """Per listed variant (chrom:pos:ref:alt; at least k carriers): table, pFisher, chiSquare, pChiSquare, oddsRatio, released."""
     results = {}
     for chrom, pos, ref, alts, case_gts, control_gts in _query(vcf, case_samples, control_samples, sample_file, region=region):
         case_ac, case_carriers, case_an = _tally(case_gts, len(alts))
         control_ac, control_carriers, control_an = _tally(control_gts, len(alts))
         for index, alt in enumerate(alts, start=1):
+            # Listed only when at least k people of the groups carry it (as queries list variants).
+            if case_carriers[index] + control_carriers[index] < K:
+                continue
             a, b = case_ac[index], case_an - case_ac[index]
             c, d = control_ac[index], control_an - control_ac[index]
             entry = {"table": [[a, b], [c, d]],

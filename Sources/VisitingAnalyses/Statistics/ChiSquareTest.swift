@@ -7,17 +7,16 @@ public enum ChiSquareTest {
     /// test is undefined, as PLINK's NA).
     public static func test(_ table: TwoByTwoTable) -> (statistic: Double, pValue: Double)? {
         let total = Double(table.total)
-        let rows = [Double(table.firstRow), Double(table.secondRow)], columns = [Double(table.firstColumn), Double(table.secondColumn)]
-        guard rows.allSatisfy({ $0 > 0 }), columns.allSatisfy({ $0 > 0 }) else { return nil }
-        let observed = [[Double(table.a), Double(table.b)], [Double(table.c), Double(table.d)]]
-        var statistic = 0.0
-        for row in 0..<2 {
-            for column in 0..<2 {
-                let expected = rows[row] * columns[column] / total
-                let difference = observed[row][column] - expected
-                statistic += difference * difference / expected
-            }
+        let firstRow = Double(table.firstRow), secondRow = Double(table.secondRow)
+        let firstColumn = Double(table.firstColumn), secondColumn = Double(table.secondColumn)
+        guard firstRow > 0, secondRow > 0, firstColumn > 0, secondColumn > 0 else { return nil }
+        func term(_ observed: Int, _ row: Double, _ column: Double) -> Double {
+            let expected = row * column / total
+            let difference = Double(observed) - expected
+            return difference * difference / expected
         }
+        let statistic = term(table.a, firstRow, firstColumn) + term(table.b, firstRow, secondColumn)
+            + term(table.c, secondRow, firstColumn) + term(table.d, secondRow, secondColumn)
         // With one degree of freedom, P(X > x) = erfc(sqrt(x / 2)).
         return (statistic, erfc((statistic / 2).squareRoot()))
     }
