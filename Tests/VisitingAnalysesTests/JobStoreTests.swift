@@ -89,18 +89,32 @@ struct JobStoreTests {
         #expect(missing?.code == .notFound)
     }
 
-    @Test("earlier jobs of an analysis under an approval (any member) or by a member (any approval), without failed or cancelled ones")
-    func jobsOfAnApprovalOrMember() throws {
-        let store = try JobStore(folder: Self.folder("approval"))
+    @Test("a unit conflicts with earlier units of the analysis under the approval (any member) or by the member (any approval), not of failed or cancelled jobs")
+    func unitConflicts() throws {
+        let store = try JobStore(folder: Self.folder("units"))
+        func unit(_ start: Int, _ end: Int, rule: String = "af<0.01") -> CountedUnit {
+            CountedUnit(parameter: "units[0]", name: "G\(start)", region: GenomicRegion(referenceName: "chr13", start: start, end: end), rule: rule)
+        }
         func job(_ member: String, _ approval: String, _ analysis: String = "burden") -> AnalysisJob {
             AnalysisJob(member: member, approval: approval, analysis: analysis, parameters: "{}")
         }
-        let colleague = job("researcher-b", "A-1"), own = job("researcher-a", "A-2"), failed = job("researcher-a", "A-1")
-        let cancelled = job("researcher-b", "A-1"), otherAnalysis = job("researcher-a", "A-1", "co-occurrence"), stranger = job("researcher-c", "A-3")
-        for job in [colleague, own, failed, cancelled, otherAnalysis, stranger] { try store.insert(job) }
-        try store.apply(.fail(reason: "the region holds too many variants"), to: failed.id)
-        try store.apply(.cancel, to: cancelled.id)
-        let found = try store.jobs(of: "burden", approval: "A-1", orMember: "researcher-a").map(\.id)
-        #expect(Set(found) == [colleague.id, own.id])
+        let colleague = job("researcher-b", "A-1"), failed = job("researcher-a", "A-1"), stranger = job("researcher-c", "A-3")
+        let otherAnalysis = job("researcher-a", "A-1", "co-occurrence"), own = job("researcher-a", "A-2")
+        try store.insert(colleague, units: [unit(1_000, 2_000)])
+        try store.insert(failed, units: [unit(5_000, 6_000)])
+        try store.apply(.fail(reason: "stopped"), to: failed.id)
+        try store.insert(stranger, units: [unit(8_000, 9_000)])
+        try store.insert(otherAnalysis, units: [unit(11_000, 12_000)])
+        try store.insert(own, units: [unit(20_000_000, 20_001_000)])
+        func conflict(_ units: [CountedUnit]) throws -> String? {
+            try store.conflictingUnit(units, analysis: "burden", approval: "A-1", member: "researcher-a")?.job
+        }
+        #expect(try conflict([unit(1_500, 2_500)]) == colleague.id, "a colleague's unit under the same approval")
+        #expect(try conflict([unit(1_000, 2_000, rule: "af<0.05")]) == colleague.id, "the same region under another rule")
+        #expect(try conflict([unit(1_000, 2_000)]) == nil, "the same region under the same rule")
+        #expect(try conflict([unit(2_001, 3_000)]) == nil, "beside it")
+        #expect(try conflict([unit(5_500, 5_600), unit(8_500, 8_600), unit(11_500, 11_600)]) == nil,
+                "a failed job's, another approval's member's and another analysis's units do not count")
+        #expect(try conflict([unit(19_999_000, 20_000_000)]) == own.id, "the member's own job under another approval, found from 10 Mb back")
     }
 }

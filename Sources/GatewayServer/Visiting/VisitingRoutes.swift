@@ -92,7 +92,7 @@ enum VisitingRoutes {
         try environment.execution.checkMemory(analysis, capacity: cohort.capacity)
         let job = AnalysisJob(member: member.id, approval: approval, analysis: name, parameters: analysis.canonicalParameters.jsonText)
         try await environment.blocking { () throws(GatewayError) in
-            try environment.runner.submit(job) { store throws(GatewayError) in
+            try environment.runner.submit(job, units: analysis.countedUnits) { store throws(GatewayError) in
                 try checkUnits(analysis, member: member.id, approval: approval, in: store)
             }
         }

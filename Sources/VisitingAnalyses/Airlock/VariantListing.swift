@@ -1,4 +1,5 @@
 import PrivacyLedger
+import Synchronization
 import VariantStore
 
 /// Which variants of a region an analysis lists, as the query endpoints list them: only those
@@ -19,7 +20,18 @@ public enum VariantListing {
     public static func release(_ variant: VariantRecord, over samples: SampleSet, k: Int) -> SubjectRelease {
         SubjectRelease(subject: "\(variant.subject)|listed>=\(k)", pools: [
             PoolRelease(samples: samples, frequency: 0, noiseVariance: 0, presenceOnly: true,
-                        presenceCharge: MembershipSignal.presenceCap(minimumCount: k)),
+                        presenceCharge: presenceCap(k)),
         ])
     }
+
+    /// ``MembershipSignal/presenceCap(minimumCount:)``, computed once per k (it integrates a
+    /// distribution: far dearer than a variant's table).
+    static func presenceCap(_ k: Int) -> Double {
+        if let known = presenceCaps.withLock({ $0[k] }) { return known }
+        let cap = MembershipSignal.presenceCap(minimumCount: k)
+        presenceCaps.withLock { $0[k] = cap }
+        return cap
+    }
+
+    private static let presenceCaps = Mutex<[Int: Double]>([:])
 }

@@ -53,7 +53,8 @@ public final class JobRunner: Service, Sendable {
 
     /// Queues a new job for `member`; throws `too_many_jobs` when the member's queue is full,
     /// or what `admit` throws (a check against the stored jobs, made under the same lock).
-    public func submit(_ job: AnalysisJob, admit: (JobStore) throws(GatewayError) -> Void = { _ in }) throws(GatewayError) {
+    /// `units` are stored with the job (``JobStore/conflictingUnit(_:analysis:approval:member:)``).
+    public func submit(_ job: AnalysisJob, units: [CountedUnit] = [], admit: (JobStore) throws(GatewayError) -> Void = { _ in }) throws(GatewayError) {
         // Decided and inserted under one lock, so two submissions cannot both pass a check.
         try state.withLock { _ throws(GatewayError) in
             try admit(store)
@@ -61,7 +62,7 @@ public final class JobRunner: Service, Sendable {
             guard unfinished < limits.perMemberQueue else {
                 throw GatewayError(.tooManyJobs, "you have \(unfinished) visiting jobs queued or running, the most allowed; wait for one to finish or cancel one")
             }
-            try store.insert(job)
+            try store.insert(job, units: units)
         }
         wake.yield()
     }

@@ -45,16 +45,26 @@ public struct JobStore: Sendable {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: "CREATE INDEX job_by_approval ON job(approval, analysis, submitted_at)")
         }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE job_unit (
+                    job TEXT NOT NULL REFERENCES job(id), name TEXT NOT NULL, chromosome TEXT NOT NULL,
+                    start INTEGER NOT NULL, "end" INTEGER NOT NULL, rule TEXT NOT NULL);
+                CREATE INDEX job_unit_by_region ON job_unit(chromosome, start);
+                """)
+            try backfillUnits(db)
+        }
         return migrator
     }
 
-    /// Stores a new job.
-    public func insert(_ job: AnalysisJob) throws(GatewayError) {
+    /// Stores a new job, with the units it counts carriers over (``CountedUnit``).
+    public func insert(_ job: AnalysisJob, units: [CountedUnit] = []) throws(GatewayError) {
         try write { db in
             try db.execute(sql: """
                 INSERT INTO job (id, member, approval, analysis, parameters, state, attempts, reason, submitted_at, started_at, finished_at, result)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: Self.arguments(job))
+            try Self.insertUnits(units, of: job.id, db)
         }
     }
 
@@ -94,17 +104,6 @@ public struct JobStore: Sendable {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM job WHERE member = ? ORDER BY submitted_at DESC LIMIT ?", arguments: [member, max(0, limit)])
                 .map(Self.job(from:))
-        }
-    }
-
-    /// The jobs of `analysis` run under `approval` (by any member) or by `member`, newest first;
-    /// failed and cancelled ones left out (they released nothing).
-    public func jobs(of analysis: String, approval: String, orMember member: String, limit: Int = 100_000) throws(GatewayError) -> [AnalysisJob] {
-        try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM job WHERE analysis = ? AND (approval = ? OR member = ?) AND state NOT IN ('failed', 'cancelled')
-                ORDER BY submitted_at DESC LIMIT ?
-                """, arguments: [analysis, approval, member, max(0, limit)]).map(Self.job(from:))
         }
     }
 
@@ -160,13 +159,13 @@ public struct JobStore: Sendable {
         return job
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws(GatewayError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(GatewayError) -> T {
         do { return try queue.write(body) } catch let error as GatewayError { throw error } catch {
             throw GatewayError(.serviceUnavailable, "the visiting jobs store \(path) cannot be written: \(error)")
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(GatewayError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(GatewayError) -> T {
         do { return try queue.read(body) } catch let error as GatewayError { throw error } catch {
             throw GatewayError(.serviceUnavailable, "the visiting jobs store \(path) cannot be read: \(error)")
         }
