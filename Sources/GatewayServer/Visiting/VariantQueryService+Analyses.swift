@@ -18,16 +18,16 @@ extension VariantQueryService {
         return (cohort, catalog)
     }
 
-    /// How many stored variants `region` holds.
-    func variantCount(in region: GenomicRegion) async throws(GatewayError) -> Int {
-        do { return try await store.variantCount(chromosome: region.referenceName, from: region.start, to: region.end) } catch {
+    /// How many stored variants the regions hold in all (one read).
+    func variantCount(in regions: [GenomicRegion]) async throws(GatewayError) -> Int {
+        do { return try await store.variantCount(inRanges: regions.map { ($0.referenceName, $0.start, $0.end) }) } catch {
             throw Self.unavailable(error)
         }
     }
 
-    /// The stored variants of `region`, in position order.
-    func variants(in region: GenomicRegion) async throws(GatewayError) -> [VariantRecord] {
-        do { return try await store.variants(chromosome: region.referenceName, from: region.start, to: region.end) } catch {
+    /// The stored variants of each region, in position order (one read).
+    func variants(in regions: [GenomicRegion]) async throws(GatewayError) -> [[VariantRecord]] {
+        do { return try await store.variants(inRanges: regions.map { ($0.referenceName, $0.start, $0.end) }) } catch {
             throw Self.unavailable(error)
         }
     }

@@ -74,18 +74,12 @@ struct VisitingExecution: Sendable {
     /// Reads the variants of `analysis`'s regions, stopping if they are far more than planned
     /// (at least four times: a density no cohort has), so that memory stays bounded.
     func readVariants(_ analysis: any VisitingAnalysis, progress: JobProgress) async throws(GatewayError) -> [[VariantRecord]] {
-        let ceiling = Self.plannedVariants(analysis) &* 4
-        var variants: [[VariantRecord]] = []
-        var total = 0
-        for region in analysis.regions {
-            try progress.checkCancelled()
-            total += try await queries.variantCount(in: region)
-            guard total <= ceiling else {
-                throw GatewayError(.serviceUnavailable, "the regions hold far more variants than a job is planned for; the job stopped before reading them")
-            }
-            variants.append(try await queries.variants(in: region))
+        try progress.checkCancelled()
+        guard try await queries.variantCount(in: analysis.regions) <= Self.plannedVariants(analysis) &* 4 else {
+            throw GatewayError(.serviceUnavailable, "the regions hold far more variants than a job is planned for; the job stopped before reading them")
         }
-        return variants
+        try progress.checkCancelled()
+        return try await queries.variants(in: analysis.regions)
     }
 
     /// Runs `job`: the stored result (``StoredAnalysisResult``) or why it failed.
