@@ -44,12 +44,18 @@ public struct GenomicRegion: Sendable, Hashable, Codable, CustomStringConvertibl
     /// The chromosome as the variant store matches it: without a `chr` prefix (any case), `M`
     /// written `MT`, `X` and `Y` upper case (`chr13` and `13` are one chromosome).
     public var chromosomeKey: String {
-        var key = Substring(referenceName)
-        if key.count > 3, key.prefix(3).lowercased() == "chr" { key = key.dropFirst(3) }
-        let upper = key.uppercased()
-        if upper == "M" || upper == "MT" { return "MT" }
-        if upper == "X" || upper == "Y" { return upper }
-        return String(key)
+        // On the bytes (names are ASCII: the parameters allow letters, digits, '_' and '.').
+        var key = referenceName.utf8[...]
+        func lower(_ byte: UInt8) -> UInt8 { byte | 0x20 }
+        if key.count > 3, lower(key[key.startIndex]) == UInt8(ascii: "c"), lower(key[key.index(after: key.startIndex)]) == UInt8(ascii: "h"),
+           lower(key[key.index(key.startIndex, offsetBy: 2)]) == UInt8(ascii: "r") {
+            key = key.dropFirst(3)
+        }
+        let lowered = key.map(lower)
+        if lowered == [UInt8(ascii: "m")] || lowered == [UInt8(ascii: "m"), UInt8(ascii: "t")] { return "MT" }
+        if lowered == [UInt8(ascii: "x")] { return "X" }
+        if lowered == [UInt8(ascii: "y")] { return "Y" }
+        return String(decoding: key, as: UTF8.self)
     }
 
     /// The region as the disclosure ledger names it (`13:1000-2000`, however the chromosome was spelled).

@@ -25,6 +25,7 @@ public struct NamedRegion: Sendable, Hashable, Codable {
             throw bad(parameter, "must be a list of \(count.lowerBound) to \(count.upperBound) named regions {\"name\", \"referenceName\", \"start\", \"end\"}")
         }
         var units: [NamedRegion] = []
+        var keys: [String] = []  // each unit's chromosome, as the store matches it
         var names: Set<String> = []
         var totalBases = 0
         for (index, item) in items.enumerated() {
@@ -43,10 +44,12 @@ public struct NamedRegion: Sendable, Hashable, Codable {
             }
             // Nested or overlapping units difference each other (carriers of A and B less those of B
             // are A's own, however few), so the units of one job must be disjoint.
-            if let other = units.firstIndex(where: { $0.region.overlaps(region) }) {
+            let key = region.chromosomeKey
+            if let other = units.indices.first(where: { keys[$0] == key && units[$0].region.start <= region.end && region.start <= units[$0].region.end }) {
                 throw bad(itemName, "overlaps \(parameter)[\(other)] (\(units[other].name)); units must not overlap")
             }
             units.append(NamedRegion(name: name, region: region))
+            keys.append(key)
         }
         return units
     }
