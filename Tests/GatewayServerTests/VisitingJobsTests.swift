@@ -329,4 +329,23 @@ struct VisitingJobsTests {
                     "whether a job is accepted depends on its parameters, never on what the store holds: \(Self.text(refused))")
         }
     }
+
+    @Test("a long poll: ?wait answers once the job has finished; a bad wait is refused naming it")
+    func longPoll() async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        try await TestGateway.with(dataDirectory: data, disclosure: Self.disclosure) { gateway in
+            let researcher = try await gateway.client("researcher-jp")
+            let id = try await Self.submit(researcher)
+            let status = try await PolicyAPITests.send(researcher, "GET", "/api/visiting/jobs/\(id)?wait=30")
+            let state = try Self.json(status)["state"] as? String
+            #expect(status.status == 200 && state == "succeeded", "one request, no polling: \(Self.text(status))")
+            for query in ["wait=-1", "wait=31", "wait=abc", "wait=nan", "wait=1&wait=2", "limit=3", "wait=1e999"] {
+                let refused = try await PolicyAPITests.send(researcher, "GET", "/api/visiting/jobs/\(id)?\(query)")
+                #expect(refused.status == 400 && PolicyAPITests.errorCode(refused) == "bad_request", "\(query): \(Self.text(refused))")
+            }
+            // Another member's job: 404, without waiting.
+            let other = try await gateway.client("researcher-de")
+            #expect(try await PolicyAPITests.send(other, "GET", "/api/visiting/jobs/\(id)?wait=30").status == 404)
+        }
+    }
 }

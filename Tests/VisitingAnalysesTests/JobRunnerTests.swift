@@ -129,4 +129,26 @@ struct JobRunnerTests {
         #expect(try reopened.recoverAfterRestart().requeued == 1)
         #expect(try reopened.job(job.id, member: "researcher-jp")?.lifecycle.state == .queued)
     }
+
+    @Test("a long poll returns when the job finishes, not before; a short one returns it unfinished; another member's job is nil")
+    func waitUntilFinished() async throws {
+        let store = try Self.store("wait")
+        let release = Mutex(false)
+        let runner = JobRunner(store: store) { _, _ in
+            while !release.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(5)) }
+            return "{}"
+        }
+        let job = Self.job()
+        try runner.submit(job)
+        let service = Task { try await runner.run() }
+        let early = try await runner.waitUntilFinished(job.id, member: job.member, atMost: .milliseconds(100))
+        #expect(early?.lifecycle.state.isFinished == false, "the time is up first: \(String(describing: early?.lifecycle))")
+        #expect(try await runner.waitUntilFinished(job.id, member: "researcher-us", atMost: .milliseconds(10)) == nil)
+        let waiting = Task { try await runner.waitUntilFinished(job.id, member: job.member, atMost: .seconds(120)) }
+        try await Task.sleep(for: .milliseconds(100))
+        release.withLock { $0 = true }
+        let finished = try await waiting.value
+        service.cancel()
+        #expect(finished?.lifecycle.state == .succeeded, "\(String(describing: finished?.lifecycle))")
+    }
 }

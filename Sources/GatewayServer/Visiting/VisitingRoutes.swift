@@ -28,8 +28,12 @@ enum VisitingRoutes {
             let jobs = try await environment.blocking { () throws(GatewayError) in try environment.store.jobs(of: member.id) }
             return try JSONResponse.make(JobList(jobs: jobs.map { JobStatus($0, progress: environment.runner.progress(of: $0.id)) }))
         }
-        router.get("/api/visiting/jobs/{id}", access: .research) { _, context in
-            let job = try await job(context, environment)
+        router.get("/api/visiting/jobs/{id}", access: .research, takesQuery: true) { request, context in
+            let wait = try waitParameter(request)
+            var job = try await job(context, environment)
+            if wait > .zero, !job.lifecycle.state.isFinished {
+                job = try await environment.runner.waitUntilFinished(job.id, member: job.member, atMost: wait) ?? job
+            }
             return try JSONResponse.make(JobStatus(job, progress: environment.runner.progress(of: job.id)))
         }
         router.on("/api/visiting/jobs/{id}", method: .delete, access: .research) { _, context in
@@ -103,6 +107,25 @@ enum VisitingRoutes {
         var response = try JSONResponse.make(JobStatus(job, progress: nil), status: .accepted)
         response.headers[.location] = "/api/visiting/jobs/\(job.id)"
         return response
+    }
+
+    /// The longest `wait` a status request may hold its answer back.
+    static let maximumWait = 30.0
+
+    /// `?wait=SECONDS` (0 to 30, decimals allowed; below the idle timeout): answer once the job has finished, or when
+    /// that time is up, instead of at once (a long poll). Any other parameter is refused.
+    static func waitParameter(_ request: Request) throws(GatewayError) -> Duration {
+        var wait = Duration.zero
+        for (name, value) in try request.uri.singleValuedParameters() {
+            guard name == "wait" else {
+                throw GatewayError(.badRequest, "GET /api/visiting/jobs/{id} takes only 'wait', not '\(name.prefix(60))'")
+            }
+            guard value.utf8.count <= 16, let seconds = Double(value), seconds.isFinite, (0...maximumWait).contains(seconds) else {
+                throw GatewayError(.badRequest, "wait must be a number of seconds from 0 to \(Int(maximumWait)), not '\(value.prefix(20))'")
+            }
+            wait = .milliseconds(Int64((seconds * 1000).rounded()))
+        }
+        return wait
     }
 
     /// The `id` path parameter, refused unless it has the form of a job id.

@@ -42,6 +42,9 @@ public final class JobRunner: Service, Sendable {
         /// Set when the gateway shuts down: jobs cut short stay stored as running, so that the
         /// next start runs them again.
         var stopping = false
+        /// Requests waiting for a job to finish (``waitUntilFinished(_:member:atMost:)``).
+        var waiters: [String: [Int: AsyncStream<Void>.Continuation]] = [:]
+        var nextWaiter = 0
     }
 
     public init(store: JobStore, limits: Limits = Limits(), execute: @escaping Execute) {
@@ -77,6 +80,7 @@ public final class JobRunner: Service, Sendable {
             running.progress.stop()
             running.task.cancel()
         }
+        notifyFinished(id)
         return job
     }
 
@@ -95,6 +99,48 @@ public final class JobRunner: Service, Sendable {
         }
         wake.yield()
         return job
+    }
+
+    /// Waits until `member`'s job `id` has finished (succeeded, failed or cancelled), at most
+    /// `timeout`, and returns it as stored then: a client's long poll instead of many short ones.
+    public func waitUntilFinished(_ id: String, member: String, atMost timeout: Duration) async throws(GatewayError) -> AnalysisJob? {
+        let (finished, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let waiter = state.withLock { state in
+            state.nextWaiter += 1
+            state.waiters[id, default: [:]][state.nextWaiter] = continuation
+            return state.nextWaiter
+        }
+        defer {
+            state.withLock { state in
+                state.waiters[id]?[waiter] = nil
+                if state.waiters[id]?.isEmpty == true { state.waiters[id] = nil }
+            }
+            continuation.finish()
+        }
+        // Read after registering: a job that finished in between is seen here, not waited for.
+        guard let job = try store.job(id, member: member), !job.lifecycle.state.isFinished, timeout > .zero else {
+            return try store.job(id, member: member)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in finished { return } }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+        return try store.job(id, member: member)
+    }
+
+    /// Wakes the requests waiting for job `id` (it finished), or every one (shutdown).
+    private func notifyFinished(_ id: String?) {
+        let waiting: [AsyncStream<Void>.Continuation] = state.withLock { state in
+            if let id { return Array((state.waiters.removeValue(forKey: id) ?? [:]).values) }
+            defer { state.waiters = [:] }
+            return state.waiters.values.flatMap { $0.values }
+        }
+        for continuation in waiting {
+            continuation.yield()
+            continuation.finish()
+        }
     }
 
     /// How far running job `id` has got (0 to 1), or nil when it is not running.
@@ -125,6 +171,7 @@ public final class JobRunner: Service, Sendable {
             job.task.cancel()
         }
         for job in running { await job.task.value }
+        notifyFinished(nil)
     }
 
     /// Starts queued jobs while there is room.
@@ -166,6 +213,7 @@ public final class JobRunner: Service, Sendable {
             _ = try? store.apply(.fail(reason: error.message), to: job.id)
         }
         state.withLock { $0.running[job.id] = nil }
+        notifyFinished(job.id)
         wake.yield()
     }
 }
