@@ -29,21 +29,6 @@ extension VariantDatabase {
 }
 
 extension VariantDatabase {
-    /// How many stored alleles have their POS in `from...to` on `chromosome` (to bound a read
-    /// before making it).
-    public func variantCount(chromosome: String, from: Int, to: Int) async throws -> Int {
-        guard from <= to else {
-            throw VariantStoreError(.invalidArgument, "The range \(from)-\(to) is empty: the start must not exceed the end.")
-        }
-        let key = ChromosomeName.matchKey(chromosome)
-        return try await reading { db in
-            try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM variant WHERE chromosome_key = ? AND position BETWEEN ? AND ?"),
-                             arguments: [key, from, to]) ?? 0
-        }
-    }
-}
-
-extension VariantDatabase {
     /// A stretch of a chromosome to read: POS in `from...to`, 1-based, inclusive.
     public typealias Range = (chromosome: String, from: Int, to: Int)
 

@@ -65,6 +65,22 @@ struct IngestTests {
         #expect(try database.variants(chromosome: "1", from: 100, to: 100).first?.passesFilters == true)
     }
 
+    @Test("many ranges in one read, in the ranges' order (as visiting jobs read their regions)")
+    func ranges() async throws {
+        let folder = DevPKI.temporaryFolder("ingest")
+        let path = try Self.writeVCF(folder, "ranges.vcf", samples: ["S1", "S2"], """
+            1 100 . A G . PASS . GT 0/1 0/0
+            1 200 . C T,CA . PASS . GT 1/2 0/0
+            1 300 . G A . PASS . GT 0/1 0/1
+            """)
+        let database = try VariantDatabase(folder: folder + "/store")
+        _ = try database.ingest(file: path, dataset: "ranges")
+        let ranges = try await database.variants(inRanges: [("chr1", 150, 400), ("1", 100, 100), ("2", 1, 1000)])
+        #expect(ranges.map { $0.map(\.alternate) } == [["T", "CA", "A"], ["G"], []])
+        #expect(try await database.variantCount(inRanges: [("chr1", 150, 400), ("1", 100, 100)]) == 4)
+        await #expect(throws: VariantStoreError.self) { try await database.variants(inRanges: [("1", 5, 4)]) }
+    }
+
     @Test("per-case files merge into the counts of one multi-sample file; absent samples are reference-called")
     func perCaseFilesMerge() throws {
         let folder = DevPKI.temporaryFolder("merge")
