@@ -398,7 +398,8 @@ def main():
         for member in members:
             status, whoami = Gateway(port, args.pki, member).send("GET", "/api/whoami")
             approvals = (whoami.get("privacy") or {}).get("approvals") or [] if status == 200 else []
-            spent.append(f"{member} " + (", ".join("%s %.1f" % (a["approval"], a["spent"]) for a in approvals) or f"(whoami: HTTP {status})"))
+            spent.append(f"{member} " + (", ".join("%s %.1f" % (a["approval"], a["spent"]) for a in approvals)
+                                         or ("(ledger off)" if status == 200 else f"(whoami: HTTP {status})")))
         budgets.append(f"{label}: " + "; ".join(spent))
         if failures:
             failed = True
