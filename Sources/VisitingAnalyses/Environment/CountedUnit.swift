@@ -17,11 +17,4 @@ public struct CountedUnit: Sendable, Hashable {
         self.region = region
         self.rule = rule
     }
-
-    /// Whether releasing both would count the carriers of their difference.
-    public func conflicts(with other: CountedUnit) -> Bool {
-        guard region.overlaps(other.region) else { return false }
-        return region.chromosomeKey != other.region.chromosomeKey || region.start != other.region.start
-            || region.end != other.region.end || rule != other.rule
-    }
 }

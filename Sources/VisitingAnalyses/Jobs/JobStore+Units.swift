@@ -12,30 +12,29 @@ extension JobStore {
         public var member: String
     }
 
-    /// The first of `units` that conflicts (``CountedUnit/conflicts(with:)``) with a unit of an
+    /// The first of `units` that conflicts with a unit of an
     /// earlier job of `analysis` under `approval` (by any member) or by `member` (under any
     /// approval), not failed or cancelled (those released nothing); nil when none does. One
-    /// indexed query per unit.
+    /// indexed query per unit. Two units conflict when they overlap (on the chromosome as the
+    /// store matches it) without being the same region under the same rule.
     public func conflictingUnit(_ units: [CountedUnit], analysis: String, approval: String, member: String) throws(GatewayError) -> UnitConflict? {
         guard !units.isEmpty else { return nil }
         return try read { db -> UnitConflict? in
+            // Overlapping (the chromosome matches, and the stored unit starts at most the longest
+            // unit back), and not the same region under the same rule: every row is a conflict.
             let statement = try db.cachedStatement(sql: """
-                SELECT u.name, u.start, u."end", u.rule, j.id, j.member FROM job_unit u JOIN job j ON j.id = u.job
+                SELECT u.name, j.id, j.member FROM job_unit u JOIN job j ON j.id = u.job
                 WHERE u.chromosome = ? AND u.start BETWEEN ? AND ? AND u."end" >= ?
+                  AND NOT (u.start = ? AND u."end" = ? AND u.rule = ?)
                   AND j.analysis = ? AND (j.approval = ? OR j.member = ?) AND j.state NOT IN ('failed', 'cancelled')
+                LIMIT 1
                 """)
             for unit in units {
                 let region = unit.region
-                // A stored unit is at most a job's bases long, so its start is at most that far back.
                 let earliest = region.start > Self.longestUnit ? region.start - Self.longestUnit : 0
-                let rows = try Row.fetchAll(statement, arguments: [region.chromosomeKey, earliest, region.end, region.start,
-                                                                   analysis, approval, member])
-                for row in rows {
-                    let stored = CountedUnit(parameter: "", name: row[0],
-                                             region: GenomicRegion(referenceName: region.chromosomeKey, start: row[1], end: row[2]), rule: row[3])
-                    if unit.conflicts(with: stored) {
-                        return UnitConflict(unit: unit, storedName: stored.name, job: row[4], member: row[5])
-                    }
+                if let row = try Row.fetchOne(statement, arguments: [region.chromosomeKey, earliest, region.end, region.start,
+                                                                     region.start, region.end, unit.rule, analysis, approval, member]) {
+                    return UnitConflict(unit: unit, storedName: row[0], job: row[1], member: row[2])
                 }
             }
             return nil
