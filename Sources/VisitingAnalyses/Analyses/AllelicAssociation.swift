@@ -70,11 +70,9 @@ public struct AllelicAssociation: VisitingAnalysis {
         let variants = input.variants.first ?? []
         let run = try Self.run(variants: variants, cases: cases, controls: controls, airlock: input.airlock, progress: input.progress)
         // The group sizes are at least the minimum cohort size; charged as the cohort's composition.
-        let composition = SubjectRelease(subject: "cohort-summary", pools: [cases, controls].map {
-            PoolRelease(samples: $0, frequency: 0.5, statistic: ReleasedStatistic.composition)
-        })
+        let composition = SubjectRelease.composition(of: [cases, controls])
         return try AnalysisOutcome(output: Output(region: parameters.region, cases: cases.count, controls: controls.count, variants: run.results),
-                                   findings: run.results.map(\.airlock), releases: [composition] + run.releases)
+                                   findings: run.results.map(\.airlock), releases: composition + run.releases)
     }
 
     /// One variant's result.

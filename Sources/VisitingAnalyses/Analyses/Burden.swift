@@ -92,11 +92,9 @@ public struct Burden: VisitingAnalysis {
         let (cases, controls) = try groups(in: input.cohort, control: input.control)
         let run = try Self.run(units: parameters.units, variants: input.variants, rule: parameters, cases: cases, controls: controls,
                                airlock: input.airlock, progress: input.progress)
-        let composition = SubjectRelease(subject: "cohort-summary", pools: [cases, controls].map {
-            PoolRelease(samples: $0, frequency: 0.5, statistic: ReleasedStatistic.composition)
-        })
+        let composition = SubjectRelease.composition(of: [cases, controls])
         return try AnalysisOutcome(output: Output(rule: parameters.rule, cases: cases.count, controls: controls.count, units: run.results),
-                                   findings: run.results.map(\.airlock), releases: [composition] + run.releases)
+                                   findings: run.results.map(\.airlock), releases: composition + run.releases)
     }
 
     static let statistics = ["odds_ratio", "odds_ratio_ci", "p_value"]

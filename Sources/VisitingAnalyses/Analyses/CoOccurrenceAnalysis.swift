@@ -166,11 +166,9 @@ public struct CoOccurrenceAnalysis: VisitingAnalysis {
         let cohort = try contributors(in: input.cohort, control: input.control)
         let run = try CoOccurrence.run(units: units(input.variants, capacity: input.cohort.capacity), cohort: cohort,
                                        airlock: input.airlock, progress: input.progress)
-        let composition = SubjectRelease(subject: "cohort-summary", pools: [
-            PoolRelease(samples: cohort, frequency: 0.5, statistic: ReleasedStatistic.composition),
-        ])
+        let composition = SubjectRelease.composition(of: [cohort])
         return try AnalysisOutcome(output: Output(people: cohort.count, pairs: run.results), findings: run.results.map(\.airlock),
-                                   releases: [composition] + run.releases)
+                                   releases: composition + run.releases)
     }
 
     private static func bad(_ parameter: String, _ problem: String) -> GatewayError {

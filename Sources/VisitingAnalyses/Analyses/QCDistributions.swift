@@ -140,11 +140,9 @@ public struct QCDistributions: VisitingAnalysis {
     public func run(_ input: AnalysisInput) throws(GatewayError) -> AnalysisOutcome {
         let groups = try groups(in: input.cohort, control: input.control)
         let distributions = try Self.run(groups: groups, qualityControl: input.cohort.qualityControl, control: input.control, progress: input.progress)
-        let composition = SubjectRelease(subject: "cohort-summary", pools: groups.compactMap(\.samples).map {
-            PoolRelease(samples: $0, frequency: 0.5, statistic: ReleasedStatistic.composition)
-        })
+        let composition = SubjectRelease.composition(of: groups.compactMap(\.samples))
         return try AnalysisOutcome(output: Output(distributions: distributions), findings: distributions.map(\.airlock),
-                                   releases: composition.pools.isEmpty ? [] : [composition])
+                                   releases: composition)
     }
 
     /// The distributions of every metric in each group (`samples` nil: withheld).
