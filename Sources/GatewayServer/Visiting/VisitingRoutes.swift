@@ -1,8 +1,8 @@
+import AuditLog
 import Foundation
 import GatewayCore
 import GatewayPolicy
 import Hummingbird
-import AuditLog
 import NIOConcurrencyHelpers
 import VariantStore
 import VisitingAnalyses
@@ -13,7 +13,7 @@ import VisitingAnalyses
 ///   (`analysis:NAME` under the approval, with the cancer types the parameters name) and queued:
 ///   202 with the job;
 /// - `GET /api/visiting/jobs`: the member's jobs; `GET /api/visiting/jobs/{id}`: one, with its
-///   progress; `DELETE` cancels it;
+///   progress (`?wait=SECONDS`: once it has finished, a long poll); `DELETE` cancels it;
 /// - `GET /api/visiting/jobs/{id}/result`: decided again, checked against the current cohort
 ///   (re-run when it changed), charged to the disclosure ledger, audited, then released.
 ///
