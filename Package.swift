@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // System OpenSSL 3 (libssl-dev), found through pkg-config.
@@ -75,6 +76,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The web console's pages: templates, languages and the headers every page carries.
+        .target(
+            name: "WebConsole",
+            dependencies: ["GatewayCore", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict
+        ),
         // Pure policy decisions and the member model.
         .target(name: "GatewayPolicy", dependencies: ["GatewayCore"], swiftSettings: strict),
         // The policy database (SQLite: versions, history, snapshots) and its YAML/CSV import.
@@ -98,7 +105,7 @@ let package = Package(
             name: "GatewayServer",
             dependencies: [
                 "GatewayCore", "GatewayTLS", "GatewayPolicy", "PolicyStore", "VariantStore", "DisclosureControl", "PrivacyLedger", "AuditLog", "COpenSSL",
-                "VisitingAnalyses",
+                "VisitingAnalyses", "WebConsole",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -165,6 +172,7 @@ let package = Package(
             name: "DisclosureControlTests",
             dependencies: ["DisclosureControl", "GatewayCore"]
         ),
+        .testTarget(name: "WebConsoleTests", dependencies: ["WebConsole", "GatewayCore"]),
         .testTarget(
             name: "VisitingAnalysesTests",
             dependencies: [

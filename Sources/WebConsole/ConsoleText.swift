@@ -1,0 +1,36 @@
+/// The console's words in each language, by key. A key missing in Japanese falls back to English.
+public enum ConsoleText {
+    static let english: [String: String] = [
+        "home": "Home", "approvals": "My approvals", "signedInAs": "Signed in as",
+        "member": "Member", "organization": "Organization", "country": "Country", "role": "Role",
+        "certificate": "Certificate", "policyVersion": "Policy version", "tls": "Connection",
+        "pages": "Your pages", "approval": "Approval", "title": "Title", "purpose": "Purpose",
+        "validity": "Valid", "status": "Status", "allows": "Allows", "budget": "Privacy budget",
+        "spent": "spent", "remaining": "remaining", "noApprovals": "You have no approvals.",
+        "ledgerOff": "The disclosure ledger is off.",
+        "footer": "Every page is decided and audited like an API call. Aggregates only; counts below the threshold read \"<k\".",
+        "forbidden": "Not for your role", "notFound": "No such page", "error": "Refused",
+        "underConstruction": "More pages are being built: the search, the variant pages and the region viewer for researchers; approvals and withdrawals for the secretariat; the audit log for auditors.",
+    ]
+
+    static let japanese: [String: String] = [
+        "home": "ホーム", "approvals": "承認一覧", "signedInAs": "ログイン中",
+        "member": "利用者", "organization": "所属機関", "country": "国", "role": "役割",
+        "certificate": "証明書", "policyVersion": "ポリシー版", "tls": "接続",
+        "pages": "利用できるページ", "approval": "承認", "title": "課題名", "purpose": "目的",
+        "validity": "有効期間", "status": "状態", "allows": "許可された問い合わせ", "budget": "プライバシー予算",
+        "spent": "使用", "remaining": "残り", "noApprovals": "承認はありません。",
+        "ledgerOff": "開示台帳は無効です。",
+        "footer": "すべてのページはAPIと同じく判定され、監査ログに記録されます。集計値のみを表示し、閾値未満の件数は「<k」と表示します。",
+        "forbidden": "この役割では利用できません", "notFound": "ページがありません", "error": "拒否されました",
+        "underConstruction": "研究者向けの検索・変異ページ・ゲノムビューワー、事務局向けの承認・撤回、監査担当向けの監査ログのページを作成中です。",
+    ]
+
+    /// The words of `language`.
+    public static func words(_ language: ConsoleLanguage) -> [String: String] {
+        switch language {
+        case .english: english
+        case .japanese: english.merging(japanese) { _, japanese in japanese }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import GatewayCore
+import Testing
+@testable import WebConsole
+
+/// The console's pages rendered alone: everything a member or the policy wrote is escaped, no
+/// template writes unescaped text, the language is negotiated, and each role's navigation
+/// holds only its own pages.
+@Suite("Web console: rendering")
+struct ConsoleRendererTests {
+    static let viewer = ConsoleRenderer.Viewer(memberID: "researcher-jp", role: .researcher, path: "/console/approvals", language: .english)
+
+    @Test("text from the policy is escaped: a title that is markup stays text")
+    func escaping() throws {
+        let renderer = try ConsoleRenderer()
+        let hostile = #"<script>alert(1)</script>"' onmouseover="x"#
+        let html = try renderer.render(ConsoleRenderer.Page(template: .approvals, title: "My approvals", values: [
+            "hasApprovals": true,
+            "approvals": [["id": "A-1", "title": hostile, "purpose": "p", "validity": "v", "status": "active", "allows": ["beacon-count"]]],
+        ]), for: Self.viewer)
+        #expect(!html.contains("<script>") && !html.contains(#"" onmouseover"#), "\(html)")
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39; onmouseover=&quot;x"))
+        #expect(html.contains(#"<tr class="approval" id="approval-A-1">"#))
+    }
+
+    @Test("no template writes unescaped text")
+    func noUnescapedText() {
+        for template in [ConsoleTemplates.layout, ConsoleTemplates.home, ConsoleTemplates.approvals, ConsoleTemplates.problem] {
+            #expect(!template.contains("{{{") && !template.contains("{{&"))
+        }
+    }
+
+    @Test("the language: the switch first, then Accept-Language by quality, else English", arguments: [
+        (nil, nil, ConsoleLanguage.english), ("ja", nil, .japanese), (nil, "ja-JP,ja;q=0.9,en;q=0.8", .japanese),
+        (nil, "en-US,en;q=0.9,ja;q=0.8", .english), (nil, "fr, ja;q=0.5", .japanese), (nil, "fr", .english),
+        ("en", "ja", .english), ("xx", "ja", .japanese), (nil, "ja;q=0, en;q=0.1", .english), (nil, "ja;q=nan", .japanese),
+        (nil, String(repeating: "fr,", count: 10_000) + "ja", .english),
+    ] as [(String?, String?, ConsoleLanguage)])
+    func language(override: String?, acceptLanguage: String?, expected: ConsoleLanguage) {
+        #expect(ConsoleLanguage.negotiate(acceptLanguage: acceptLanguage, override: override) == expected)
+    }
+
+    @Test("Japanese pages: the words and the lang attribute change, the switch points back to English")
+    func japanese() throws {
+        var viewer = Self.viewer
+        viewer.language = .japanese
+        let html = try ConsoleRenderer().render(ConsoleRenderer.Page(template: .approvals, title: "承認一覧", values: ["approvals": [[String: Any]]()]), for: viewer)
+        #expect(html.contains(#"<html lang="ja">"#) && html.contains("承認はありません。"))
+        #expect(html.contains(#"href="/console/approvals?lang=en""#))
+    }
+
+    @Test("each role's navigation holds only its own pages")
+    func navigation() {
+        #expect(ConsoleRenderer.pages(for: .researcher, language: .english).map(\.href) == ["/console/approvals"])
+        #expect(ConsoleRenderer.pages(for: .auditor, language: .english).isEmpty)
+        #expect(ConsoleRenderer.pages(for: .secretariat, language: .english).isEmpty)
+    }
+
+    @Test("the headers: no script, nothing framed, no Referer")
+    func headers() {
+        let headers = Dictionary(uniqueKeysWithValues: ConsoleHeaders.all.map { ($0.name, $0.value) })
+        #expect(headers["Content-Security-Policy"]?.contains("default-src 'none'") == true)
+        #expect(headers["Content-Security-Policy"]?.contains("script-src") == false, "no script source at all")
+        #expect(headers["Referrer-Policy"] == "no-referrer" && headers["X-Frame-Options"] == "DENY")
+    }
+}
