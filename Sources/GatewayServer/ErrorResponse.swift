@@ -1,13 +1,16 @@
 import Foundation
 import GatewayCore
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import NIOCore
 import NIOHTTP1
+import WebConsole
 
 /// The one place that maps error codes to HTTP statuses and renders error bodies.
 ///
-/// Every error body is JSON: `{"error": {"code": "...", "message": "...", "requestId": "..."}}`.
+/// Every error body is JSON: `{"error": {"code": "...", "message": "...", "requestId": "..."}}`,
+/// except on console pages (`/console`), where the same status, code and message come as an
+/// HTML page with the console's headers.
 /// Unexpected errors become `500 internal_error` with no detail for the client.
 public enum ErrorResponse {
     public static func status(for code: GatewayError.Code) -> HTTPResponse.Status {
@@ -60,9 +63,18 @@ public enum ErrorResponse {
     }
 
     /// Renders `error` for a client; `closeConnection` adds `Connection: close`.
-    public static func response(_ error: GatewayError, requestID: String?, closeConnection: Bool = false) -> Response {
+    public static func response(_ error: GatewayError, requestID: String?, closeConnection: Bool = false, asPage: Bool = false) -> Response {
         let reasons = error.reasons.count > 1 ? error.reasons.map(\.rawValue) : nil
         let code = error.code == .invalidConfiguration ? GatewayError.Code.internalError : error.code
+        if asPage {
+            // A console page: the same status, code and message, as HTML with the console's headers.
+            let html = ConsoleProblem.html(status: Int(status(for: error.code).code), code: code.rawValue, message: clientMessage(error), requestID: requestID)
+            var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
+            for header in ConsoleHeaders.all { if let name = HTTPField.Name(header.name) { headers[name] = header.value } }
+            if let requestID { headers[.requestID] = requestID }
+            if closeConnection { headers[.connection] = "close" }
+            return Response(status: status(for: error.code), headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        }
         let body = Body(error: .init(code: code.rawValue, message: clientMessage(error), requestId: requestID, reasons: reasons))
         let data = (try? JSONEncoder.gateway.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"error"}}"#.utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]

@@ -13,6 +13,7 @@ import PolicyStore
 import ServiceLifecycle
 import UnixSignals
 import VariantStore
+import WebConsole
 
 /// The gateway: configuration loaded and checked, TLS contexts, the policy store,
 /// the variant store, routes, and the application that serves them.
@@ -119,6 +120,7 @@ public final class GatewayServer: Sendable {
         AdminRoutes.register(on: router, policy: policy, queries: queries, audit: audit)
         AuditRoutes.register(on: router, log: audit)
         VisitingRoutes.register(on: router, environment: visiting, service: queries)
+        ConsoleRoutes.register(on: router, accounting: queries.accounting)
         routeMethods.register(router.routes)
         return router
     }

@@ -72,7 +72,8 @@ struct RequestGuardMiddleware: RouterMiddleware {
             }
             let close: Set<GatewayError.Code> = [.headersTooLarge, .bodyTooLarge, .certificateRevoked, .certificateExpired, .certificateRejected, .noPeerIdentity]
             failure = gatewayError
-            response = ErrorResponse.response(gatewayError, requestID: context.requestID, closeConnection: close.contains(gatewayError.code))
+            response = ErrorResponse.response(gatewayError, requestID: context.requestID, closeConnection: close.contains(gatewayError.code),
+                                              asPage: ConsoleRoutes.isConsolePath(request.uri.path))
             if !allowed.isEmpty { response.headers[.allow] = allowed.joined(separator: ", ") }
         }
         if context.connection == nil { context.connection = identification.connections.info(for: context.channel) }
