@@ -70,6 +70,8 @@ extension GatewayError.Code {
     // Policy changes.
     public static let invalidPolicy: Self = "invalid_policy"
     public static let conflict: Self = "conflict"
+    /// A console form posted from another site, or without its one-time token.
+    public static let crossSiteRequest: Self = "cross_site_request"
     // Configuration.
     public static let invalidConfiguration: Self = "invalid_configuration"
     // Connections.

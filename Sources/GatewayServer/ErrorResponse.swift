@@ -32,6 +32,7 @@ public enum ErrorResponse {
         case .privacyBudgetExhausted: .tooManyRequests
         case .tooManyJobs: .tooManyRequests
         case .differencingRefused: .forbidden
+        case .crossSiteRequest: .forbidden
         default: .internalServerError
         }
     }

@@ -7,7 +7,7 @@ public struct ConsoleRenderer: Sendable {
     /// A page to render: which template, its title, and its values.
     public struct Page {
         public enum Template: String, Sendable, CaseIterable {
-            case home, approvals, problem
+            case home, approvals, secretariatApprovals, problem
         }
 
         public var template: Template
@@ -46,6 +46,7 @@ public struct ConsoleRenderer: Sendable {
             try library.register(ConsoleTemplates.home, named: Page.Template.home.rawValue)
             try library.register(ConsoleTemplates.approvals, named: Page.Template.approvals.rawValue)
             try library.register(ConsoleTemplates.problem, named: Page.Template.problem.rawValue)
+            try library.register(ConsoleTemplates.secretariatApprovals, named: Page.Template.secretariatApprovals.rawValue)
         } catch {
             throw GatewayError(.internalError, "a console template does not parse: \(error)")
         }
@@ -60,7 +61,8 @@ public struct ConsoleRenderer: Sendable {
         let words = ConsoleText.words(language), query = languageQuery(language)
         switch role {
         case .researcher: return [("/console/approvals" + query, words["approvals"] ?? "approvals")]
-        case .auditor, .secretariat: return []
+        case .secretariat: return [("/console/secretariat/approvals" + query, words["approvals"] ?? "approvals")]
+        case .auditor: return []
         }
     }
 

@@ -50,6 +50,18 @@ enum ConsoleTemplates {
         {{/content}}{{/layout}}
         """
 
+    static let secretariatApprovals = """
+        {{<layout}}{{$content}}
+        <h1>{{title}}</h1>
+        <table class="approvals">
+        <thead><tr><th>{{words.approval}}</th><th>{{words.title}}</th><th>{{words.organization}}</th><th>{{words.members}}</th><th>{{words.status}}</th><th>{{words.actions}}</th></tr></thead>
+        <tbody>{{#approvals}}<tr class="approval" id="approval-{{id}}"><td>{{id}}</td><td>{{title}}</td><td>{{organization}}</td><td>{{members}}</td><td class="status-{{status}}">{{status}}</td>
+        <td>{{#actions}}<form method="post" action="{{action}}" class="action-{{name}}"><input type="hidden" name="token" value="{{token}}">
+        <label>{{words.reason}} <input name="reason" required maxlength="1000"></label> <button type="submit">{{label}}</button></form>{{/actions}}</td></tr>{{/approvals}}</tbody>
+        </table>
+        {{/content}}{{/layout}}
+        """
+
     static let problem = """
         {{<layout}}{{$content}}
         <h1>{{title}}</h1>

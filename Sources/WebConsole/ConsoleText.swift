@@ -9,6 +9,7 @@ public enum ConsoleText {
         "spent": "spent", "remaining": "remaining", "noApprovals": "You have no approvals.",
         "ledgerOff": "The disclosure ledger is off.",
         "footer": "Every page is decided and audited like an API call. Aggregates only; counts below the threshold read \"<k\".",
+        "members": "Members", "actions": "Decide", "reason": "Reason", "suspend": "Suspend", "reinstate": "Reinstate", "revoke": "Revoke",
         "forbidden": "Not for your role", "notFound": "No such page", "error": "Refused",
         "underConstruction": "More pages are being built: the search, the variant pages and the region viewer for researchers; approvals and withdrawals for the secretariat; the audit log for auditors.",
     ]
@@ -22,6 +23,7 @@ public enum ConsoleText {
         "spent": "使用", "remaining": "残り", "noApprovals": "承認はありません。",
         "ledgerOff": "開示台帳は無効です。",
         "footer": "すべてのページはAPIと同じく判定され、監査ログに記録されます。集計値のみを表示し、閾値未満の件数は「<k」と表示します。",
+        "members": "利用者", "actions": "決定", "reason": "理由", "suspend": "一時停止", "reinstate": "再開", "revoke": "取消",
         "forbidden": "この役割では利用できません", "notFound": "ページがありません", "error": "拒否されました",
         "underConstruction": "研究者向けの検索・変異ページ・ゲノムビューワー、事務局向けの承認・撤回、監査担当向けの監査ログのページを作成中です。",
     ]

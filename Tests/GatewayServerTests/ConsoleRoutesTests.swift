@@ -67,4 +67,58 @@ struct ConsoleRoutesTests {
             #expect(records.contains(#""kind":"console-approvals""#) && records.contains(#""path":"/console/approvals""#))
         }
     }
+
+    /// The token of the form posting to `action` on `html`.
+    static func token(_ html: String, action: String) throws -> String {
+        let form = try #require(html.range(of: #"action="\#(action)""#), "no form for \(action)")
+        let rest = html[form.upperBound...]
+        let field = try #require(rest.range(of: #"name="token" value=""#))
+        return String(rest[field.upperBound...].prefix { $0 != "\"" })
+    }
+
+    static func post(_ client: TestTLSClient, _ path: String, _ form: String, headers: [(String, String)] = []) async throws -> TestTLSClient.Response {
+        try await offThread {
+            try client.request("POST", path, headers: [("Content-Type", "application/x-www-form-urlencoded")] + headers, body: Array(form.utf8))
+        }
+    }
+
+    @Test("the secretariat suspends an approval through its form: the researcher's next page shows it; cross-site, tokenless, replayed and misused posts change nothing")
+    func secretariatForm() async throws {
+        try await TestGateway.with { gateway in
+            let secretariat = try await gateway.client("secretariat")
+            let page = try await Self.get(secretariat, "/console/secretariat/approvals")
+            #expect(page.status == 200 && page.text.contains(#"id="approval-A-2026-001""#), "\(page.text.prefix(500))")
+            let action = "/console/secretariat/approvals/A-2026-001/suspend"
+            let token = try Self.token(page.text, action: action)
+            #expect(token.count == 32)
+
+            // Another site's page making the secretariat's browser post the form: refused, before the token is spent.
+            for header in [("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site")] {
+                let refused = try await Self.post(secretariat, action, "token=\(token)&reason=forged", headers: [header])
+                #expect(refused.status == 403 && refused.text.contains(#"data-code="cross_site_request""#), "\(header): \(refused.text.prefix(300))")
+            }
+            let tokenless = try await Self.post(secretariat, action, "reason=no+token")
+            #expect(tokenless.status == 403 && tokenless.text.contains("cross_site_request"))
+            // The suspend token does not revoke.
+            let misused = try await Self.post(secretariat, "/console/secretariat/approvals/A-2026-001/revoke", "token=\(token)&reason=x")
+            #expect(misused.status == 403)
+            let researcher = try await gateway.client("researcher-jp")
+            #expect(try await Self.get(researcher, "/console/approvals").text.contains(#"class="status-active""#), "nothing changed yet")
+
+            let fresh = try Self.token(try await Self.get(secretariat, "/console/secretariat/approvals").text, action: action)
+            let done = try await Self.post(secretariat, action, "token=\(fresh)&reason=audit+finding+%28committee+2026-11%29",
+                                           headers: [("Origin", "https://localhost"), ("Sec-Fetch-Site", "same-origin")])
+            #expect(done.status == 303 && done.headers["location"] == "/console/secretariat/approvals", "\(done.text.prefix(300))")
+            #expect(try await Self.get(researcher, "/console/approvals").text.contains(#"class="status-suspended""#))
+            let refusedQuery = try await PolicyAPITests.send(researcher, "GET", PolicyAPITests.everyone)
+            #expect(PolicyAPITests.errorCode(refusedQuery) == "approval_suspended", "the next API request is refused too")
+            let replayed = try await Self.post(secretariat, action, "token=\(fresh)&reason=again")
+            #expect(replayed.status == 403, "a token is used once")
+            let history = try await PolicyAPITests.send(secretariat, "GET", "/api/admin/history")
+            #expect(history.text.contains("audit finding (committee 2026-11)"), "the reason is recorded")
+            // A researcher cannot open the secretariat's page or post its forms.
+            #expect(try await Self.get(researcher, "/console/secretariat/approvals").status == 403)
+            #expect(try await Self.post(researcher, action, "token=\(fresh)&reason=x").status == 403)
+        }
+    }
 }

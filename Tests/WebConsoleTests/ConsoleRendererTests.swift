@@ -24,7 +24,7 @@ struct ConsoleRendererTests {
 
     @Test("no template writes unescaped text")
     func noUnescapedText() {
-        for template in [ConsoleTemplates.layout, ConsoleTemplates.home, ConsoleTemplates.approvals, ConsoleTemplates.problem] {
+        for template in [ConsoleTemplates.layout, ConsoleTemplates.home, ConsoleTemplates.approvals, ConsoleTemplates.secretariatApprovals, ConsoleTemplates.problem] {
             #expect(!template.contains("{{{") && !template.contains("{{&"))
         }
     }
@@ -52,7 +52,7 @@ struct ConsoleRendererTests {
     func navigation() {
         #expect(ConsoleRenderer.pages(for: .researcher, language: .english).map(\.href) == ["/console/approvals"])
         #expect(ConsoleRenderer.pages(for: .auditor, language: .english).isEmpty)
-        #expect(ConsoleRenderer.pages(for: .secretariat, language: .english).isEmpty)
+        #expect(ConsoleRenderer.pages(for: .secretariat, language: .english).map(\.href) == ["/console/secretariat/approvals"])
     }
 
     @Test("the headers: no script, nothing framed, no Referer")

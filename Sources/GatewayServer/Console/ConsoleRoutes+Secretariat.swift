@@ -1,0 +1,91 @@
+import AuditLog
+import Foundation
+import GatewayCore
+import GatewayPolicy
+import HTTPTypes
+import Hummingbird
+import NIOConcurrencyHelpers
+import PolicyStore
+import WebConsole
+
+extension ConsoleRoutes {
+    /// The secretariat's approvals page and its forms: suspend, reinstate or revoke an
+    /// approval with the committee's reason, through the same policy change as
+    /// `POST /api/admin/approvals/{id}/{action}` (recorded, audited, in force from the next
+    /// request), each form guarded by ``ConsoleForms``.
+    static func registerSecretariat(on router: Router<GatewayRequestContext>, admin: Admin, forms: ConsoleForms,
+                                    compiled: Result<ConsoleRenderer, GatewayError>) {
+        router.get("/console/secretariat/approvals", access: .administration, takesQuery: true) { request, context in
+            let (viewer, member, policy) = try viewer(request, context)
+            let words = ConsoleTextLookup(viewer.language)
+            let approvals: [[String: Any]] = policy.state.approvals.values.sorted { $0.id < $1.id }.map { approval in
+                let actions: [PolicyChange.StatusAction] = switch approval.status {
+                case .active: [.suspend, .revoke]
+                case .suspended: [.reinstate, .revoke]
+                case .revoked: []
+                }
+                return [
+                    "id": approval.id, "title": approval.title, "organization": approval.organization,
+                    "members": approval.members.joined(separator: ", "), "status": approval.status.rawValue,
+                    "actions": actions.map { action -> [String: Any] in
+                        let path = formPath(approval.id, action)
+                        return ["name": action.rawValue, "label": words[action.rawValue], "action": path,
+                                "token": forms.token(member: member.id, action: path)]
+                    },
+                ]
+            }
+            let html = try compiled.get().render(.init(template: .secretariatApprovals, title: words["approvals"], values: ["approvals": approvals]),
+                                                 for: viewer)
+            return try page(html, kind: "console-secretariat-approvals", context)
+        }
+        router.post("/console/secretariat/approvals/{id}/{action}", access: .administration) { request, context in
+            let member = try context.requireMember()
+            let id = try context.parameters.require("id")
+            guard let action = PolicyChange.StatusAction(rawValue: try context.parameters.require("action")) else {
+                throw GatewayError(.notFound, "approvals are suspended, reinstated or revoked")
+            }
+            let fields = try await formFields(request, context)
+            try forms.check(request, token: fields["token"], member: member.id, action: formPath(id, action))
+            let reason = fields["reason"] ?? ""
+            if reason.allSatisfy(\.isWhitespace) { throw GatewayError(.badRequest, "give the committee's reason for this change") }
+            if let problem = FreeText.problem(in: reason, .text) { throw GatewayError(.badRequest, "reason \(problem)") }
+            var change = PolicyChange.approvalStatus(id, action)
+            change.summary += ": " + reason
+            _ = try await admin.commit(change, context)
+            context.record.withLockedValue { $0.returned = .init(kind: "policy-change") }
+            // Post, then redirect, then get: a reload never posts the form again.
+            var headers = headers(contentType: "text/plain; charset=utf-8")
+            headers[.location] = "/console/secretariat/approvals"
+            return Response(status: .seeOther, headers: headers)
+        }
+    }
+
+    static func formPath(_ approval: String, _ action: PolicyChange.StatusAction) -> String {
+        "/console/secretariat/approvals/\(approval)/\(action.rawValue)"
+    }
+
+    /// The fields of a form post (`application/x-www-form-urlencoded`, at most 16 KiB, at most
+    /// 16 fields, each once).
+    static func formFields(_ request: Request, _ context: GatewayRequestContext) async throws -> [String: String] {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+            throw GatewayError(.badRequest, "a console form is posted as application/x-www-form-urlencoded")
+        }
+        let buffer = try await request.body.collect(upTo: min(context.maxUploadSize, 16 * 1024))
+        let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&").prefix(17) {
+            guard fields.count < 16 else { throw GatewayError(.badRequest, "a console form has at most 16 fields") }
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ part: Substring) throws(GatewayError) -> String {
+                guard let value = part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+                    throw GatewayError(.badRequest, "a form field is not percent-encoded text")
+                }
+                return value
+            }
+            let name = try decoded(parts[0])
+            guard fields[name] == nil else { throw GatewayError(.badRequest, "form field '\(name.prefix(40))' is given twice") }
+            fields[name] = parts.count > 1 ? try decoded(parts[1]) : ""
+        }
+        return fields
+    }
+}
