@@ -32,9 +32,14 @@ enum AuditRoutes {
 
     /// The export's filters from the query string; unknown or malformed parameters are a `bad_request`.
     static func parse(_ uri: URI) throws(GatewayError) -> (AuditQuery, String) {
+        try parse(try uri.singleValuedParameters())
+    }
+
+    /// The same from parameters already read (the console reads its own first).
+    static func parse(_ parameters: [(name: String, value: String)]) throws(GatewayError) -> (AuditQuery, String) {
         var query = AuditQuery()
         var format = "jsonl"
-        for (name, text) in try uri.singleValuedParameters() {
+        for (name, text) in parameters {
             func number() throws(GatewayError) -> Int {
                 guard let number = DecimalInteger.parse(text), number >= 0 else {
                     throw GatewayError(.badRequest, "\(name) must be a whole number from 0 to \(Int.max)")

@@ -7,7 +7,7 @@ public struct ConsoleRenderer: Sendable {
     /// A page to render: which template, its title, and its values.
     public struct Page {
         public enum Template: String, Sendable, CaseIterable {
-            case home, approvals, secretariatApprovals, problem
+            case home, approvals, secretariatApprovals, auditLog, problem
         }
 
         public var template: Template
@@ -47,6 +47,7 @@ public struct ConsoleRenderer: Sendable {
             try library.register(ConsoleTemplates.approvals, named: Page.Template.approvals.rawValue)
             try library.register(ConsoleTemplates.problem, named: Page.Template.problem.rawValue)
             try library.register(ConsoleTemplates.secretariatApprovals, named: Page.Template.secretariatApprovals.rawValue)
+            try library.register(ConsoleTemplates.auditLog, named: Page.Template.auditLog.rawValue)
         } catch {
             throw GatewayError(.internalError, "a console template does not parse: \(error)")
         }
@@ -62,7 +63,7 @@ public struct ConsoleRenderer: Sendable {
         switch role {
         case .researcher: return [("/console/approvals" + query, words["approvals"] ?? "approvals")]
         case .secretariat: return [("/console/secretariat/approvals" + query, words["approvals"] ?? "approvals")]
-        case .auditor: return []
+        case .auditor: return [("/console/audit" + query, words["auditLog"] ?? "audit log")]
         }
     }
 

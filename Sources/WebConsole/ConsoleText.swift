@@ -10,6 +10,9 @@ public enum ConsoleText {
         "ledgerOff": "The disclosure ledger is off.",
         "footer": "Every page is decided and audited like an API call. Aggregates only; counts below the threshold read \"<k\".",
         "members": "Members", "actions": "Decide", "reason": "Reason", "suspend": "Suspend", "reinstate": "Reinstate", "revoke": "Revoke",
+        "auditLog": "Audit log", "decision": "Decision", "filter": "Filter", "export": "Export", "time": "Time", "request": "Request",
+        "answer": "Answer", "next": "Next page", "noRecords": "No records match.", "any": "any", "from": "From", "to": "To",
+        "approvalFilter": "Approval", "checkpoint": "Signed up to record",
         "forbidden": "Not for your role", "notFound": "No such page", "error": "Refused",
         "underConstruction": "More pages are being built: the search, the variant pages and the region viewer for researchers; approvals and withdrawals for the secretariat; the audit log for auditors.",
     ]
@@ -24,6 +27,9 @@ public enum ConsoleText {
         "ledgerOff": "開示台帳は無効です。",
         "footer": "すべてのページはAPIと同じく判定され、監査ログに記録されます。集計値のみを表示し、閾値未満の件数は「<k」と表示します。",
         "members": "利用者", "actions": "決定", "reason": "理由", "suspend": "一時停止", "reinstate": "再開", "revoke": "取消",
+        "auditLog": "監査ログ", "decision": "判定", "filter": "絞り込み", "export": "書き出し", "time": "時刻", "request": "要求",
+        "answer": "応答", "next": "次のページ", "noRecords": "該当する記録はありません。", "any": "すべて", "from": "開始", "to": "終了",
+        "approvalFilter": "承認", "checkpoint": "署名済みの記録",
         "forbidden": "この役割では利用できません", "notFound": "ページがありません", "error": "拒否されました",
         "underConstruction": "研究者向けの検索・変異ページ・ゲノムビューワー、事務局向けの承認・撤回、監査担当向けの監査ログのページを作成中です。",
     ]

@@ -121,4 +121,25 @@ struct ConsoleRoutesTests {
             #expect(try await Self.post(researcher, action, "token=\(fresh)&reason=x").status == 403)
         }
     }
+
+    @Test("the auditor's log page: filters as the export's, keyset pages, export links for the same filters; bad filters refused")
+    func auditLog() async throws {
+        try await TestGateway.with { gateway in
+            let researcher = try await gateway.client("researcher-jp")
+            for _ in 0..<3 { _ = try await Self.get(researcher, "/console") }
+            _ = try await Self.get(researcher, "/console/secretariat/approvals")  // refused: a deny record
+            let auditor = try await gateway.client("auditor")
+            let page = try await Self.get(auditor, "/console/audit?member=researcher-jp&decision=deny")
+            #expect(page.status == 200, "\(page.text.prefix(300))")
+            #expect(page.text.contains("/console/secretariat/approvals") && !page.text.contains(#"<td>GET /console</td>"#), "only the deny record")
+            #expect(page.text.contains(#"href="/api/audit/records?member=researcher-jp&amp;decision=deny""#), "\(page.text)")
+            #expect(page.text.contains(#"<option value="deny" selected>"#))
+            let all = try await Self.get(auditor, "/console/audit?member=researcher-jp&member_empty=")
+            #expect(all.status == 400, "an unknown filter is refused: \(all.text.prefix(200))")
+            let empty = try await Self.get(auditor, "/console/audit?member=&decision=&organization=kyoto-u")
+            #expect(empty.status == 200 && empty.text.contains("researcher-jp"), "empty fields of the form mean no filter")
+            #expect(try await Self.get(auditor, "/console/audit?decision=maybe").status == 400)
+            #expect(try await Self.get(researcher, "/console/audit").status == 403)
+        }
+    }
 }

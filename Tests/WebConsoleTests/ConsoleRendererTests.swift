@@ -24,7 +24,7 @@ struct ConsoleRendererTests {
 
     @Test("no template writes unescaped text")
     func noUnescapedText() {
-        for template in [ConsoleTemplates.layout, ConsoleTemplates.home, ConsoleTemplates.approvals, ConsoleTemplates.secretariatApprovals, ConsoleTemplates.problem] {
+        for template in [ConsoleTemplates.layout, ConsoleTemplates.home, ConsoleTemplates.approvals, ConsoleTemplates.secretariatApprovals, ConsoleTemplates.auditLog, ConsoleTemplates.problem] {
             #expect(!template.contains("{{{") && !template.contains("{{&"))
         }
     }
@@ -51,7 +51,7 @@ struct ConsoleRendererTests {
     @Test("each role's navigation holds only its own pages")
     func navigation() {
         #expect(ConsoleRenderer.pages(for: .researcher, language: .english).map(\.href) == ["/console/approvals"])
-        #expect(ConsoleRenderer.pages(for: .auditor, language: .english).isEmpty)
+        #expect(ConsoleRenderer.pages(for: .auditor, language: .english).map(\.href) == ["/console/audit"])
         #expect(ConsoleRenderer.pages(for: .secretariat, language: .english).map(\.href) == ["/console/secretariat/approvals"])
     }
 

@@ -18,10 +18,12 @@ enum ConsoleRoutes {
     static func isConsolePath(_ path: String) -> Bool { path == "/console" || path.hasPrefix("/console/") }
 
     static func register(on router: Router<GatewayRequestContext>, accounting: DisclosureAccounting, admin: Admin) {
+        let log = admin.audit
         // The templates are compiled into the binary: one that does not parse makes every page a
         // 500 (and fails the tests), never a page without its escaping.
         let compiled = Result { () throws(GatewayError) in try ConsoleRenderer() }
         registerSecretariat(on: router, admin: admin, forms: ConsoleForms(), compiled: compiled)
+        registerAudit(on: router, log: log, compiled: compiled)
         let stylesheet = ByteBuffer(string: ConsoleRenderer.stylesheet)
         router.get("/console/static/console.css", access: .serviceInformation) { _, _ in
             Response(status: .ok, headers: headers(contentType: "text/css; charset=utf-8"), body: .init(byteBuffer: stylesheet))
