@@ -1,7 +1,8 @@
 /// The headers every console response carries. A client certificate is ambient authority, like
 /// a cookie, so pages are locked down: a strict Content-Security-Policy (no script at all, styles
 /// and images from the gateway only, forms post only to it, never framed), no Referer leaving
-/// (nothing in a URL leaks to another site), no sniffing, no caching of pages that show data.
+/// for another site (nothing in a URL leaks; same-origin requests keep it, so that the browser
+/// sends a real `Origin` with a form post), no sniffing, no caching of pages that show data.
 public enum ConsoleHeaders {
     public static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -9,7 +10,7 @@ public enum ConsoleHeaders {
     /// Name and value of each header.
     public static let all: [(name: String, value: String)] = [
         ("Content-Security-Policy", contentSecurityPolicy),
-        ("Referrer-Policy", "no-referrer"),
+        ("Referrer-Policy", "same-origin"),
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
         ("Cache-Control", "no-store"),

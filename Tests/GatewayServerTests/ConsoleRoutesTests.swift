@@ -12,14 +12,14 @@ struct ConsoleRoutesTests {
         try await offThread { try client.request("GET", path, headers: headers) }
     }
 
-    @Test("a researcher's home and approvals pages: HTML with a CSP and no Referer, the approvals and what they allow, Japanese on request")
+    @Test("a researcher's home and approvals pages: HTML with a CSP and no Referer to other sites, the approvals and what they allow, Japanese on request")
     func researcherPages() async throws {
         try await TestGateway.with { gateway in
             let researcher = try await gateway.client("researcher-jp")
             let home = try await Self.get(researcher, "/console")
             #expect(home.status == 200 && home.headers["content-type"]?.hasPrefix("text/html") == true, "\(home.text.prefix(300))")
             #expect(home.headers["content-security-policy"]?.contains("default-src 'none'") == true)
-            #expect(home.headers["referrer-policy"] == "no-referrer" && home.headers["x-frame-options"] == "DENY")
+            #expect(home.headers["referrer-policy"] == "same-origin" && home.headers["x-frame-options"] == "DENY")
             #expect(home.text.contains("researcher-jp") && home.text.contains(#"href="/console/approvals""#))
             let approvals = try await Self.get(researcher, "/console/approvals")
             #expect(approvals.status == 200)
@@ -93,9 +93,10 @@ struct ConsoleRoutesTests {
             #expect(token.count == 32)
 
             // Another site's page making the secretariat's browser post the form: refused, before the token is spent.
-            for header in [("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site")] {
-                let refused = try await Self.post(secretariat, action, "token=\(token)&reason=forged", headers: [header])
-                #expect(refused.status == 403 && refused.text.contains(#"data-code="cross_site_request""#), "\(header): \(refused.text.prefix(300))")
+            for headers in [[("Origin", "https://evil.example")], [("Sec-Fetch-Site", "cross-site")], [("Origin", "null")],
+                            [("Origin", "null"), ("Sec-Fetch-Site", "same-site")]] {
+                let refused = try await Self.post(secretariat, action, "token=\(token)&reason=forged", headers: headers)
+                #expect(refused.status == 403 && refused.text.contains(#"data-code="cross_site_request""#), "\(headers): \(refused.text.prefix(300))")
             }
             let tokenless = try await Self.post(secretariat, action, "reason=no+token")
             #expect(tokenless.status == 403 && tokenless.text.contains("cross_site_request"))

@@ -55,11 +55,11 @@ struct ConsoleRendererTests {
         #expect(ConsoleRenderer.pages(for: .secretariat, language: .english).map(\.href) == ["/console/secretariat/approvals"])
     }
 
-    @Test("the headers: no script, nothing framed, no Referer")
+    @Test("the headers: no script, nothing framed, no Referer to another site")
     func headers() {
         let headers = Dictionary(uniqueKeysWithValues: ConsoleHeaders.all.map { ($0.name, $0.value) })
         #expect(headers["Content-Security-Policy"]?.contains("default-src 'none'") == true)
         #expect(headers["Content-Security-Policy"]?.contains("script-src") == false, "no script source at all")
-        #expect(headers["Referrer-Policy"] == "no-referrer" && headers["X-Frame-Options"] == "DENY")
+        #expect(headers["Referrer-Policy"] == "same-origin" && headers["X-Frame-Options"] == "DENY")
     }
 }
