@@ -62,7 +62,7 @@ public struct ConsoleRenderer: Sendable {
         let words = ConsoleText.words(language), query = languageQuery(language)
         switch role {
         case .researcher: return [("/console/approvals" + query, words["approvals"] ?? "approvals")]
-        case .secretariat: return [("/console/secretariat/approvals" + query, words["approvals"] ?? "approvals")]
+        case .secretariat: return [("/console/secretariat/approvals" + query, words["allApprovals"] ?? "approvals")]
         case .auditor: return [("/console/audit" + query, words["auditLog"] ?? "audit log")]
         }
     }

@@ -1,7 +1,7 @@
 /// The console's words in each language, by key. A key missing in Japanese falls back to English.
 public enum ConsoleText {
     static let english: [String: String] = [
-        "home": "Home", "approvals": "My approvals", "signedInAs": "Signed in as",
+        "home": "Home", "approvals": "My approvals", "allApprovals": "Approvals", "signedInAs": "Signed in as",
         "member": "Member", "organization": "Organization", "country": "Country", "role": "Role",
         "certificate": "Certificate", "policyVersion": "Policy version", "tls": "Connection",
         "pages": "Your pages", "approval": "Approval", "title": "Title", "purpose": "Purpose",
@@ -18,7 +18,7 @@ public enum ConsoleText {
     ]
 
     static let japanese: [String: String] = [
-        "home": "ホーム", "approvals": "承認一覧", "signedInAs": "ログイン中",
+        "home": "ホーム", "approvals": "承認一覧", "allApprovals": "承認の管理", "signedInAs": "ログイン中",
         "member": "利用者", "organization": "所属機関", "country": "国", "role": "役割",
         "certificate": "証明書", "policyVersion": "ポリシー版", "tls": "接続",
         "pages": "利用できるページ", "approval": "承認", "title": "課題名", "purpose": "目的",

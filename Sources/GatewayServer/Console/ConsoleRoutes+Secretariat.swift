@@ -34,7 +34,7 @@ extension ConsoleRoutes {
                     },
                 ]
             }
-            let html = try compiled.get().render(.init(template: .secretariatApprovals, title: words["approvals"], values: ["approvals": approvals]),
+            let html = try compiled.get().render(.init(template: .secretariatApprovals, title: words["allApprovals"], values: ["approvals": approvals]),
                                                  for: viewer)
             return try page(html, kind: "console-secretariat-approvals", context)
         }
