@@ -16,7 +16,7 @@ import VariantStore
 ///
 /// Germline: each person counts once, by their normal sample. Cases are the people of the
 /// `cases` cancer types; controls those of `controls`, or everyone else the approval allows.
-public struct AllelicAssociation: VisitingAnalysis {
+public struct AllelicAssociation: CaseControlAnalysis {
     public let parameters: AssociationParameters
 
     public init(parameters: JSONValue) throws(GatewayError) {
@@ -43,18 +43,9 @@ public struct AllelicAssociation: VisitingAnalysis {
     )
 
     public var canonicalParameters: JSONValue { parameters.json }
-    public var cancerTypes: [String] { parameters.cases + (parameters.controls ?? []) }
+    public var caseTypes: [String] { parameters.cases }
+    public var controlTypes: [String]? { parameters.controls }
     public var regions: [GenomicRegion] { [parameters.region] }
-
-    /// The case and control groups in `cohort`.
-    func groups(in cohort: AnalysisCohort, control: DisclosureControl) throws(GatewayError) -> (cases: SampleSet, controls: SampleSet) {
-        try cohort.caseControlGroups(cases: parameters.cases, controls: parameters.controls, analysis: Self.name, control: control)
-    }
-
-    public func contributors(in cohort: AnalysisCohort, control: DisclosureControl) throws(GatewayError) -> SampleSet {
-        let groups = try groups(in: cohort, control: control)
-        return groups.cases.union(groups.controls)
-    }
 
     /// The released document.
     struct Output: Encodable {

@@ -17,7 +17,7 @@ import VariantStore
 /// the rule, not the member's name for it, so renaming a unit is the same subject).
 ///
 /// Germline: each person counts once, by their normal sample.
-public struct Burden: VisitingAnalysis {
+public struct Burden: CaseControlAnalysis {
     public let parameters: BurdenParameters
 
     public init(parameters: JSONValue) throws(GatewayError) {
@@ -46,23 +46,14 @@ public struct Burden: VisitingAnalysis {
     )
 
     public var canonicalParameters: JSONValue { parameters.json }
-    public var cancerTypes: [String] { parameters.cases + (parameters.controls ?? []) }
+    public var caseTypes: [String] { parameters.cases }
+    public var controlTypes: [String]? { parameters.controls }
     public var regions: [GenomicRegion] { parameters.units.map(\.region) }
 
     public var countedUnits: [CountedUnit] {
         parameters.units.enumerated().map {
             CountedUnit(parameter: "units[\($0.offset)]", name: $0.element.name, region: $0.element.region, rule: parameters.rule)
         }
-    }
-
-    /// The case and control groups in `cohort`.
-    func groups(in cohort: AnalysisCohort, control: DisclosureControl) throws(GatewayError) -> (cases: SampleSet, controls: SampleSet) {
-        try cohort.caseControlGroups(cases: parameters.cases, controls: parameters.controls, analysis: Self.name, control: control)
-    }
-
-    public func contributors(in cohort: AnalysisCohort, control: DisclosureControl) throws(GatewayError) -> SampleSet {
-        let groups = try groups(in: cohort, control: control)
-        return groups.cases.union(groups.controls)
     }
 
     /// The released document.
