@@ -120,7 +120,7 @@ public final class GatewayServer: Sendable {
         AdminRoutes.register(on: router, policy: policy, queries: queries, audit: audit)
         AuditRoutes.register(on: router, log: audit)
         VisitingRoutes.register(on: router, environment: visiting, service: queries)
-        ConsoleRoutes.register(on: router, accounting: queries.accounting, admin: Admin(policy: policy, audit: audit, queries: queries))
+        ConsoleRoutes.register(on: router, dependencies: ConsoleDependencies(admin: Admin(policy: policy, audit: audit, queries: queries), visiting: visiting))
         routeMethods.register(router.routes)
         return router
     }

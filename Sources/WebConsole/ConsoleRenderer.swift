@@ -6,8 +6,13 @@ import Mustache
 public struct ConsoleRenderer: Sendable {
     /// A page to render: which template, its title, and its values.
     public struct Page {
-        public enum Template: String, Sendable, CaseIterable {
-            case home, approvals, secretariatApprovals, auditLog, problem
+        /// A template's name. Each group of pages declares its own in
+        /// `ConsoleTemplates+Researcher.swift`, `+Secretariat` and `+Audit`.
+        public struct Template: RawRepresentable, Hashable, Sendable {
+            public var rawValue: String
+            public init(rawValue: String) { self.rawValue = rawValue }
+            public static let home = Self(rawValue: "home")
+            public static let problem = Self(rawValue: "problem")
         }
 
         public var template: Template
@@ -43,11 +48,7 @@ public struct ConsoleRenderer: Sendable {
         var library = MustacheLibrary()
         do {
             try library.register(ConsoleTemplates.layout, named: "layout")
-            try library.register(ConsoleTemplates.home, named: Page.Template.home.rawValue)
-            try library.register(ConsoleTemplates.approvals, named: Page.Template.approvals.rawValue)
-            try library.register(ConsoleTemplates.problem, named: Page.Template.problem.rawValue)
-            try library.register(ConsoleTemplates.secretariatApprovals, named: Page.Template.secretariatApprovals.rawValue)
-            try library.register(ConsoleTemplates.auditLog, named: Page.Template.auditLog.rawValue)
+            for (template, source) in ConsoleTemplates.all { try library.register(source, named: template.rawValue) }
         } catch {
             throw GatewayError(.internalError, "a console template does not parse: \(error)")
         }
@@ -55,16 +56,20 @@ public struct ConsoleRenderer: Sendable {
     }
 
     /// The console's stylesheet.
-    public static var stylesheet: String { ConsoleTemplates.stylesheet }
+    public static var stylesheet: String {
+        ConsoleTemplates.stylesheet + ConsoleTemplates.researcherStylesheet + ConsoleTemplates.secretariatStylesheet
+            + ConsoleTemplates.auditStylesheet
+    }
 
     /// The pages a role may open, as navigation links (`/console/...`).
     public static func pages(for role: Role, language: ConsoleLanguage) -> [(href: String, label: String)] {
         let words = ConsoleText.words(language), query = languageQuery(language)
-        switch role {
-        case .researcher: return [("/console/approvals" + query, words["approvals"] ?? "approvals")]
-        case .secretariat: return [("/console/secretariat/approvals" + query, words["allApprovals"] ?? "approvals")]
-        case .auditor: return [("/console/audit" + query, words["auditLog"] ?? "audit log")]
+        let pages = switch role {
+        case .researcher: ConsoleTemplates.researcherNavigation
+        case .secretariat: ConsoleTemplates.secretariatNavigation
+        case .auditor: ConsoleTemplates.auditNavigation
         }
+        return pages.map { ($0.path + query, words[$0.word] ?? $0.word) }
     }
 
     /// `?lang=ja`, or nothing for English (the default).

@@ -2,6 +2,11 @@
 /// HTML (`<`, `>`, `&`, `"`, `'`); pages fill the layout's `content` block (template
 /// inheritance), so no template ever writes unescaped text (`{{{…}}}` or `{{&…}}`).
 enum ConsoleTemplates {
+    /// Every page template by name: the shared ones, then each group's.
+    static var all: [(ConsoleRenderer.Page.Template, String)] {
+        [(.home, home), (.problem, problem)] + researcher + secretariat + audit
+    }
+
     static let layout = """
         <!DOCTYPE html>
         <html lang="{{language}}">
@@ -32,51 +37,6 @@ enum ConsoleTemplates {
         <h2>{{words.pages}}</h2>
         <ul class="pages">{{#pages}}<li><a href="{{href}}">{{label}}</a></li>{{/pages}}</ul>
         <p class="note">{{words.underConstruction}}</p>
-        {{/content}}{{/layout}}
-        """
-
-    static let approvals = """
-        {{<layout}}{{$content}}
-        <h1>{{title}}</h1>
-        {{^approvals}}<p>{{words.noApprovals}}</p>{{/approvals}}
-        {{#hasApprovals}}
-        <table class="approvals">
-        <thead><tr><th>{{words.approval}}</th><th>{{words.title}}</th><th>{{words.purpose}}</th><th>{{words.validity}}</th><th>{{words.status}}</th><th>{{words.allows}}</th><th>{{words.budget}}</th></tr></thead>
-        <tbody>{{#approvals}}<tr class="approval" id="approval-{{id}}"><td>{{id}}</td><td>{{title}}</td><td>{{purpose}}</td><td>{{validity}}</td><td class="status-{{status}}">{{status}}</td>
-        <td><ul>{{#allows}}<li>{{.}}</li>{{/allows}}</ul></td>
-        <td>{{#budget}}<meter min="0" max="{{total}}" value="{{remaining}}"></meter> {{remaining}} {{words.remaining}} / {{spent}} {{words.spent}}{{/budget}}{{^budget}}{{words.ledgerOff}}{{/budget}}</td></tr>{{/approvals}}</tbody>
-        </table>
-        {{/hasApprovals}}
-        {{/content}}{{/layout}}
-        """
-
-    static let secretariatApprovals = """
-        {{<layout}}{{$content}}
-        <h1>{{title}}</h1>
-        <table class="approvals">
-        <thead><tr><th>{{words.approval}}</th><th>{{words.title}}</th><th>{{words.organization}}</th><th>{{words.members}}</th><th>{{words.status}}</th><th>{{words.actions}}</th></tr></thead>
-        <tbody>{{#approvals}}<tr class="approval" id="approval-{{id}}"><td>{{id}}</td><td>{{title}}</td><td>{{organization}}</td><td>{{members}}</td><td class="status-{{status}}">{{status}}</td>
-        <td>{{#actions}}<form method="post" action="{{action}}" class="action-{{name}}"><input type="hidden" name="token" value="{{token}}">
-        <label>{{words.reason}} <input name="reason" required maxlength="1000"></label> <button type="submit">{{label}}</button></form>{{/actions}}</td></tr>{{/approvals}}</tbody>
-        </table>
-        {{/content}}{{/layout}}
-        """
-
-    static let auditLog = """
-        {{<layout}}{{$content}}
-        <h1>{{title}}</h1>
-        <form method="get" action="/console/audit" class="filters">
-        {{#filters}}<label>{{label}} <input name="{{name}}" value="{{value}}"></label> {{/filters}}
-        <label>{{words.decision}} <select name="decision">{{#decisions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/decisions}}</select></label>
-        {{#languageField}}<input type="hidden" name="lang" value="{{.}}">{{/languageField}}
-        <button type="submit">{{words.filter}}</button></form>
-        <p class="exports">{{words.export}}: <a href="{{exportJSON}}" download>JSON Lines</a> · <a href="{{exportCSV}}" download>CSV</a></p>
-        <p class="checkpoint">{{checkpoint}}</p>
-        <table class="audit"><thead><tr><th>#</th><th>{{words.time}}</th><th>{{words.member}}</th><th>{{words.organization}}</th><th>{{words.request}}</th><th>{{words.decision}}</th><th>HTTP</th><th>{{words.answer}}</th></tr></thead>
-        <tbody>{{#records}}<tr class="record" id="record-{{sequence}}"><td>{{sequence}}</td><td>{{time}}</td><td>{{member}}</td><td>{{organization}}</td><td>{{method}} {{path}}</td><td class="decision-{{decision}}">{{decision}} {{reasons}}</td><td>{{status}}</td><td>{{kind}}</td></tr>{{/records}}</tbody>
-        </table>
-        {{^records}}<p>{{words.noRecords}}</p>{{/records}}
-        {{#next}}<p><a href="{{.}}" rel="next">{{words.next}}</a></p>{{/next}}
         {{/content}}{{/layout}}
         """
 

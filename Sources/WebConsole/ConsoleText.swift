@@ -1,5 +1,13 @@
-/// The console's words in each language, by key. A key missing in Japanese falls back to English.
+/// The console's words in each language, by key: the shared ones here, each group's in
+/// `ConsoleText+Researcher.swift`, `+Secretariat` and `+Audit` (a key is defined once; a test
+/// checks). A key missing in Japanese falls back to English.
 public enum ConsoleText {
+    static let groupsEnglish = [researcherEnglish, secretariatEnglish, auditEnglish]
+    static let groupsJapanese = [researcherJapanese, secretariatJapanese, auditJapanese]
+    static let allEnglish = groupsEnglish.reduce(english) { $0.merging($1) { first, _ in first } }
+    static let allJapanese = groupsJapanese.reduce(japanese) { $0.merging($1) { first, _ in first } }
+    static let mergedJapanese = allEnglish.merging(allJapanese) { _, japanese in japanese }
+
     static let english: [String: String] = [
         "home": "Home", "approvals": "My approvals", "allApprovals": "Approvals", "signedInAs": "Signed in as",
         "member": "Member", "organization": "Organization", "country": "Country", "role": "Role",
@@ -37,8 +45,8 @@ public enum ConsoleText {
     /// The words of `language`.
     public static func words(_ language: ConsoleLanguage) -> [String: String] {
         switch language {
-        case .english: english
-        case .japanese: english.merging(japanese) { _, japanese in japanese }
+        case .english: allEnglish
+        case .japanese: mergedJapanese
         }
     }
 }

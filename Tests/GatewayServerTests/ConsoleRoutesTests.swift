@@ -46,7 +46,9 @@ struct ConsoleRoutesTests {
             }
             let researcher = try await gateway.client("researcher-jp")
             let bad = try await Self.get(researcher, "/console?lang=fr")
-            #expect(bad.status == 400 && bad.text.contains(#"data-code="bad_request""#) && bad.text.contains("lang=en or lang=ja"))
+            #expect(bad.status == 400 && bad.text.contains(#"data-code="bad_request""#) && bad.text.contains("lang must be en or ja, not &#39;fr&#39;"), "\(bad.text)")
+            let unknown = try await Self.get(researcher, "/console?member=x")
+            #expect(unknown.status == 400 && unknown.text.contains("this page takes lang, not &#39;member&#39;"), "\(unknown.text)")
             let missing = try await Self.get(researcher, "/console/nothing-here")
             #expect(missing.status == 404 && missing.headers["content-type"]?.hasPrefix("text/html") == true)
         }

@@ -17,12 +17,14 @@ enum ConsoleRoutes {
     /// Whether `path` is a console page (refusals there are pages too).
     static func isConsolePath(_ path: String) -> Bool { path == "/console" || path.hasPrefix("/console/") }
 
-    static func register(on router: Router<GatewayRequestContext>, accounting: DisclosureAccounting, admin: Admin) {
-        let log = admin.audit
+    static func register(on router: Router<GatewayRequestContext>, dependencies: ConsoleDependencies) {
+        let admin = dependencies.admin, log = admin.audit
         // The templates are compiled into the binary: one that does not parse makes every page a
         // 500 (and fails the tests), never a page without its escaping.
         let compiled = Result { () throws(GatewayError) in try ConsoleRenderer() }
-        registerSecretariat(on: router, admin: admin, forms: ConsoleForms(), compiled: compiled)
+        let forms = ConsoleForms()
+        registerResearcher(on: router, dependencies: dependencies, forms: forms, compiled: compiled)
+        registerSecretariat(on: router, admin: admin, forms: forms, compiled: compiled)
         registerAudit(on: router, log: log, compiled: compiled)
         let stylesheet = ByteBuffer(string: ConsoleRenderer.stylesheet)
         router.get("/console/static/console.css", access: .serviceInformation) { _, _ in
@@ -43,42 +45,38 @@ enum ConsoleRoutes {
             ]
             return try page(compiled.get().render(.init(template: .home, title: words["home"], values: values), for: viewer), kind: "console-home", context)
         }
-        router.get("/console/approvals", access: .research, takesQuery: true) { request, context in
-            let (viewer, member, policy) = try viewer(request, context)
-            let privacy = PrivacyView(member: member, policy: policy, accounting: accounting)
-            let approvals: [[String: Any]] = policy.approvals(of: member.id).map { approval in
-                var row: [String: Any] = [
-                    "id": approval.id, "title": approval.title, "purpose": approval.purpose.rawValue,
-                    "validity": "\(day(approval.validFrom)) – \(day(approval.validUntil))",
-                    "status": approval.isInForce(at: context.arrival) ? approval.status.rawValue : (approval.status == .active ? "expired" : approval.status.rawValue),
-                    "allows": approval.scope.queryKinds.map(\.rawValue),
-                ]
-                if let budget = privacy?.approvals.first(where: { $0.approval == approval.id }) {
-                    row["budget"] = ["total": amount(budget.budget), "spent": amount(budget.spent), "remaining": amount(budget.remaining)]
-                }
-                return row
-            }
-            let words = ConsoleTextLookup(viewer.language)
-            let html = try compiled.get().render(.init(template: .approvals, title: words["approvals"],
-                                                 values: ["approvals": approvals, "hasApprovals": !approvals.isEmpty]), for: viewer)
-            return try page(html, kind: "console-approvals", context)
-        }
     }
 
     /// The page's viewer (its member, role and language) from the request; any parameter but
     /// `lang` is refused, as every route refuses what it does not read.
     static func viewer(_ request: Request, _ context: GatewayRequestContext) throws(GatewayError) -> (ConsoleRenderer.Viewer, Member, PolicySnapshot) {
+        let (viewer, member, policy, _) = try viewer(request, context, taking: [])
+        return (viewer, member, policy)
+    }
+
+    /// The page's viewer and the page's own parameters: those named in `taking`, each at most
+    /// once (empty values are dropped, as an empty form field means no filter); `lang` is the
+    /// language switch; any other parameter is refused with a message naming it.
+    static func viewer(_ request: Request, _ context: GatewayRequestContext, taking names: Set<String>) throws(GatewayError)
+        -> (ConsoleRenderer.Viewer, Member, PolicySnapshot, [String: String])
+    {
         let member = try context.requireMember()
         guard let policy = context.policy else { throw GatewayError(.policyUnavailable, "no policy is in force for this request") }
         var override: String?
+        var parameters: [String: String] = [:]
         for (name, value) in try request.uri.singleValuedParameters() {
-            guard name == "lang", ConsoleLanguage(rawValue: value) != nil else {
-                throw GatewayError(.badRequest, "console pages take only lang=en or lang=ja, not '\(name.prefix(40))=\(value.prefix(20))'")
+            if name == "lang" {
+                guard ConsoleLanguage(rawValue: value) != nil else { throw GatewayError(.badRequest, "lang must be en or ja, not '\(value.prefix(20))'") }
+                override = value
+            } else if names.contains(name) {
+                if !value.isEmpty { parameters[name] = value }
+            } else {
+                let accepted = (names.sorted() + ["lang"]).joined(separator: ", ")
+                throw GatewayError(.badRequest, "this page takes \(accepted), not '\(name.prefix(40))'")
             }
-            override = value
         }
         let language = ConsoleLanguage.negotiate(acceptLanguage: request.headers[.acceptLanguage], override: override)
-        return (ConsoleRenderer.Viewer(memberID: member.id, role: member.role, path: request.uri.path, language: language), member, policy)
+        return (ConsoleRenderer.Viewer(memberID: member.id, role: member.role, path: request.uri.path, language: language), member, policy, parameters)
     }
 
     /// An HTML page with the console's headers, summarised for the audit record.
