@@ -57,7 +57,8 @@ public struct ConsoleRenderer: Sendable {
 
     /// The console's stylesheet.
     public static var stylesheet: String {
-        ConsoleTemplates.stylesheet + ConsoleTemplates.researcherStylesheet + ConsoleTemplates.secretariatStylesheet
+        ConsoleTemplates.stylesheet + ConsoleTemplates.researcherStylesheet + ConsoleTemplates.visitingStylesheet
+            + ConsoleTemplates.secretariatStylesheet
             + ConsoleTemplates.auditStylesheet
     }
 
@@ -65,7 +66,7 @@ public struct ConsoleRenderer: Sendable {
     public static func pages(for role: Role, language: ConsoleLanguage) -> [(href: String, label: String)] {
         let words = ConsoleText.words(language), query = languageQuery(language)
         let pages = switch role {
-        case .researcher: ConsoleTemplates.researcherNavigation
+        case .researcher: ConsoleTemplates.researcherNavigation + ConsoleTemplates.visitingNavigation
         case .secretariat: ConsoleTemplates.secretariatNavigation
         case .auditor: ConsoleTemplates.auditNavigation
         }

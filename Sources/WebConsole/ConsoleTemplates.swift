@@ -4,7 +4,7 @@
 enum ConsoleTemplates {
     /// Every page template by name: the shared ones, then each group's.
     static var all: [(ConsoleRenderer.Page.Template, String)] {
-        [(.home, home), (.problem, problem)] + researcher + secretariat + audit
+        [(.home, home), (.problem, problem)] + researcher + visiting + secretariat + audit
     }
 
     static let layout = """

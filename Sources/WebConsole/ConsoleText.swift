@@ -1,9 +1,9 @@
 /// The console's words in each language, by key: the shared ones here, each group's in
-/// `ConsoleText+Researcher.swift`, `+Secretariat` and `+Audit` (a key is defined once; a test
+/// `ConsoleText+Researcher.swift`, `+Visiting`, `+Secretariat` and `+Audit` (a key is defined once; a test
 /// checks). A key missing in Japanese falls back to English.
 public enum ConsoleText {
-    static let groupsEnglish = [researcherEnglish, secretariatEnglish, auditEnglish]
-    static let groupsJapanese = [researcherJapanese, secretariatJapanese, auditJapanese]
+    static let groupsEnglish = [researcherEnglish, visitingEnglish, secretariatEnglish, auditEnglish]
+    static let groupsJapanese = [researcherJapanese, visitingJapanese, secretariatJapanese, auditJapanese]
     static let allEnglish = groupsEnglish.reduce(english) { $0.merging($1) { first, _ in first } }
     static let allJapanese = groupsJapanese.reduce(japanese) { $0.merging($1) { first, _ in first } }
     static let mergedJapanese = allEnglish.merging(allJapanese) { _, japanese in japanese }

@@ -24,6 +24,7 @@ enum ConsoleRoutes {
         let compiled = Result { () throws(GatewayError) in try ConsoleRenderer() }
         let forms = ConsoleForms()
         registerResearcher(on: router, dependencies: dependencies, forms: forms, compiled: compiled)
+        registerVisiting(on: router, dependencies: dependencies, forms: forms, compiled: compiled)
         registerSecretariat(on: router, admin: admin, forms: forms, compiled: compiled)
         registerAudit(on: router, log: log, compiled: compiled)
         let stylesheet = ByteBuffer(string: ConsoleRenderer.stylesheet)
