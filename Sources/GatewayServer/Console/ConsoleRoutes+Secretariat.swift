@@ -39,11 +39,10 @@ extension ConsoleRoutes {
                                                  for: viewer)
             return try page(html, kind: "console-secretariat-approvals", context)
         }
-        // One route for every post on an approval (a literal segment beside {action} would be ambiguous).
+        // Status decisions and the privacy budget; amending has its own route (ConsoleRoutes+SecretariatApprovals).
         router.post("/console/secretariat/approvals/{id}/{action}", access: .administration) { request, context in
             let id = try context.parameters.require("id")
             switch try context.parameters.require("action") {
-            case "amend": return try await amendApproval(id, request, context, admin: admin, forms: forms, compiled: compiled)
             case "privacy-budget": return try await setPrivacyBudget(id, request, context, admin: admin, forms: forms)
             case let name:
                 guard let action = PolicyChange.StatusAction(rawValue: name) else {

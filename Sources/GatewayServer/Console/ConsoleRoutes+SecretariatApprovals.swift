@@ -60,6 +60,10 @@ extension ConsoleRoutes {
                                         policy: policy, forms: forms, compiled: compiled)
             return try page(html, kind: "console-secretariat-approval-form", context)
         }
+        // Beside the GET above, the router matches this literal segment before {action}: the post needs its own route.
+        router.post("/console/secretariat/approvals/{id}/amend", access: .administration) { request, context in
+            try await amendApproval(try context.parameters.require("id"), request, context, admin: admin, forms: forms, compiled: compiled)
+        }
         router.get("/console/secretariat/new-approval", access: .administration, takesQuery: true) { request, context in
             let (viewer, member, policy) = try viewer(request, context)
             let form = ConsoleApprovalForm(values: ["purpose": Approval.Purpose.allCases[0].rawValue, "commercial_use": "false",

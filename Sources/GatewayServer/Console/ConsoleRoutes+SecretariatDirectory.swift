@@ -32,13 +32,19 @@ extension ConsoleRoutes {
             let id = try context.parameters.require("id"), name = try context.parameters.require("action")
             let path = memberPath(id) + "/" + name
             return try await directoryChange(request, context, action: path, admin: admin, forms: forms, compiled: compiled) { fields in
-                if name == "certificates" { return .addCertificate(try certificate(fields), to: id) }
                 guard let action = PolicyChange.StatusAction(rawValue: name) else {
-                    throw GatewayError(.notFound, "members are suspended, reinstated or revoked, or given certificates")
+                    throw GatewayError(.notFound, "members are suspended, reinstated or revoked")
                 }
                 var change = PolicyChange.memberStatus(id, action)
                 change.summary += ": " + (try reason(fields))
                 return change
+            }
+        }
+        // `certificates` is also a literal segment (of `.../certificates/revoke`), matched before {action}.
+        router.post("/console/secretariat/members/{id}/certificates", access: .administration) { request, context in
+            let id = try context.parameters.require("id")
+            return try await directoryChange(request, context, action: memberPath(id) + "/certificates", admin: admin, forms: forms, compiled: compiled) { fields in
+                .addCertificate(try certificate(fields), to: id)
             }
         }
         router.post("/console/secretariat/members/{id}/certificates/revoke", access: .administration) { request, context in
@@ -65,7 +71,7 @@ extension ConsoleRoutes {
         do {
             _ = try await admin.commit(try change(fields), context)
             return redirect(to: back + languageQuery(viewer), context)
-        } catch let error as GatewayError where [.invalidPolicy, .conflict, .notFound].contains(error.code) {
+        } catch let error as GatewayError where [.invalidPolicy, .conflict, .notFound, .badRequest].contains(error.code) {
             let policy = try await admin.policy.current()
             let status: HTTPResponse.Status = switch error.code {
             case .conflict: .conflict
