@@ -32,12 +32,14 @@ extension PolicyDatabase {
         }
     }
 
-    /// The history entries of versions `lowest...highest`, oldest first, at most `limit`.
+    /// The history entries of versions `lowest...highest`, oldest first, at most `limit`; consent
+    /// withdrawals are left out (``VersionEntry/withdrawals`` counts them): the history page names
+    /// no participant, and one upload may record thousands.
     public func history(versions: ClosedRange<Int>, limit: Int) throws(GatewayError) -> [HistoryEntry] {
         let sql = """
             SELECT h.version, v.recorded_at, v.actor, v.channel, v.summary, h.kind, h.id, h.action, h.before, h.after
             FROM policy_history h JOIN policy_version v ON v.version = h.version
-            WHERE h.version BETWEEN ? AND ? ORDER BY h.version, h.rowid LIMIT ?
+            WHERE h.version BETWEEN ? AND ? AND h.kind != 'withdrawal' ORDER BY h.version, h.rowid LIMIT ?
             """
         return try Self.reading(path) {
             try pool.read { db in

@@ -82,6 +82,17 @@ struct ConsoleSecretariatRoutesTests {
             let unknown = try await Routes.post(secretariat, "/console/secretariat/new-approval", Self.encoded(stranger))
             #expect(unknown.status == 400 && unknown.text.contains("nobody-here") && unknown.text.contains(#"id="field-members""#), "\(unknown.text.prefix(3000))")
 
+            // Cross-site, replayed or tokenless: refused before anything is read, nothing stored.
+            var forged = Self.newApproval
+            forged["token"] = try Self.hidden(unknown.text, "token")
+            let crossSite = try await Routes.post(secretariat, "/console/secretariat/new-approval", Self.encoded(forged), headers: [("Sec-Fetch-Site", "cross-site")])
+            #expect(crossSite.status == 403 && crossSite.text.contains("cross_site_request"))
+            forged["token"] = wrong["token"]
+            #expect(try await Routes.post(secretariat, "/console/secretariat/new-approval", Self.encoded(forged)).status == 403, "a used token")
+            forged["token"] = nil
+            #expect(try await Routes.post(secretariat, "/console/secretariat/new-approval", Self.encoded(forged)).status == 403, "no token")
+            #expect(try await PolicyAPITests.send(secretariat, "GET", "/api/admin/approvals/A-2026-010").status == 404, "nothing stored")
+
             var good = Self.newApproval
             good["token"] = try Self.hidden(unknown.text, "token")
             let created = try await Routes.post(secretariat, "/console/secretariat/new-approval", Self.encoded(good))
@@ -197,6 +208,9 @@ struct ConsoleSecretariatRoutesTests {
             let second = try await Routes.get(secretariat, try #require(again.headers["location"]))
             #expect(second.text.contains(#"<td id="recorded">0</td>"#) && second.text.contains(#"<td id="already">2</td>"#), "idempotent")
             #expect(second.text.contains(#"<strong id="withdrawn-total">2</strong>"#))
+            // The history counts the withdrawals and names no participant.
+            let history = try await Routes.get(secretariat, "/console/secretariat/history")
+            #expect(history.text.contains("2 withdrawals recorded") && !history.text.contains("C10") && !history.text.contains("C99"), "\(history.text.prefix(2000))")
         }
     }
 
