@@ -1,8 +1,10 @@
+import Foundation
 import GatewayCore
 
 /// A policy record's change as lines a person reads: `field: old → new` for a changed value,
 /// added and removed entries of a list, every field of a record created. Works on the JSON the
-/// policy history keeps (``before`` and ``after`` of one record).
+/// policy history keeps (``before`` and ``after`` of one record). Stored times (RFC 3339, UTC)
+/// read in Japan time, as the policy's days are meant: `2030-04-01 00:00 JST`.
 public enum PolicyDiff {
     /// One line of the diff.
     public struct Line: Sendable, Hashable {
@@ -91,12 +93,23 @@ public enum PolicyDiff {
 
     static func scalarText(_ value: JSONValue) -> String {
         switch value {
-        case .string(let text): text
+        case .string(let text): japanTime(text) ?? text
         case .null: "null"
         case .bool(let flag): flag ? "true" : "false"
         case .integer(let number): String(number)
         case .number(let number): String(number)
         case .array, .object: value.jsonText
         }
+    }
+
+    /// `2030-03-31T15:00:00.000Z` as `2030-04-01 00:00 JST` (seconds shown when not zero); nil for other text.
+    static func japanTime(_ text: String) -> String? {
+        guard text.utf8.count >= 20, text.utf8.count <= 40, text.hasSuffix("Z"),
+              let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Tokyo") ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let minute = String(format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
+        return (parts.second ?? 0) == 0 ? minute + " JST" : minute + String(format: ":%02d JST", parts.second ?? 0)
     }
 }

@@ -29,4 +29,12 @@ struct PolicyDiffTests {
         #expect(PolicyDiff.lines(before: "x", after: "y").map(\.text) == ["value: x → y"])
         #expect(PolicyDiff.lines(before: #"{"b":false,"n":1}"#, after: #"{"b":true,"n":2.5}"#).map(\.text) == ["b: false → true", "n: 1 → 2.5"])
     }
+
+    @Test("stored times read in Japan time: a day's end is the next day's 00:00 JST")
+    func times() {
+        let lines = PolicyDiff.lines(before: #"{"valid_until":"2030-03-31T15:00:00.000Z"}"#, after: #"{"valid_until":"2029-03-31T15:00:00.000Z"}"#)
+        #expect(lines.map(\.text) == ["valid_until: 2030-04-01 00:00 JST → 2029-04-01 00:00 JST"])
+        #expect(PolicyDiff.japanTime("2026-11-30T17:26:11.142Z") == "2026-12-01 02:26:11 JST")
+        #expect(PolicyDiff.japanTime("C10") == nil && PolicyDiff.japanTime("2026-13-40T99:00:00.000Z") == nil)
+    }
 }
