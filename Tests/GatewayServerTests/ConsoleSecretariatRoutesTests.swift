@@ -156,6 +156,17 @@ struct ConsoleSecretariatRoutesTests {
             let conflict = try await Routes.post(secretariat, path, Self.encoded(stale))
             #expect(conflict.status == 409 && conflict.text.contains("was changed since this form was loaded"), "\(conflict.text.prefix(500))")
             #expect(try await Self.history(secretariat, "A-2026-001").count == 2, "create and the one amendment")
+
+            // The privacy budget: only with the committee's reason, as the API's own endpoint.
+            let budget = "/console/secretariat/approvals/A-2026-001/privacy-budget"
+            let detail2 = try await Routes.get(secretariat, "/console/secretariat/approvals/A-2026-001")
+            let noReason = try await Routes.post(secretariat, budget, Self.encoded(["token": try Routes.token(detail2.text, action: budget), "budget": "2.5", "reason": ""]))
+            #expect(noReason.status == 400 && noReason.text.contains("reason"))
+            let detail3 = try await Routes.get(secretariat, "/console/secretariat/approvals/A-2026-001")
+            let raised = try await Routes.post(secretariat, budget, Self.encoded(["token": try Routes.token(detail3.text, action: budget), "budget": "2.5", "reason": "committee 2026-12"]))
+            #expect(raised.status == 303, "\(raised.text.prefix(300))")
+            #expect(try await PolicyAPITests.send(secretariat, "GET", "/api/admin/approvals/A-2026-001").text.contains(#""privacy_budget":2.5"#))
+            #expect(try await Routes.get(secretariat, "/console/secretariat/approvals/A-2026-001").text.contains("privacy budget set to 2.5: committee 2026-12"))
         }
     }
 
