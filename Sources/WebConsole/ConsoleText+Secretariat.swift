@@ -1,7 +1,57 @@
 extension ConsoleText {
     /// The secretariat pages' words in English.
-    static let secretariatEnglish: [String: String] = [:]
+    static let secretariatEnglish: [String: String] = [
+        "membersPage": "Members", "organizationsPage": "Organizations", "withdrawalsPage": "Withdrawals", "historyPage": "Policy history",
+        "newApproval": "Record a new approval", "createApproval": "New approval", "amendApproval": "Amend approval",
+        "amend": "Amend", "create": "Record the approval", "saveAmendment": "Save the changed fields",
+        "datasets": "Datasets", "dataset": "Dataset", "consent": "Consent (DUO)", "decide": "Decisions", "setBudget": "Set the budget",
+        "history": "History", "decisionReference": "Decision reference", "decisionDate": "Decision date", "queryKinds": "Query kinds",
+        "cancerTypes": "Cancer types", "commercialUse": "Commercial use", "validFrom": "Valid from", "validUntil": "Valid until (inclusive)",
+        "legalBasis": "Legal basis", "jurisdictionBasis": "Jurisdiction", "approvalID": "Approval id", "yes": "yes", "no": "no",
+        "gatewayDefault": "the gateway's default", "listHint": "separated by commas", "timeHint": "2026-04-01 (Japan) or an RFC 3339 time",
+        "budgetHint": "empty: the gateway's default", "cancerHint": "NCIt terms, separated by commas; empty: no limit",
+        "homeJurisdiction": "Japan", "equivalentJurisdiction": "on the equivalence list", "otherJurisdiction": "outside Japan and the equivalence list",
+        "allSamplesCount": "every sample counts", "overseasConsentOnly": "only samples with overseas consent count",
+        "certificates": "Certificates", "bind": "Bind", "unbind": "Unbind", "fingerprint": "SHA-256 fingerprint", "subject": "Subject DN",
+        "issuer": "Issuer DN", "registerMember": "Register a member", "memberID": "Member id", "name": "Name",
+        "fingerprintHint": "or a subject and issuer", "kind": "Kind", "edit": "Edit", "save": "Save",
+        "newOrganization": "Register an organization", "editOrganization": "Replace organization",
+        "equivalenceList": "Equivalence list", "effectiveFrom": "Effective from", "effectiveUntil": "Effective until", "inForce": "In force",
+        "equivalenceNote": "Countries whose protection Japan recognises as equivalent (APPI): their organizations' members count every sample. End a recognition with an effective-until date.",
+        "uploadOutcome": "Uploaded:", "rowsRead": "Rows read", "recordedNow": "Recorded now", "alreadyWithdrawn": "Already withdrawn",
+        "notInStore": "Not in the variant store", "withdrawnTotal": "Withdrawn in total",
+        "notInStoreNote": "These ids match no stored sample: recorded anyway (the case may be ingested later); check them for typing errors.",
+        "withdrawalCSV": "Withdrawals CSV", "upload": "Upload and record",
+        "withdrawalFormat": "Header participant_id or participant_id,effective_at; one participant a line. Recorded withdrawals count from the next request.",
+        "recordings": "Withdrawals recorded", "by": "By", "withdrawalsRecorded": "withdrawals recorded", "noRecordings": "No withdrawals are recorded.",
+        "older": "Older versions", "truncated": "More records changed in this version than are shown.", "noVersions": "No policy versions.",
+    ]
 
     /// The secretariat pages' words in Japanese.
-    static let secretariatJapanese: [String: String] = [:]
+    static let secretariatJapanese: [String: String] = [
+        "membersPage": "利用者", "organizationsPage": "所属機関", "withdrawalsPage": "同意撤回", "historyPage": "ポリシー履歴",
+        "newApproval": "新しい承認を登録", "createApproval": "新しい承認", "amendApproval": "承認の変更",
+        "amend": "変更", "create": "承認を登録", "saveAmendment": "変更した項目を保存",
+        "datasets": "データセット", "dataset": "データセット", "consent": "同意 (DUO)", "decide": "決定", "setBudget": "予算を設定",
+        "history": "履歴", "decisionReference": "決定番号", "decisionDate": "決定日", "queryKinds": "問い合わせの種類",
+        "cancerTypes": "がん種", "commercialUse": "商用利用", "validFrom": "有効期間の開始", "validUntil": "有効期間の終了 (当日を含む)",
+        "legalBasis": "法的根拠", "jurisdictionBasis": "法域", "approvalID": "承認ID", "yes": "あり", "no": "なし",
+        "gatewayDefault": "ゲートウェイの既定値", "listHint": "カンマ区切り", "timeHint": "2026-04-01 (日本時間) または RFC 3339 の時刻",
+        "budgetHint": "空欄: ゲートウェイの既定値", "cancerHint": "NCIt の用語をカンマ区切りで。空欄: 制限なし",
+        "homeJurisdiction": "日本", "equivalentJurisdiction": "同等性リストに掲載", "otherJurisdiction": "日本・同等性リスト以外",
+        "allSamplesCount": "すべての検体を集計", "overseasConsentOnly": "海外提供に同意した検体のみ集計",
+        "certificates": "証明書", "bind": "紐付け", "unbind": "紐付け解除", "fingerprint": "SHA-256 フィンガープリント", "subject": "サブジェクト DN",
+        "issuer": "発行者 DN", "registerMember": "利用者を登録", "memberID": "利用者ID", "name": "名称",
+        "fingerprintHint": "またはサブジェクトと発行者", "kind": "種別", "edit": "編集", "save": "保存",
+        "newOrganization": "所属機関を登録", "editOrganization": "所属機関を置き換え",
+        "equivalenceList": "同等性リスト", "effectiveFrom": "適用開始", "effectiveUntil": "適用終了", "inForce": "適用中",
+        "equivalenceNote": "日本と同等の保護水準にあると認められた国 (個人情報保護法): その国の機関の利用者はすべての検体を集計できます。認定の終了は適用終了日で記録します。",
+        "uploadOutcome": "アップロード:", "rowsRead": "読み込んだ行", "recordedNow": "今回記録", "alreadyWithdrawn": "撤回済み",
+        "notInStore": "変異データベースにない", "withdrawnTotal": "撤回の合計",
+        "notInStoreNote": "これらのIDは保存された検体に一致しません。記録はされています (後で登録される症例かもしれません)。入力誤りがないか確認してください。",
+        "withdrawalCSV": "同意撤回の CSV", "upload": "アップロードして記録",
+        "withdrawalFormat": "見出し行は participant_id または participant_id,effective_at、1行に1人。記録した撤回は次の要求から反映されます。",
+        "recordings": "記録した同意撤回", "by": "記録者", "withdrawalsRecorded": "件の撤回を記録", "noRecordings": "記録された撤回はありません。",
+        "older": "以前の版", "truncated": "この版で変更された記録は、表示されている以上にあります。", "noVersions": "ポリシーの版はありません。",
+    ]
 }

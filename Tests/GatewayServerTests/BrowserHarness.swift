@@ -121,3 +121,10 @@ struct BrowserHarness {
         return run
     }
 }
+
+extension BrowserHarness.Step {
+    /// Chooses `file` for the file input `selector` (Playwright's `set_input_files`).
+    static func upload(_ selector: String, file: String, as identity: String?) -> Self {
+        Self(action: "upload", identity: identity, selector: selector, file: file)
+    }
+}

@@ -21,35 +21,44 @@ extension Admin {
         } else {
             withdrawals = try Self.parseWithdrawalJSON(data, now: now)
         }
+        let outcome = try await recordWithdrawals(withdrawals, context)
+        return try Self.json(outcome, status: outcome.changed ? .created : .ok)
+    }
+
+    /// What recording withdrawals answers (the API's JSON; the console shows the same figures).
+    struct WithdrawalOutcome: Encodable, Sendable {
+        var policyVersion: Int
+        var recorded: Int
+        var alreadyWithdrawn: Int
+        var withdrawnTotal: Int
+        var notInVariantStore: [String]
+        /// Whether a new policy version was committed (201), or every one was already withdrawn (200).
+        var changed: Bool
+        enum CodingKeys: String, CodingKey {
+            case policyVersion = "policy_version", recorded, alreadyWithdrawn = "already_withdrawn", withdrawnTotal = "withdrawn_total"
+            case notInVariantStore = "not_in_variant_store"
+        }
+    }
+
+    /// Records `withdrawals` (the API's and the console's one path): idempotent; ids matching no
+    /// stored sample are recorded too (the case may be ingested later) but reported (at most 100),
+    /// so a mistyped id is noticed rather than silently withdrawing nobody.
+    func recordWithdrawals(_ withdrawals: [Withdrawal], _ context: GatewayRequestContext) async throws -> WithdrawalOutcome {
         guard !withdrawals.isEmpty else { throw GatewayError(.invalidPolicy, "no withdrawals in the request") }
         let snapshot = try await policy.current()
         let unique = Set(withdrawals.map(\.participantID))
         let already = unique.filter { snapshot.withdrawnParticipants.contains($0) }.count
-        // Ids matching no stored sample are recorded too (the case may be ingested later) but
-        // reported, so a mistyped id is noticed rather than silently withdrawing nobody.
         let stored = Set(try await queries.currentCatalog().samples.map(\.participantID))
-        let unknown = unique.filter { !stored.contains($0) }.sorted()
-        struct Answer: Encodable, Sendable {
-            var policyVersion: Int
-            var recorded: Int
-            var alreadyWithdrawn: Int
-            var withdrawnTotal: Int
-            var notInVariantStore: [String]
-            enum CodingKeys: String, CodingKey {
-                case policyVersion = "policy_version", recorded, alreadyWithdrawn = "already_withdrawn", withdrawnTotal = "withdrawn_total"
-                case notInVariantStore = "not_in_variant_store"
-            }
-        }
+        let unknown = Array(unique.filter { !stored.contains($0) }.sorted().prefix(100))
         guard already < unique.count else {
-            return try Self.json(Answer(policyVersion: snapshot.version, recorded: 0, alreadyWithdrawn: already,
-                                        withdrawnTotal: snapshot.withdrawnParticipants.count, notInVariantStore: Array(unknown.prefix(100))))
+            return WithdrawalOutcome(policyVersion: snapshot.version, recorded: 0, alreadyWithdrawn: already,
+                                     withdrawnTotal: snapshot.withdrawnParticipants.count, notInVariantStore: unknown, changed: false)
         }
         let receipt = try await commit(.recordWithdrawals(withdrawals), context)
         let total = receipt.snapshot.withdrawnParticipants.count
         let recorded = total - snapshot.withdrawnParticipants.count
-        return try Self.json(Answer(policyVersion: receipt.version, recorded: recorded, alreadyWithdrawn: unique.count - recorded,
-                                    withdrawnTotal: total, notInVariantStore: Array(unknown.prefix(100))),
-                             status: .created)
+        return WithdrawalOutcome(policyVersion: receipt.version, recorded: recorded, alreadyWithdrawn: unique.count - recorded,
+                                 withdrawnTotal: total, notInVariantStore: unknown, changed: true)
     }
 
     /// Whether `contentType` names CSV: `text/csv` or `application/csv`, parameters aside.

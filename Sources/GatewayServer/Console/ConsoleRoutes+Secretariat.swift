@@ -25,7 +25,7 @@ extension ConsoleRoutes {
                 case .revoked: []
                 }
                 return [
-                    "id": approval.id, "title": approval.title, "organization": approval.organization,
+                    "id": approval.id, "link": approvalPath(approval.id) + languageQuery(viewer), "title": approval.title, "organization": approval.organization,
                     "members": approval.members.joined(separator: ", "), "status": approval.status.rawValue,
                     "actions": actions.map { action -> [String: Any] in
                         let path = formPath(approval.id, action)
@@ -34,31 +34,69 @@ extension ConsoleRoutes {
                     },
                 ]
             }
-            let html = try compiled.get().render(.init(template: .secretariatApprovals, title: words["allApprovals"], values: ["approvals": approvals]),
+            let html = try compiled.get().render(.init(template: .secretariatApprovals, title: words["allApprovals"], values: [
+                "approvals": approvals, "createLink": "/console/secretariat/new-approval" + languageQuery(viewer)]),
                                                  for: viewer)
             return try page(html, kind: "console-secretariat-approvals", context)
         }
+        // Status decisions and the privacy budget; amending has its own route (ConsoleRoutes+SecretariatApprovals).
         router.post("/console/secretariat/approvals/{id}/{action}", access: .administration) { request, context in
-            let member = try context.requireMember()
             let id = try context.parameters.require("id")
-            guard let action = PolicyChange.StatusAction(rawValue: try context.parameters.require("action")) else {
-                throw GatewayError(.notFound, "approvals are suspended, reinstated or revoked")
+            switch try context.parameters.require("action") {
+            case "privacy-budget": return try await setPrivacyBudget(id, request, context, admin: admin, forms: forms)
+            case let name:
+                guard let action = PolicyChange.StatusAction(rawValue: name) else {
+                    throw GatewayError(.notFound, "approvals are amended, suspended, reinstated or revoked, or their privacy budget set")
+                }
+                return try await changeStatus(id, action, request, context, admin: admin, forms: forms)
             }
-            let fields = try await formFields(request, context)
-            try forms.check(request, token: fields["token"], member: member.id, action: formPath(id, action))
-            let reason = fields["reason"] ?? ""
-            if reason.allSatisfy(\.isWhitespace) { throw GatewayError(.badRequest, "give the committee's reason for this change") }
-            if let problem = FreeText.problem(in: reason, .text) { throw GatewayError(.badRequest, "reason \(problem)") }
-            var change = PolicyChange.approvalStatus(id, action)
-            change.summary += ": " + reason
-            _ = try await admin.commit(change, context)
-            context.record.withLockedValue { $0.returned = .init(kind: "policy-change") }
-            // Post, then redirect, then get: a reload never posts the form again.
-            var headers = headers(contentType: "text/plain; charset=utf-8")
-            headers[.location] = "/console/secretariat/approvals"
-            return Response(status: .seeOther, headers: headers)
         }
+        registerSecretariatApprovalPages(on: router, admin: admin, forms: forms, compiled: compiled)
+        registerSecretariatDirectory(on: router, admin: admin, forms: forms, compiled: compiled)
+        registerSecretariatOrganizations(on: router, admin: admin, forms: forms, compiled: compiled)
+        registerSecretariatRecords(on: router, admin: admin, forms: forms, compiled: compiled)
     }
+
+    /// Suspends, reinstates or revokes approval `id` with the committee's reason, as
+    /// `POST /api/admin/approvals/{id}/{action}` does; then back to the page it was posted from.
+    static func changeStatus(_ id: String, _ action: PolicyChange.StatusAction, _ request: Request, _ context: GatewayRequestContext,
+                             admin: Admin, forms: ConsoleForms) async throws -> Response {
+        let member = try context.requireMember()
+        let fields = try await formFields(request, context)
+        try forms.check(request, token: fields["token"], member: member.id, action: formPath(id, action))
+        var change = PolicyChange.approvalStatus(id, action)
+        change.summary += ": " + (try reason(fields))
+        _ = try await admin.commit(change, context)
+        return redirect(to: fields["back"] == "detail" ? approvalPath(id) : "/console/secretariat/approvals", context)
+    }
+
+    /// The committee's reason from a form: required, and free text as the API checks it.
+    static func reason(_ fields: [String: String]) throws(GatewayError) -> String {
+        let reason = fields["reason"] ?? ""
+        if reason.allSatisfy(\.isWhitespace) { throw GatewayError(.badRequest, "give the committee's reason for this change") }
+        if let problem = FreeText.problem(in: reason, .text) { throw GatewayError(.badRequest, "reason \(problem)") }
+        return reason
+    }
+
+    /// Post, then redirect, then get: a reload never posts the form again.
+    static func redirect(to location: String, _ context: GatewayRequestContext) -> Response {
+        context.record.withLockedValue { $0.returned = .init(kind: "policy-change") }
+        var headers = headers(contentType: "text/plain; charset=utf-8")
+        headers[.location] = location
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    /// An HTML page answered with `status` (a form shown again with its refusal).
+    static func page(_ html: String, status: HTTPResponse.Status, kind: String, _ context: GatewayRequestContext) throws -> Response {
+        var response = try page(html, kind: kind, context)
+        response.status = status
+        return response
+    }
+
+    /// `?lang=ja` when the viewer reads Japanese, so links keep the language.
+    static func languageQuery(_ viewer: ConsoleRenderer.Viewer) -> String { viewer.language == .english ? "" : "?lang=\(viewer.language.rawValue)" }
+
+    static func approvalPath(_ id: String) -> String { "/console/secretariat/approvals/\(id)" }
 
     static func formPath(_ approval: String, _ action: PolicyChange.StatusAction) -> String {
         "/console/secretariat/approvals/\(approval)/\(action.rawValue)"

@@ -32,6 +32,7 @@ pages), made on first use; every action works on that identity's current page.
   attribute   {"selector": "img", "name": "src"}   -> value
   count       {"selector": "table tr"}             -> count
   screenshot  {"file": "/tmp/x.png", "full_page": true}  -> file, bytes
+  upload      {"selector": "input[type=file]", "file": "/tmp/w.csv"}   (set_input_files)
   post        {"path": "/console/x", "form": {"name": "value"}}
               a cross-site form post: a form built in about:blank (another origin, so the
               browser sends Origin: null and Sec-Fetch-Site: cross-site) posted to the gateway
@@ -181,6 +182,10 @@ class Session:
         self.page.screenshot(path=file, full_page=full_page)
         return {"file": file, "bytes": os.path.getsize(file)}
 
+    def upload(self, selector, file):
+        """Chooses `file` for the file input `selector`, as a user picking it would."""
+        self.page.set_input_files(selector, file)
+
 
 class Browser:
     """Chromium (headless, /usr/bin/chromium) driven by Playwright, one context per identity."""
@@ -254,6 +259,8 @@ class Browser:
                 result.update(session.post(step["path"], step.get("form", {})))
             elif action == "screenshot":
                 result.update(session.screenshot(step["file"], step.get("full_page", True)))
+            elif action == "upload":
+                session.upload(step["selector"], step["file"])
             else:
                 raise PageError(f"unknown action {action!r}")
             result["ok"] = expect != "failure"
