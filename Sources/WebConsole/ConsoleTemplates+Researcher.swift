@@ -50,13 +50,13 @@ extension ConsoleTemplates {
         {{<layout}}{{$content}}
         <h1>{{title}}</h1>
         <form method="get" action="/console/search" class="search">
-        <p><label>{{words.searchFor}} <input name="q" value="{{query}}" size="40" maxlength="200" required placeholder="chr17:7660000-7690000 · TP53 · chr17:7675088:C>T"></label></p>
+        <p><label>{{words.dataSearchFor}} <input name="q" value="{{query}}" size="40" maxlength="200" required placeholder="chr17:7660000-7690000 · TP53 · chr17:7675088:C>T"></label></p>
         <p class="filters">\(filterFields)</p>
         <p><button type="submit">{{words.dataSearch}}</button></p></form>
-        <p class="note">{{words.searchHelp}}</p>
+        <p class="note">{{words.dataSearchHelp}}</p>
         <h2>{{words.dataGenes}}</h2>
         <p class="genes">{{#genes}}<a href="{{href}}">{{symbol}}</a> {{/genes}}</p>
-        <p class="note">{{words.genesSource}}</p>
+        <p class="note">{{words.dataGenesSource}}</p>
         {{/content}}{{/layout}}
         """
 

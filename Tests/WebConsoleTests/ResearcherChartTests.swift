@@ -115,4 +115,17 @@ struct ResearcherChartTests {
             #expect(length != nil && gene.start < gene.end && gene.end <= length! && gene.region.width <= RegionWindow.maximumWidth, "\(gene.symbol)")
         }
     }
+
+    @Test("every word the researcher's templates use exists in English and in Japanese")
+    func words() {
+        for (template, source) in ConsoleTemplates.researcher {
+            var rest = Substring(source)
+            while let range = rest.range(of: "{{words.") {
+                let key = String(rest[range.upperBound...].prefix { $0 != "}" })
+                #expect(ConsoleText.allEnglish[key] != nil && ConsoleText.allJapanese[key] != nil, "\(template.rawValue): \(key)")
+                rest = rest[range.upperBound...]
+            }
+        }
+        #expect(Set(ConsoleText.researcherEnglish.keys) == Set(ConsoleText.researcherJapanese.keys), "every English word has its Japanese")
+    }
 }

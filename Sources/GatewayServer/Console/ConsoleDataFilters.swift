@@ -124,6 +124,12 @@ enum ConsoleFigures {
         return out
     }
 
+    /// `values` without the entries that are an absent optional: a template's section then
+    /// skips them (an absent optional inside `Any` would otherwise be written as "nil").
+    static func present(_ values: [String: Any]) -> [String: Any] {
+        values.filter { !(($0.value as? any OptionalValue)?.isAbsent ?? false) }
+    }
+
     /// A bar chart as the template draws it (``ConsoleTemplates`` `barChart`).
     static func chart(_ chart: BarChart, caption: String, extras: [[String: Any]]) -> [String: Any] {
         let c = BarChart.coordinate
@@ -141,4 +147,13 @@ enum ConsoleFigures {
             },
         ]
     }
+}
+
+/// An optional seen through `Any`.
+protocol OptionalValue {
+    var isAbsent: Bool { get }
+}
+
+extension Optional: OptionalValue {
+    var isAbsent: Bool { self == nil }
 }

@@ -55,7 +55,7 @@ extension ConsoleRoutes {
                 "regionLink": filters.link("/console/region", [("region", region.description)], language: viewer.language),
                 "filters": filters.formValues(catalog: catalog, approvals: policy.approvals(of: member.id), language: viewer.language),
             ]
-            let html = try compiled.get().render(.init(template: .variants, title: words["dataVariantsOfRegion"], values: values), for: viewer)
+            let html = try compiled.get().render(.init(template: .variants, title: words["dataVariantsOfRegion"], values: ConsoleFigures.present(values)), for: viewer)
             return try dataPage(html, kind: "console-variants", answer: answer, contributingSamples: answered.contributingSamples, context)
         }
 
@@ -99,8 +99,8 @@ extension ConsoleRoutes {
                 let bars = [bar(words["dataAllSamples"], variant.total.alleleFrequency, variant.total.alleleCount)]
                     + variant.strata.map { bar("\($0.cancerType.label) · \(tissue($0.tissue))", $0.alleleFrequency, $0.alleleCount) }
                 func extra(_ key: String, _ frequency: Double?, _ alleleCount: DisclosedCount?, _ alleleNumber: DisclosedCount?) -> [String: Any] {
-                    ["key": key, "frequency": frequency.map { "\($0)" } as Any,
-                     "alleleCount": alleleCount?.description as Any, "alleleNumber": alleleNumber?.description as Any]
+                    ConsoleFigures.present(["key": key, "frequency": frequency.map { "\($0)" } as Any,
+                                            "alleleCount": alleleCount?.description as Any, "alleleNumber": alleleNumber?.description as Any])
                 }
                 let extras = [extra("total", variant.total.alleleFrequency, variant.total.alleleCount, variant.total.alleleNumber)]
                     + variant.strata.map { extra("\($0.cancerType.id)|\($0.tissue)", $0.alleleFrequency, $0.alleleCount, $0.alleleNumber) }
@@ -129,12 +129,12 @@ extension ConsoleRoutes {
             func link(_ region: GenomicRegion, _ possible: Bool) -> Any {
                 possible ? filters.link("/console/region", [("region", region.description)], language: viewer.language) : nil as String? as Any
             }
-            let moves: [[String: Any]] = [
+            let moves: [[String: Any]] = [[String: Any]]([
                 ["name": "pan-left", "label": words["dataPanLeft"], "href": link(window.pannedLeft, window.canPanLeft)],
                 ["name": "zoom-in", "label": words["dataZoomIn"], "href": link(window.zoomedIn, window.canZoomIn)],
                 ["name": "zoom-out", "label": words["dataZoomOut"], "href": link(window.zoomedOut, window.canZoomOut)],
                 ["name": "pan-right", "label": words["dataPanRight"], "href": link(window.pannedRight, window.canPanRight)],
-            ]
+            ]).map(ConsoleFigures.present)
             let values: [String: Any] = [
                 "region": window.region.description, "moves": moves, "track": trackValues(track, caption: "\(words["dataFrequencyAxis"]) \(window.region.description)"),
                 "listLink": filters.link("/console/variants", [("region", window.region.description)], language: viewer.language),
@@ -162,8 +162,8 @@ extension ConsoleRoutes {
             let qc: [[String: Any]] = answer.qualityControl.map { group in
                 ["metrics": [("mappingRate", group.mappingRate), ("duplicateRate", group.duplicateRate), ("meanInsertSize", group.meanInsertSize),
                              ("meanDepth", group.meanDepth)].map { name, metric -> [String: Any] in
-                    ["tissue": group.tissue, "tissueLabel": tissue(group.tissue), "samples": ConsoleFigures.count(group.samples), "metric": name,
-                     "label": words["data" + name.prefix(1).uppercased() + name.dropFirst()], "summary": summary(metric)]
+                    ConsoleFigures.present(["tissue": group.tissue, "tissueLabel": tissue(group.tissue), "samples": ConsoleFigures.count(group.samples),
+                                            "metric": name, "label": words["data" + name.prefix(1).uppercased() + name.dropFirst()], "summary": summary(metric)])
                 }]
             }
             let values: [String: Any] = [
@@ -174,7 +174,7 @@ extension ConsoleRoutes {
                 "qc": qc,
                 "filters": filters.formValues(catalog: catalog, approvals: policy.approvals(of: member.id), language: viewer.language),
             ]
-            let html = try compiled.get().render(.init(template: .cohort, title: words["dataCohortSummary"], values: values), for: viewer)
+            let html = try compiled.get().render(.init(template: .cohort, title: words["dataCohortSummary"], values: ConsoleFigures.present(values)), for: viewer)
             return try dataPage(html, kind: "console-cohort", answer: answer, contributingSamples: answered.contributingSamples, context)
         }
     }
@@ -219,11 +219,11 @@ extension ConsoleRoutes {
                                         "baseline": c(track.baseline), "tickEnd": c(track.baseline + 6), "labelY": c(track.baseline + 20)] },
             "marks": track.marks.map { mark -> [String: Any] in
                 let suppressed = mark.band == "suppressed"
-                return ["href": mark.variant.link, "band": mark.band, "position": mark.variant.position,
+                return ConsoleFigures.present(["href": mark.variant.link, "band": mark.band, "position": mark.variant.position,
                         "frequency": mark.variant.frequency.map { "\($0)" } as Any, "label": mark.variant.label,
                         "text": mark.variant.frequency.map(ConsoleFigures.frequencyText) ?? "–",
                         "x": c(mark.x - 2), "top": c(mark.top), "markWidth": "4", "height": c(mark.height),
-                        "fill": colours[mark.band] ?? "#2b6cb0", "stroke": suppressed ? "#777777" : colours[mark.band] ?? "#2b6cb0", "suppressed": suppressed]
+                        "fill": colours[mark.band] ?? "#2b6cb0", "stroke": suppressed ? "#777777" : colours[mark.band] ?? "#2b6cb0", "suppressed": suppressed])
             },
         ]
     }
