@@ -10,7 +10,8 @@ import Testing
 /// that does not allow the query, is audited and charged like the API call, and names no person.
 @Suite("Web console: the researcher's data pages")
 struct ConsoleResearcherRoutesTests {
-    static let disclosure = DisclosurePolicy(minimumAlleleNumberForFrequency: 50)
+    /// Frequencies from an allele number of 18: the fixture's strata (9 or 10 people) show theirs.
+    static let disclosure = DisclosurePolicy(minimumAlleleNumberForFrequency: 18)
 
     static func get(_ client: TestTLSClient, _ path: String) async throws -> TestTLSClient.Response {
         try await offThread { try client.request("GET", path) }
@@ -79,6 +80,8 @@ struct ConsoleResearcherRoutesTests {
                 #expect(bar.alleleCount == Self.written(stratum["alleleCount"]) && bar.alleleNumber == Self.written(stratum["alleleNumber"]), "\(key)")
             }
             #expect(bars["NCIT:C2955|tumour"]?.alleleCount == "<5" && bars["NCIT:C2955|tumour"]?.frequency == nil, "3 carriers read <5")
+            #expect(bars["NCIT:C4872|tumour"]?.frequency == 0.5 && bars["NCIT:C2955|normal"]?.frequency == 0, "strata show their frequencies: \(bars)")
+            #expect(page.text.contains("<title>Breast Carcinoma · tumour: 0.5000</title>"))
             #expect(page.text.contains("<td class=\"suppressed\">&lt;5</td>"), "the table shows the suppressed cell as <5 too")
             #expect(page.text.contains("<title>") && !page.text.contains("style="), "labelled bars, no inline style")
             #expect(Self.namesNoPerson(page.text))

@@ -131,7 +131,8 @@ enum ConsoleFigures {
     }
 
     /// A bar chart as the template draws it (``ConsoleTemplates`` `barChart`).
-    static func chart(_ chart: BarChart, caption: String, extras: [[String: Any]]) -> [String: Any] {
+    /// `totalFirst`: the first bar is the whole cohort's, drawn darker.
+    static func chart(_ chart: BarChart, caption: String, extras: [[String: Any]], totalFirst: Bool = false) -> [String: Any] {
         let c = BarChart.coordinate
         return [
             "width": c(chart.width), "height": c(chart.height), "caption": caption,
@@ -140,7 +141,7 @@ enum ConsoleFigures {
                     "label": bar.label, "text": bar.text, "value": bar.value.map { "\($0)" } ?? "", "suppressed": bar.isSuppressed,
                     "labelX": c(chart.labelWidth - 8), "textY": c(bar.y + chart.barHeight - 4), "x": c(chart.labelWidth), "y": c(bar.y),
                     "length": c(bar.length), "barHeight": c(chart.barHeight), "textX": c(bar.textX),
-                    "colour": index == 0 ? "#0b3d5c" : "#2b6cb0", "textColour": bar.isSuppressed ? "#8a5a00" : "#1b1f24",
+                    "colour": totalFirst && index == 0 ? "#0b3d5c" : "#2b6cb0", "textColour": bar.isSuppressed ? "#8a5a00" : "#1b1f24",
                 ]
                 if index < extras.count { values.merge(extras[index]) { _, extra in extra } }
                 return values

@@ -104,7 +104,8 @@ extension ConsoleRoutes {
                 }
                 let extras = [extra("total", variant.total.alleleFrequency, variant.total.alleleCount, variant.total.alleleNumber)]
                     + variant.strata.map { extra("\($0.cancerType.id)|\($0.tissue)", $0.alleleFrequency, $0.alleleCount, $0.alleleNumber) }
-                values["chart"] = ConsoleFigures.chart(BarChart(bars), caption: "\(words["dataByCancerTypeAndTissue"]): \(locus.description)", extras: extras)
+                values["chart"] = ConsoleFigures.chart(BarChart(bars), caption: "\(words["dataByCancerTypeAndTissue"]): \(locus.description)", extras: extras,
+                                                      totalFirst: true)
             }
             let html = try compiled.get().render(.init(template: .variant, title: words["dataVariantPage"], values: values), for: viewer)
             return try dataPage(html, kind: "console-variant", answer: answer, contributingSamples: answered.contributingSamples, context)
