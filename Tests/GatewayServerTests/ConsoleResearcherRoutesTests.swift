@@ -3,6 +3,7 @@ import Foundation
 import GatewayServer
 import GatewayTestSupport
 import Testing
+import VariantStore
 
 /// The researcher's data pages through the real gateway over mutual TLS, on ``BeaconCohort``:
 /// each page shows exactly the numbers the API answers for the same question (suppression
@@ -11,6 +12,9 @@ import Testing
 @Suite("Web console: the researcher's data pages")
 struct ConsoleResearcherRoutesTests {
     /// Frequencies from an allele number of 18: the fixture's strata (9 or 10 people) show theirs.
+    /// The list's page size (ConsoleRoutes.variantsPerPage).
+    static let pageSize = 50
+
     static let disclosure = DisclosurePolicy(minimumAlleleNumberForFrequency: 18)
 
     static func get(_ client: TestTLSClient, _ path: String) async throws -> TestTLSClient.Response {
@@ -122,6 +126,49 @@ struct ConsoleResearcherRoutesTests {
             #expect(Self.namesNoPerson(page.text))
             let empty = try await Self.get(researcher, "/console/variants?region=2:1-5000")
             #expect(empty.status == 200 && empty.text.contains("class=\"empty\""))
+        }
+    }
+
+    /// A data folder of 30 cases (tumour and normal, breast carcinoma) and `variants` SNVs on
+    /// chromosome 1 at 100, 200, ..., each carried by every sample.
+    static func manyVariantsFolder(_ variants: Int) throws -> String {
+        let folder = DevPKI.temporaryFolder("console-many-variants")
+        var sheet = "sample_id\tparticipant_id\tdataset_id\ttissue\tcancer_type_id\tcancer_type_label\toverseas_consent\tmapping_rate\tduplicate_rate\tmean_insert_size\tmean_depth\tnt_check\n"
+        var samples: [String] = []
+        for number in 1...30 {
+            for tissue in ["tumour", "normal"] {
+                let sample = String(format: "P%02d-%@", number, tissue == "tumour" ? "T" : "N")
+                samples.append(sample)
+                sheet += [sample, String(format: "P%02d", number), "demo-wgs", tissue, "NCIT:C4872", "Breast Carcinoma", "no",
+                          "99.9", "10.0", "450", tissue == "tumour" ? "130.0" : "35.0", "pass"].joined(separator: "\t") + "\n"
+            }
+        }
+        var vcf = "##fileformat=VCFv4.2\n##contig=<ID=1,length=248956422>\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+        vcf += "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + samples.joined(separator: "\t") + "\n"
+        for index in 1...variants {
+            vcf += "1\t\(index * 100)\t.\tA\tG\t.\tPASS\t.\tGT\t" + samples.map { _ in "0/1" }.joined(separator: "\t") + "\n"
+        }
+        try sheet.write(toFile: folder + "/samples.tsv", atomically: true, encoding: .utf8)
+        try vcf.write(toFile: folder + "/cohort.vcf", atomically: true, encoding: .utf8)
+        let store = try VariantDatabase(folder: folder + "/data")
+        _ = try store.ingest(file: folder + "/cohort.vcf", dataset: "demo-wgs", sampleSheet: folder + "/samples.tsv")
+        return folder + "/data"
+    }
+
+    @Test("a region with more variants than a page: 50 a page, the next page starts at the first variant not shown")
+    func variantPages() async throws {
+        try await TestGateway.with(dataDirectory: try Self.manyVariantsFolder(60)) { gateway in
+            let researcher = try await gateway.client("researcher-jp")
+            let first = try await Self.get(researcher, "/console/variants?region=1:1-100000&qc=pass")
+            #expect(first.status == 200, "\(first.text.prefix(400))")
+            let shown = Self.attributes(first.text, "data-variant", where: "tr class=\"variant\"")
+            #expect(shown.count == Self.pageSize && shown.first == "1:100:A&gt;G" && shown.last == "1:5000:A&gt;G")
+            #expect(first.text.contains(#"<a href="/console/variants?region=1:5100-100000&amp;qc=pass" rel="next""#), "\(first.text)")
+            let second = try await Self.get(researcher, "/console/variants?region=1:5100-100000&qc=pass")
+            let rest = Self.attributes(second.text, "data-variant", where: "tr class=\"variant\"")
+            #expect(rest.count == 10 && rest.first == "1:5100:A&gt;G" && !second.text.contains(#"rel="next""#))
+            let viewer = try await Self.get(researcher, "/console/region?region=1:1-100000")
+            #expect(Self.attributes(viewer.text, "data-position", where: "a href=\"/console/variant").count == 60, "the viewer draws up to 200")
         }
     }
 
