@@ -7,7 +7,9 @@
 /// Ensembl shows them. Spans move by a few bases between releases; several were checked against
 /// public analysis pipelines' region tables (TP53 17:7661779-7687546, KRAS 12:25205246-25250936,
 /// ARID1A 1:26693236-26782104, SMAD4 18:51028528-51085045, CDKN2A 9:21967752-21995301, BRCA1
-/// 17:43044295 onwards). Facts only: gene symbols (HGNC) and coordinates.
+/// 17:43044295-43170245, BRCA2 13:32315086-32400268, EGFR 7:55019017-55211628, PIK3CA
+/// 3:179148114-179240093, PTEN 10:87863113-87971930, APC 5:112707498-112846239, AKT1
+/// 14:104769349-104795751). Facts only: gene symbols (HGNC) and coordinates.
 public enum CancerGenes {
     /// A gene: its HGNC symbol and its span (1-based, inclusive).
     public struct Gene: Sendable, Hashable {
@@ -26,7 +28,7 @@ public enum CancerGenes {
         ("APC", "chr5", 112_707_498, 112_846_239), ("AR", "chrX", 67_544_021, 67_730_619),
         ("ARID1A", "chr1", 26_693_236, 26_782_104), ("ATM", "chr11", 108_222_484, 108_369_102),
         ("BRAF", "chr7", 140_719_327, 140_924_929), ("BRCA1", "chr17", 43_044_295, 43_170_245),
-        ("BRCA2", "chr13", 32_315_508, 32_400_268), ("CCND1", "chr11", 69_641_156, 69_654_474),
+        ("BRCA2", "chr13", 32_315_086, 32_400_268), ("CCND1", "chr11", 69_641_156, 69_654_474),
         ("CDH1", "chr16", 68_737_292, 68_835_537), ("CDKN2A", "chr9", 21_967_752, 21_995_301),
         ("CHEK2", "chr22", 28_687_743, 28_742_422), ("CTNNB1", "chr3", 41_194_741, 41_260_096),
         ("DNMT3A", "chr2", 25_227_855, 25_342_590), ("EGFR", "chr7", 55_019_017, 55_211_628),
