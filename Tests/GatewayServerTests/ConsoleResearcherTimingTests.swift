@@ -58,6 +58,7 @@ struct ConsoleResearcherTimingTests {
                 case "region": #expect(page.text.contains("class=\"mark "))
                 default: break
                 }
+                #expect(!page.text.contains("style=\"") && !page.text.contains("<script"), "\(name): nothing the CSP would block")
                 let named = ids.filter { page.text.contains($0) }
                 #expect(named.isEmpty, "\(name) names \(named.sorted().prefix(3))")
             }

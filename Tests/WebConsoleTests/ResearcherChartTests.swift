@@ -116,7 +116,7 @@ struct ResearcherChartTests {
         }
     }
 
-    @Test("every word the researcher's templates use exists in English and in Japanese")
+    @Test("every word the researcher's templates use exists in English and in Japanese; no inline style or script")
     func words() {
         for (template, source) in ConsoleTemplates.researcher {
             var rest = Substring(source)
@@ -127,5 +127,8 @@ struct ResearcherChartTests {
             }
         }
         #expect(Set(ConsoleText.researcherEnglish.keys) == Set(ConsoleText.researcherJapanese.keys), "every English word has its Japanese")
+        for (template, source) in ConsoleTemplates.researcher {
+            #expect(!source.contains("style=") && !source.contains("<style") && !source.contains("<script"), "the CSP allows no inline style or script: \(template.rawValue)")
+        }
     }
 }
