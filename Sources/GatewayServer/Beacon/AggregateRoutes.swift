@@ -58,6 +58,17 @@ enum AggregateRoutes {
 
     static func alleleFrequency(_ request: Request, _ context: GatewayRequestContext, _ service: VariantQueryService) async throws -> Response {
         let beaconRequest = try await BeaconRoutes.parse(request, context, kinds: [.alleleFrequency])
+        let answered = try await frequencies(beaconRequest, context, service)
+        return try JSONResponse.answer(answered.answer, kind: QueryKind.alleleFrequency.rawValue, contributingSamples: answered.contributingSamples, context: context)
+    }
+
+    /// The allele-frequency answer to a parsed request: decided, selected, protected, perturbed
+    /// and charged to the ledger exactly as the API answers it (the console's pages call this
+    /// too). `limit` (at most the service's) cuts the answer sooner; `resumeAt` is then the
+    /// 1-based position of the first variant not passed.
+    static func frequencies(_ beaconRequest: BeaconRequest, _ context: GatewayRequestContext, _ service: VariantQueryService, limit wanted: Int? = nil)
+        async throws -> (answer: FrequencyAnswer, contributingSamples: Int, resumeAt: Int?)
+    {
         guard let query = beaconRequest.variant else {
             throw GatewayError(.badRequest, "allele-frequency needs referenceName and start (and alternateBases, or an end)")
         }
@@ -80,13 +91,14 @@ enum AggregateRoutes {
         // In position order, so that an answer cut at its limit releases nothing past its last
         // variant; every variant it passes, listed or not, counts toward the limit.
         let ordered = (listed.hidden + listed.shown).sorted { ($0.position, $0.alternate) < ($1.position, $1.alternate) }
-        let limit = service.variantsPerAnswer
+        let limit = min(wanted ?? service.variantsPerAnswer, service.variantsPerAnswer)
+        var resumeAt: Int?
         let threshold = service.listingThreshold(in: selection)
         // Each pool's cell key once per answer, not once per count and variant.
         let cohortKey = service.cellKey(cohort)
         let poolKeys = stratified ? strata.map { service.cellKey($0.samples) } : [cohortKey]
         for (passed, variant) in ordered.enumerated() {
-            guard passed < limit else { truncated = true; break }
+            guard passed < limit else { truncated = true; resumeAt = variant.position; break }
             guard commonSubjects.contains(variant.subject) else {
                 releases.listing(variant, in: selection, threshold: threshold)
                 continue
@@ -154,11 +166,11 @@ enum AggregateRoutes {
                 strata: shownStrata))
         }
         try service.accounting.charge(releases.subjects, grant: grant, catalog: catalog, context: context)
-        return try JSONResponse.answer(FrequencyAnswer(
+        let answer = FrequencyAnswer(
             cohortSamples: service.released(control.count(cohort.count), contributorsKey: cohortKey, statistic: "samples", subject: "", poolKey: cohortKey),
             cohortRestriction: selection.restriction,
-            variants: answers, truncated: truncated, disclosure: disclosureNote(control)),
-            kind: QueryKind.alleleFrequency.rawValue, contributingSamples: cohort.count, context: context)
+            variants: answers, truncated: truncated, disclosure: disclosureNote(control))
+        return (answer, cohort.count, resumeAt)
     }
 
     static func disclosureNote(_ control: DisclosureControl) -> String {
@@ -210,6 +222,15 @@ enum AggregateRoutes {
     /// statistics only for tissues of at least the minimum cohort size.
     static func cohortSummary(_ request: Request, _ context: GatewayRequestContext, _ service: VariantQueryService) async throws -> Response {
         let beaconRequest = try await BeaconRoutes.parse(request, context, kinds: [.cohortSummary], variantsAllowed: false)
+        let answered = try await summary(beaconRequest, context, service)
+        return try JSONResponse.answer(answered.answer, kind: QueryKind.cohortSummary.rawValue, contributingSamples: answered.contributingSamples, context: context)
+    }
+
+    /// The cohort summary of a parsed request, decided and charged exactly as the API answers
+    /// it (the console's cohort page calls this too).
+    static func summary(_ beaconRequest: BeaconRequest, _ context: GatewayRequestContext, _ service: VariantQueryService)
+        async throws -> (answer: CohortSummaryAnswer, contributingSamples: Int)
+    {
         let grant = try AccessControl.authorize(beaconRequest.dataQuery(.cohortSummary), context)
         let selection = try await service.select(beaconRequest, under: grant)
         let (catalog, cohort) = (selection.catalog, selection.cohort)
@@ -246,10 +267,10 @@ enum AggregateRoutes {
         let participants = catalog.participantCount(in: cohort)
         let paired = cohort.count - participants  // cases with both samples in the cohort
         let participantsShown = control.isShowable(paired) ? control.count(participants) : .suppressed(threshold: k)
-        return try JSONResponse.answer(CohortSummaryAnswer(
+        let answer = CohortSummaryAnswer(
             cohortSamples: protected.totals[0], cohortParticipants: participantsShown,
             cohortRestriction: selection.restriction, strata: rows, qualityControl: qualityControl,
-            disclosure: disclosureNote(control)),
-            kind: QueryKind.cohortSummary.rawValue, contributingSamples: cohort.count, context: context)
+            disclosure: disclosureNote(control))
+        return (answer, cohort.count)
     }
 }
