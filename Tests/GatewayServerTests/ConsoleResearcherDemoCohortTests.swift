@@ -5,13 +5,12 @@ import Testing
 
 /// The researcher's data pages on the quickstart's demo cohort (`genomegate demo-data`, 200
 /// samples, 5,000 sites): each page answers, with a variant, its strata and the region around
-/// it, names no sample or participant, and its median time over 9 loads stays far from
-/// pathological (milliseconds alone; under 5 s even beside the whole suite on two shared
-/// cores). The figures are printed for the README.
+/// it, and names no sample or participant. (The pages' timings are a benchmark,
+/// scripts/bench-console, not a test.)
 @Suite("Web console: the researcher's pages on the demo cohort")
-struct ConsoleResearcherTimingTests {
-    @Test("every data page answers on the demo cohort, p50 well under 5 seconds")
-    func demoCohortTimings() async throws {
+struct ConsoleResearcherDemoCohortTests {
+    @Test("every data page answers on the demo cohort and names no sample or participant")
+    func demoCohortPages() async throws {
         let folder = DevPKI.temporaryFolder("console-demo")
         let binary = CommandLineTests.binary
         let written = try await Subprocess.run([binary, "demo-data", "--samples", "200", "--sites", "5000", "--seed", "42", "--out", folder + "/demo"])
@@ -37,24 +36,11 @@ struct ConsoleResearcherTimingTests {
         let region = "\(fields[0]):\(max(1, position - 1_000_000))-\(position + 999_999)"
         try await TestGateway.with(dataDirectory: folder + "/data", disclosure: DisclosurePolicy(minimumAlleleNumberForFrequency: 50)) { gateway in
             let researcher = try await gateway.client("researcher-jp")
-            var report: [String] = []
             for (name, path) in [("search", "/console/search"), ("variants", "/console/variants?region=\(region)"),
                                  ("variant", "/console/variant?variant=\(variant)"), ("region", "/console/region?region=\(region)"),
                                  ("cohort", "/console/cohort")] {
-                var seconds: [Double] = []
-                var last: TestTLSClient.Response?
-                for _ in 0..<9 {
-                    let started = Date()
-                    last = try await ConsoleResearcherRoutesTests.get(researcher, path)
-                    seconds.append(Date().timeIntervalSince(started))
-                }
-                let page = try #require(last)
+                let page = try await ConsoleResearcherRoutesTests.get(researcher, path)
                 #expect(page.status == 200, "\(name): \(page.text.prefix(400))")
-                let median = seconds.sorted()[seconds.count / 2]
-                // Milliseconds alone; seconds beside the whole suite on two shared cores. Far above
-                // either only when a page does something pathological.
-                #expect(median < 5, "\(name): p50 \(median) s")
-                report.append("\(name) \(String(format: "%.1f", median * 1000)) ms")
                 switch name {
                 case "variant": #expect(page.text.contains("<g class=\"bar") && page.text.contains("data-key=\"total\""), "\(page.text.prefix(2000))")
                 case "variants": #expect(page.text.contains("<tr class=\"variant\""))
@@ -65,7 +51,6 @@ struct ConsoleResearcherTimingTests {
                 let named = ids.filter { page.text.contains($0) }
                 #expect(named.isEmpty, "\(name) names \(named.sorted().prefix(3))")
             }
-            print("console researcher pages, p50 of 9 loads on the demo cohort (200 samples, 5,000 sites), around \(variant): " + report.joined(separator: ", "))
         }
     }
 }
