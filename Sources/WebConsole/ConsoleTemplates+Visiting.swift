@@ -59,7 +59,7 @@ extension ConsoleTemplates {
         {{#fieldTextarea}}<textarea name="{{fieldName}}" rows="4" cols="48" maxlength="{{fieldMaxLength}}"{{#fieldRequired}} required{{/fieldRequired}} placeholder="{{fieldPlaceholder}}">{{fieldValue}}</textarea>{{/fieldTextarea}}
         {{#fieldSelect}}<select name="{{fieldName}}">{{#fieldOptions}}<option value="{{optionValue}}"{{#optionSelected}} selected{{/optionSelected}}>{{optionLabel}}</option>{{/fieldOptions}}</select>{{/fieldSelect}}
         {{#fieldInput}}<input name="{{fieldName}}" type="{{fieldType}}" value="{{fieldValue}}" maxlength="{{fieldMaxLength}}"{{#fieldMin}} min="{{.}}"{{/fieldMin}}{{#fieldMax}} max="{{.}}"{{/fieldMax}}{{#fieldStep}} step="{{.}}"{{/fieldStep}}{{#fieldRequired}} required{{/fieldRequired}} placeholder="{{fieldPlaceholder}}">{{/fieldInput}}
-        </label> <span class="hint"><code>{{fieldParameter}}</code>: {{fieldHint}}</span></p>{{/fields}}
+        </label> {{#fieldHint}}<span class="hint"><code>{{fieldParameter}}</code>: {{.}}</span>{{/fieldHint}}</p>{{/fields}}
         <p><button type="submit">{{words.visitingSubmit}}</button></p>
         </form>{{/form}}
         <p><a href="/console/analyses{{languageQuery}}">{{words.visitingCatalogue}}</a></p>

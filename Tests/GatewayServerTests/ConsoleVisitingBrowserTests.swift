@@ -42,6 +42,11 @@ struct ConsoleVisitingBrowserTests {
                 .open("/console/analyses", as: me),                                                           // 21
                 .count("tr.job", as: me),                                                                     // 22
                 .open("/console/analyses", as: "auditor"),                                                    // 23
+                .open("/console/analyses/qc-distributions", as: me),                                          // 24
+                .submit(form, as: me),                                                                        // 25
+                .click("a.result-link", as: me),                                                              // 26
+                .count("svg.histogram g.bar", as: me),                                                        // 27
+                .screenshot(shots + "/visiting-result-qc.png", as: me),                                       // 28
             ], against: gateway)
             let results = run.results
             let failed = results.enumerated().filter { !$0.element.ok }.map { "\($0.offset): \($0.element.error ?? "")" }
@@ -54,11 +59,13 @@ struct ConsoleVisitingBrowserTests {
             #expect(results[20].status == 403 && results[20].text?.contains("posted from another") == true, "cross-site: \(results[20].text ?? "")")
             #expect(results[22].count == 1, "one job: the cross-site post queued none")
             #expect(results[23].status == 403, "an auditor is refused the researcher's pages")
+            #expect((results[27].count ?? 0) >= 8, "histograms drawn as SVG bars: \(results[27])")
 
             // The figures the browser showed are the API's.
             let researcher = try await gateway.client(me)
             let jobs = try (try await PolicyAPITests.send(researcher, "GET", "/api/visiting/jobs")).json()["jobs"] as? [[String: Any]] ?? []
-            let id = try #require(jobs.first?["id"] as? String)
+            let id = try #require(jobs.first { $0["analysis"] as? String == "allelic-association" }?["id"] as? String)
+            #expect(jobs.count == 2, "the association and the qc job")
             #expect(results[13].url?.hasSuffix("/console/analyses/jobs/\(id)/result") == true || results[14].ok, "\(results[13])")
             let api = try (try await PolicyAPITests.send(researcher, "GET", "/api/visiting/jobs/\(id)/result")).json()
             let shown = results[15].text ?? ""
@@ -67,7 +74,7 @@ struct ConsoleVisitingBrowserTests {
                 #expect(shown.contains(name) && shown.contains("cases\t\(table[0][0])\t\(table[0][1])") && shown.contains("controls\t\(table[1][0])\t\(table[1][1])"),
                         "\(name) \(table): \(shown)")
             }
-            for shot in ["catalogue", "submit", "job", "result", "result-ja"] {
+            for shot in ["catalogue", "submit", "job", "result", "result-ja", "result-qc"] {
                 let png = try Data(contentsOf: URL(fileURLWithPath: shots + "/visiting-\(shot).png"))
                 #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47] && png.count > 5_000, "\(shot)")
             }

@@ -91,6 +91,7 @@ struct ConsoleVisitingRoutesTests {
                 }
             }
             #expect(page.text.contains(#"id="airlock-notes""#) && page.text.contains("Every output passed the airlock"))
+            #expect(!page.text.contains("nil"), "no absent value printed as nil")
             #expect(!page.text.contains("C01") && !page.text.contains("-N<"), "no sample or participant id")
             let records = try await Self.auditLines(gateway, containing: "/console/analyses/jobs/\(id)/result")
             #expect(records.count == 1 && records[0].contains(#""kind":"analysis:allelic-association""#), "\(records)")
@@ -115,6 +116,7 @@ struct ConsoleVisitingRoutesTests {
             let page = try await Self.get(researcher, "/console/analyses/jobs/\(id)/result")
             #expect(page.status == 200 && page.text.contains(shows), "\(page.text)")
             #expect(!page.text.contains("style="), "no inline style (the CSP blocks it)")
+            #expect(!page.text.contains("nil"), "no absent value printed as nil")
             let api = try await PolicyAPITests.send(researcher, "GET", "/api/visiting/jobs/\(id)/result")
             if api.text.contains(#""rule":"disclosive-table""#) {
                 #expect(page.text.contains(#"<tr class="note-row rule-disclosive-table">"#), "the masking is in the notes: \(page.text)")

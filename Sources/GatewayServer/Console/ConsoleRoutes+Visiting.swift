@@ -175,10 +175,12 @@ extension ConsoleRoutes {
             let fields = VisitingForm.fields(of: entry.name).map { field -> [String: Any] in
                 var row: [String: Any] = [
                     "fieldName": field.name, "fieldParameter": field.parameter, "fieldLabel": words[field.word],
-                    "fieldHint": entry.parameters[field.parameter] ?? "", "fieldValue": posted[field.name] ?? "",
+                    "fieldValue": posted[field.name] ?? "",
                     "fieldMaxLength": String(VisitingForm.maximumLength), "fieldPlaceholder": field.placeholder,
                     "fieldRequired": field.required, "fieldInvalid": field.name == invalid,
                 ]
+                // A region's description once, beside its first field.
+                if !field.name.hasSuffix(".start"), !field.name.hasSuffix(".end"), let hint = entry.parameters[field.parameter] { row["fieldHint"] = hint }
                 switch field.kind {
                 case .units, .lines: row["fieldTextarea"] = true
                 case .boolean(let standard):

@@ -34,11 +34,14 @@ struct VisitingResultView {
 
     /// The values the template reads.
     var values: [String: Any] {
-        [
+        // Absent, not nil: a template section of an optional's nil would print "nil".
+        var values: [String: Any] = [
             "headers": headers, "rows": rows, "hasRows": !rows.isEmpty, "notes": notes, "hasNotes": !notes.isEmpty,
             "facts": facts.map { ["factLabel": $0.0, "factValue": $0.1] },
-            "note": note as Any, "truncated": total > rows.count ? "\(rows.count) / \(total)" : nil as String? as Any,
         ]
+        if let note { values["note"] = note }
+        if total > rows.count { values["truncated"] = "\(rows.count) / \(total)" }
+        return values
     }
 
     // MARK: - Each analysis
