@@ -247,6 +247,40 @@ struct ConsoleVisitingRoutesTests {
         }
     }
 
+    @Test("an unfinished job's page refreshes itself and offers Cancel: the guarded form cancels it as DELETE does (or, if it finished meanwhile, gets the API's 409)")
+    func cancelThroughTheForm() async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        try await TestGateway.with(dataDirectory: data, disclosure: VisitingJobsTests.disclosure) { gateway in
+            let researcher = try await gateway.client("researcher-jp")
+            var caught = 0
+            for _ in 0..<10 where caught == 0 {
+                let id = try Self.jobID(try await Self.submit(researcher, Self.association, Self.associationFields))
+                let page = try await Self.get(researcher, "/console/analyses/jobs/\(id)")
+                guard page.text.contains(#"class="cancel""#) else {
+                    #expect(page.text.contains(#"<dd class="state">succeeded</dd>"#), "no Cancel only once finished: \(page.text)")
+                    continue
+                }
+                caught += 1
+                #expect(page.text.contains(#"<meta http-equiv="refresh" content="2">"#) && !page.text.contains("result-link"), "\(page.text)")
+                let action = "/console/analyses/jobs/\(id)/cancel"
+                let token = try ConsoleRoutesTests.token(page.text, action: action)
+                let crossSite = try await ConsoleRoutesTests.post(researcher, action, "token=\(token)", headers: [("Sec-Fetch-Site", "cross-site")])
+                #expect(crossSite.status == 403)
+                // Refused before its token was looked at: the token still serves the member's own post.
+                let cancelled = try await ConsoleRoutesTests.post(researcher, action, "token=\(token)&lang=en", headers: Self.sameOrigin)
+                let state = try await VisitingJobsTests.finished(researcher, id)["state"] as? String
+                if cancelled.status == 303 {
+                    #expect(cancelled.headers["location"] == "/console/analyses/jobs/\(id)" && state == "cancelled", "\(state ?? "")")
+                    let records = try await Self.auditLines(gateway, containing: action)
+                    #expect(records.contains { $0.contains(#""kind":"visiting-job-cancel""#) && $0.contains("job=\(id)") }, "\(records)")
+                } else {
+                    #expect(cancelled.status == 409 && cancelled.text.contains(#"data-code="conflict""#) && state == "succeeded", "\(cancelled.text)")
+                }
+            }
+            #expect(caught > 0, "in ten jobs, one page found its job unfinished")
+        }
+    }
+
     /// The `privacy_charge_micro` of an audit line.
     static func charge(_ line: String) -> Int? {
         guard let range = line.range(of: #""privacy_charge_micro":"#) else { return nil }
