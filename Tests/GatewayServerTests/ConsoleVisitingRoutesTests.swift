@@ -162,18 +162,42 @@ struct ConsoleVisitingRoutesTests {
         ("region.start=99999999999999999999999&region.end=5000&cases=NCIT%3AC4872", "allelic-association parameter region.start must be a whole number", "region.start"),
     ])
     func badParameter(fields: String, message: String, field: String) async throws {
+        try await Self.refused(analysis: "allelic-association", "approval=A-2026-001&region.referenceName=1&" + fields, message: message, field: field)
+    }
+
+    @Test("the other forms name their parameters too: a unit line, a frequency, a yes/no, variants with units", arguments: [
+        ("burden", "units=G1+1%3A900&cases=NCIT%3AC4872", "burden parameter units[0] must be a line NAME CHROM:START-END", "units"),
+        ("burden", "units=G1+1%3A900-1100%0D%0AG2+1%3A1000-1200&cases=NCIT%3AC4872", "burden parameter units[1] overlaps units[0] (G1)", "units"),
+        ("burden", "units=G1+1%3A900-1100&cases=NCIT%3AC4872&maximumFrequency=0.9", "burden parameter maximumFrequency must be a number above 0 and at most 0.5", "maximumFrequency"),
+        ("burden", "units=G1+1%3A900-1100&cases=NCIT%3AC4872&maximumFrequency=1e-3", "burden parameter maximumFrequency must be a number above 0 and at most 0.5", "maximumFrequency"),
+        ("burden", "units=G1+1%3A900-1100&cases=NCIT%3AC4872&passOnly=maybe", "burden parameter passOnly must be true or false", "passOnly"),
+        ("co-occurrence", "variants=1%3A1000%3AA%3AG%0D%0A1%3A3000%3AG%3AA&units=G1+1%3A900-1100%0D%0AG2+1%3A2000-2100", "co-occurrence parameter units cannot be given with variants", "units"),
+        ("co-occurrence", "variants=1%3A1000%3AA%3AG", "co-occurrence parameter variants must be a list of 2 to 20 variants", "variants"),
+        ("strata-frequencies", "region.referenceName=1&region.start=1&region.end=2000000", "strata-frequencies parameter region covers 2000000 bases", "region.referenceName"),
+        ("qc-distributions", "cancerTypes=NCIT%3AC4872&extra=1", "qc-distributions has no form field &#39;extra&#39;", ""),
+    ])
+    func otherForms(analysis: String, fields: String, message: String, field: String) async throws {
+        try await Self.refused(analysis: analysis, "approval=A-2026-001&" + fields, message: message, field: field)
+    }
+
+    /// Submits `fields` to `analysis`'s form; expects the form again naming `message` with `field` marked.
+    static func refused(analysis: String, _ fields: String, message: String, field: String) async throws {
+        let form = "/console/analyses/\(analysis)"
         let data = try BeaconCohort.makeDataFolder()
         try await TestGateway.with(dataDirectory: data, disclosure: VisitingJobsTests.disclosure) { gateway in
             let researcher = try await gateway.client("researcher-jp")
-            let refused = try await Self.submit(researcher, Self.association, "approval=A-2026-001&region.referenceName=1&" + fields)
+            let refused = try await Self.submit(researcher, form, fields)
             #expect(refused.status == 400 && refused.text.contains(#"data-code="bad_request""#), "\(refused.text.prefix(800))")
             #expect(refused.text.contains(message.replacingOccurrences(of: "'", with: "&#39;")), "\(refused.text)")
-            #expect(refused.text.contains(#"<p class="field invalid"><label>"#) && refused.text.contains(#"name="\#(field)""#), "\(refused.text)")
-            let invalid = try #require(refused.text.range(of: #"<p class="field invalid">"#))
-            #expect(refused.text[invalid.upperBound...].prefix(400).contains(#"name="\#(field)""#), "the named field is marked")
-            #expect(try ConsoleRoutesTests.token(refused.text, action: Self.association).count == 32, "a fresh token to submit again")
+            if field.isEmpty {
+                #expect(!refused.text.contains("field invalid"))
+            } else {
+                let invalid = try #require(refused.text.range(of: #"<p class="field invalid">"#), "\(refused.text)")
+                #expect(refused.text[invalid.upperBound...].prefix(400).contains(#"name="\#(field)""#), "the named field is marked")
+            }
+            #expect(try ConsoleRoutesTests.token(refused.text, action: form).count == 32, "a fresh token to submit again")
             #expect(try await Self.jobs(researcher).isEmpty)
-            let records = try await Self.auditLines(gateway, containing: Self.association)
+            let records = try await Self.auditLines(gateway, containing: form)
             #expect(records.contains { $0.contains(#""decision":"deny""#) && $0.contains("bad_request") && $0.contains(#""status":400"#) }, "\(records)")
         }
     }

@@ -141,7 +141,8 @@ struct VisitingResultView {
     mutating func each(_ list: JSONValue?, _ row: ([String: JSONValue]) -> (String, [[String: Any]])) {
         guard case .array(let items)? = list else { return }
         total = items.count
-        for case .object(let item) in items {
+        // The rows past the page's limit are left out with their notes (the API's result holds them).
+        for case .object(let item) in items.prefix(Self.maximumRows) {
             let (name, cells) = row(item)
             var findings: [[String: Any]] = []
             if case .array(let list)? = item["airlock"] {
@@ -153,7 +154,6 @@ struct VisitingResultView {
                     notes.append(["noteOutput": name, "noteRule": rule, "noteCells": cellNames, "noteOutcome": outcome, "noteReason": reason])
                 }
             }
-            guard rows.count < Self.maximumRows else { continue }
             rows.append(["rowID": "output-\(rows.count)", "rowMasked": !findings.isEmpty, "rowFindings": findings, "cells": cells])
         }
     }
