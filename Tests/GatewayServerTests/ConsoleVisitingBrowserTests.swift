@@ -47,6 +47,13 @@ struct ConsoleVisitingBrowserTests {
                 .click("a.result-link", as: me),                                                              // 26
                 .count("svg.histogram g.bar", as: me),                                                        // 27
                 .screenshot(shots + "/visiting-result-qc.png", as: me),                                       // 28
+                .open("/console/analyses/burden", as: me),                                                    // 29
+                .fill(form + " textarea[name=units]", with: "G1 1:900-1100", as: me),                         // 30
+                .fill(form + " input[name=cases]", with: "NCIT:C4872", as: me),                               // 31
+                .submit(form, as: me),                                                                        // 32
+                .click("a.result-link", as: me),                                                              // 33
+                .text("#airlock-notes", as: me),                                                              // 34
+                .screenshot(shots + "/visiting-result-masked.png", as: me),                                   // 35
             ], against: gateway)
             let results = run.results
             let failed = results.enumerated().filter { !$0.element.ok }.map { "\($0.offset): \($0.element.error ?? "")" }
@@ -60,12 +67,14 @@ struct ConsoleVisitingBrowserTests {
             #expect(results[22].count == 1, "one job: the cross-site post queued none")
             #expect(results[23].status == 403, "an auditor is refused the researcher's pages")
             #expect((results[27].count ?? 0) >= 8, "histograms drawn as SVG bars: \(results[27])")
+            #expect(results[34].text?.contains("disclosive-table") == true && results[34].text?.contains("masked") == true,
+                    "a masked table's note is on the page: \(results[34].text ?? "")")
 
             // The figures the browser showed are the API's.
             let researcher = try await gateway.client(me)
             let jobs = try (try await PolicyAPITests.send(researcher, "GET", "/api/visiting/jobs")).json()["jobs"] as? [[String: Any]] ?? []
             let id = try #require(jobs.first { $0["analysis"] as? String == "allelic-association" }?["id"] as? String)
-            #expect(jobs.count == 2, "the association and the qc job")
+            #expect(jobs.count == 3, "the association, the qc and the burden job")
             #expect(results[13].url?.hasSuffix("/console/analyses/jobs/\(id)/result") == true || results[14].ok, "\(results[13])")
             let api = try (try await PolicyAPITests.send(researcher, "GET", "/api/visiting/jobs/\(id)/result")).json()
             let shown = results[15].text ?? ""
@@ -74,7 +83,7 @@ struct ConsoleVisitingBrowserTests {
                 #expect(shown.contains(name) && shown.contains("cases\t\(table[0][0])\t\(table[0][1])") && shown.contains("controls\t\(table[1][0])\t\(table[1][1])"),
                         "\(name) \(table): \(shown)")
             }
-            for shot in ["catalogue", "submit", "job", "result", "result-ja", "result-qc"] {
+            for shot in ["catalogue", "submit", "job", "result", "result-ja", "result-qc", "result-masked"] {
                 let png = try Data(contentsOf: URL(fileURLWithPath: shots + "/visiting-\(shot).png"))
                 #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47] && png.count > 5_000, "\(shot)")
             }
