@@ -82,9 +82,22 @@ enum VisitingRoutes {
 
     static func submit(_ request: Request, _ context: GatewayRequestContext, _ environment: VisitingEnvironment,
                        _ service: VariantQueryService) async throws -> Response {
-        let member = try context.requireMember()
+        _ = try context.requireMember()
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let submission = try Submission(try JSONParser.parse(buffer.readableBytesView), header: try BeaconRoutes.approvalHeader(request))
+        let job = try await enqueue(submission, context, environment, service)
+        var response = try JSONResponse.make(JobStatus(job, progress: nil), status: .accepted)
+        response.headers[.location] = "/api/visiting/jobs/\(job.id)"
+        return response
+    }
+
+    /// Decides and stores a validated submission (the API's `POST /api/visiting/jobs` and the
+    /// console's form alike): `analysis:NAME` under the approval with the cancer types the
+    /// parameters name, groups at least the minimum, the memory plan, the units rule; then the
+    /// queued job, with its audit record's query and kind.
+    static func enqueue(_ submission: Submission, _ context: GatewayRequestContext, _ environment: VisitingEnvironment,
+                        _ service: VariantQueryService) async throws -> AnalysisJob {
+        let member = try context.requireMember()
         let analysis = submission.analysis
         let name = type(of: analysis).name
         context.record.withLockedValue { $0.query = "analysis=\(name)&parameters=\(analysis.canonicalParameters.jsonText)" }
@@ -104,9 +117,7 @@ enum VisitingRoutes {
             $0.query = "analysis=\(name)&job=\(job.id)&parameters=\(analysis.canonicalParameters.jsonText)"
             $0.returned = .init(kind: "visiting-job")
         }
-        var response = try JSONResponse.make(JobStatus(job, progress: nil), status: .accepted)
-        response.headers[.location] = "/api/visiting/jobs/\(job.id)"
-        return response
+        return job
     }
 
     /// The longest `wait` a status request may hold its answer back.
