@@ -52,6 +52,9 @@ extension AuditDatabase {
         }
         let signed = checkpoints.map(\.sequence)
         let lastSigned = signed.last ?? 0
+        if let from, from > lastSigned {
+            throw GatewayError(.badRequest, "from_sequence \(from) is after the last signed record, \(lastSigned)")
+        }
         guard lastSigned > 0 else {
             // Nothing signed: an empty log passes; records without any signature do not.
             let stored = (try? head().sequence) ?? 0
@@ -62,9 +65,6 @@ extension AuditDatabase {
         let starts = [1] + signed.dropLast().map { $0 + 1 }
         let start: Int
         if let from {
-            guard from <= lastSigned else {
-                throw GatewayError(.badRequest, "from_sequence \(from) is after the last signed record, \(lastSigned)")
-            }
             start = starts.last { $0 <= max(from, 1) } ?? 1
         } else {
             start = starts.first { lastSigned - $0 + 1 <= cap } ?? starts.last ?? 1

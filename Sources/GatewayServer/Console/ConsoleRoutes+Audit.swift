@@ -79,12 +79,21 @@ extension ConsoleRoutes {
                 "next": next as Any,
                 "previous": previous as Any,
             ]
-            let html = try compiled.get().render(.init(template: .auditLog, title: words["auditLog"], values: values), for: viewer)
+            let html = try compiled.get().render(.init(template: .auditLog, title: words["auditLog"], values: present(values)), for: viewer)
             return try page(html, kind: "console-audit-log", context)
         }
         registerAuditRecord(on: router, log: log, compiled: compiled)
         registerAuditVerification(on: router, log: log, compiled: compiled)
         registerAuditUsage(on: router, log: log, compiled: compiled)
+    }
+
+    /// `values` without the entries that are an absent optional: boxed in `Any`, a nil would be
+    /// rendered as the text "nil" (a link to "nil") instead of leaving its section out.
+    static func present(_ values: [String: Any]) -> [String: Any] {
+        values.filter { _, value in
+            let mirror = Mirror(reflecting: value)
+            return mirror.displayStyle != .optional || !mirror.children.isEmpty
+        }
     }
 
     /// A time filter as typed: a date alone (`2026-11-30`) means its first instant, UTC; anything

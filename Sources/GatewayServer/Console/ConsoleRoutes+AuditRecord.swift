@@ -60,7 +60,7 @@ extension ConsoleRoutes {
                 values["checkpoint"] = ["sequence": checkpoint.sequence, "time": readableTime(signed.time), "keyID": signed.keyID,
                                         "headHash": signed.headHash, "signature": checkpoint.signature]
             }
-            let html = try compiled.get().render(.init(template: .auditRecord, title: "\(words["auditRecord"]) \(sequence)", values: values), for: viewer)
+            let html = try compiled.get().render(.init(template: .auditRecord, title: "\(words["auditRecord"]) \(sequence)", values: present(values)), for: viewer)
             return try page(html, kind: "console-audit-record", context)
         }
     }
@@ -91,12 +91,12 @@ extension ConsoleRoutes {
                 "next": result.nextFromSequence.map { "/console/audit/verification?from_sequence=\($0)" + language } as Any,
             ]
             if let failure = result.failure {
-                values["failure"] = [
+                values["failure"] = present([
                     "sequence": failure.sequence.map(String.init) ?? "–", "message": failure.message,
                     "href": failure.sequence.map { "/console/audit/records/\($0)" + (language.isEmpty ? "" : "?" + language.dropFirst()) } as Any,
-                ]
+                ])
             }
-            let html = try compiled.get().render(.init(template: .auditVerification, title: words["verification"], values: values), for: viewer)
+            let html = try compiled.get().render(.init(template: .auditVerification, title: words["auditVerification"], values: present(values)), for: viewer)
             return try page(html, kind: "console-audit-verification", context)
         }
     }

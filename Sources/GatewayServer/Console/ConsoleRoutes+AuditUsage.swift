@@ -53,7 +53,7 @@ extension ConsoleRoutes {
                 "csv": "/console/audit/usage?\(period)&format=csv",
                 "languageField": viewer.language == .english ? nil as String? as Any : viewer.language.rawValue,
             ]
-            let html = try compiled.get().render(.init(template: .auditUsage, title: words["usage"], values: values), for: viewer)
+            let html = try compiled.get().render(.init(template: .auditUsage, title: words["auditUsage"], values: present(values)), for: viewer)
             return try page(html, kind: "console-audit-usage", context)
         }
     }
