@@ -121,3 +121,11 @@ struct BrowserHarness {
         return run
     }
 }
+
+extension BrowserHarness.Step {
+    /// Clicks the link `selector` and waits for its download: the result's `file` is the name the
+    /// browser would save it under, `bytes` its size, `text` its first 64 KiB.
+    static func download(_ selector: String, as identity: String?) -> Self {
+        Self(action: "download", identity: identity, selector: selector)
+    }
+}
