@@ -49,8 +49,23 @@ extension AuditDatabase {
         var arguments: StatementArguments = []
         if let value = query.fromSequence { conditions.append("sequence >= ?"); arguments += [value] }
         if let value = query.toSequence { conditions.append("sequence <= ?"); arguments += [value] }
-        if let value = query.fromTime { conditions.append("time >= ?"); arguments += [value] }
-        if let value = query.toTime { conditions.append("time < ?"); arguments += [value] }
+        // Paging on by time: the cursor's time is the range's bound (max/min with the filter's),
+        // so the index is entered at the cursor, not at the filter's start.
+        let cursorTime = "(SELECT time FROM audit_record WHERE sequence = ?)"
+        switch (byTime, cursor) {
+        case (true, .after(let sequence)):
+            conditions.append("time >= max(?, \(cursorTime))")
+            arguments += [query.fromTime ?? "", sequence]
+            if let value = query.toTime { conditions.append("time < ?"); arguments += [value] }
+        case (true, .before(let sequence)):
+            if let value = query.fromTime { conditions.append("time >= ?"); arguments += [value] }
+            conditions.append("time <= min(?, \(cursorTime))")
+            arguments += [query.toTime ?? AuditTime.latest, sequence]
+            if let value = query.toTime { conditions.append("time < ?"); arguments += [value] }
+        default:
+            if let value = query.fromTime { conditions.append("time >= ?"); arguments += [value] }
+            if let value = query.toTime { conditions.append("time < ?"); arguments += [value] }
+        }
         if let value = query.member { conditions.append("member = ?"); arguments += [value] }
         if let value = query.organization { conditions.append("organization = ?"); arguments += [value] }
         if let value = query.approval { conditions.append("approval = ?"); arguments += [value] }

@@ -69,8 +69,12 @@ extension AuditDatabase {
         } else {
             start = starts.first { lastSigned - $0 + 1 <= cap } ?? starts.last ?? 1
         }
-        // The last checkpoint within the cap, or the first after the start if even that is beyond it.
-        let end = signed.last { $0 >= start && $0 - start + 1 <= cap } ?? signed.first { $0 >= start } ?? lastSigned
+        // The last checkpoint within the cap. None (checkpoints further apart than the cap, which
+        // the default settings never make): refused rather than reading an unbounded range.
+        guard let end = signed.last(where: { $0 >= start && $0 - start + 1 <= cap }) else {
+            let following = signed.first { $0 >= start } ?? lastSigned
+            throw GatewayError(.conflict, "no checkpoint signs the log within \(cap) records of sequence \(start) (the next signs \(following)); verify an export with genomegate audit verify")
+        }
         let lines: [String]
         do {
             lines = try pool.read { db in

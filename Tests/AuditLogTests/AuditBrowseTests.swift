@@ -83,6 +83,9 @@ struct AuditBrowseTests {
         let middle = try database.verify(from: 7, cap: 8, publicKey: key)
         #expect(middle.passed && middle.firstSequence == 6 && middle.lastSequence == 10 && middle.nextFromSequence == 11, "\(middle)")
         #expect(throws: GatewayError.self) { try database.verify(from: 23, cap: 8, publicKey: key) }
+        #expect(performing: { try database.verify(from: 1, cap: 4, publicKey: key) }, throws: { error in
+            (error as? GatewayError)?.code == .conflict && "\(error)".contains("within 4 records of sequence 1")
+        })
 
         // Someone with write access to the file changes record 11's text (the triggers dropped first).
         let queue = try DatabaseQueue(path: folder + "/" + AuditDatabase.fileName)

@@ -4,11 +4,16 @@ import GatewayCore
 import GatewayPolicy
 import Hummingbird
 import NIOConcurrencyHelpers
+import Synchronization
 import WebConsole
 
 extension ConsoleRoutes {
     /// The longest period one usage report covers.
     static let usageMaximumDays = 366
+    /// The most records one report reads (about 5 s on two busy cores); a longer period is refused.
+    static let usageMaximumRecords = 500_000
+    /// Reports computed at once, process-wide; more are refused (429) rather than queued.
+    static let usageReportsRunning = Mutex(0)
 
     /// The usage report (`/console/audit/usage?from=…&to=…`, `&format=csv` for the same as a
     /// download): per approval and its purpose over a period, the requests, answers allowed and
@@ -25,7 +30,7 @@ extension ConsoleRoutes {
             case let other?: throw GatewayError(.badRequest, "format must be html or csv, not '\(other.prefix(20))'")
             }
             let (from, to) = try usagePeriod(from: taken["from"], to: taken["to"])
-            let usage = try await log.database.usage(from: AuditTime.format(from), to: AuditTime.format(to))
+            let usage = try await boundedUsage(log.database, from: AuditTime.format(from), to: AuditTime.format(to))
             let approvals = policy.state.approvals
             if csv {
                 context.record.withLockedValue { $0.returned = .init(kind: "console-audit-usage-csv") }
@@ -56,6 +61,22 @@ extension ConsoleRoutes {
             let html = try compiled.get().render(.init(template: .auditUsage, title: words["auditUsage"], values: present(values)), for: viewer)
             return try page(html, kind: "console-audit-usage", context)
         }
+    }
+
+    /// The usage of a period of at most ``usageMaximumRecords`` records, two reports at a time.
+    static func boundedUsage(_ database: AuditDatabase, from: String, to: String) async throws(GatewayError) -> AuditUsage {
+        let admitted = usageReportsRunning.withLock { running -> Bool in
+            guard running < 2 else { return false }
+            running += 1
+            return true
+        }
+        guard admitted else { throw GatewayError(.tooManyJobs, "2 usage reports are being computed already; try again in a moment") }
+        defer { usageReportsRunning.withLock { $0 -= 1 } }
+        let count = try await database.recordCount(from: from, to: to)
+        guard count <= usageMaximumRecords else {
+            throw GatewayError(.badRequest, "from \(from) to \(to) holds \(count) audit records; a report reads at most \(usageMaximumRecords): choose a shorter period")
+        }
+        return try await database.usage(from: from, to: to)
     }
 
     /// The report's period: `from` (inclusive) and `to` (exclusive), each a date (`2026-11-01`,
