@@ -28,6 +28,7 @@ enum AuditRoutes {
         router.get("/api/audit/public-key", access: .audit) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/x-pem-file"], body: .init(byteBuffer: ByteBuffer(string: log.signer.publicKeyPEM)))
         }
+        registerVerification(on: router, log: log)
     }
 
     /// The export's filters from the query string; unknown or malformed parameters are a `bad_request`.
@@ -98,6 +99,9 @@ enum AuditRoutes {
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: csv ? "text/csv; charset=utf-8" : "application/x-ndjson"], body: body)
+        // A download, not a page: the console's export links save it under a name that says what it is.
+        let name = csv ? "audit-records.csv" : "audit-records.jsonl"
+        return Response(status: .ok, headers: [.contentType: csv ? "text/csv; charset=utf-8" : "application/x-ndjson",
+                                               .contentDisposition: "attachment; filename=\"\(name)\""], body: body)
     }
 }

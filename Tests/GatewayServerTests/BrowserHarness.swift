@@ -127,4 +127,10 @@ extension BrowserHarness.Step {
     static func upload(_ selector: String, file: String, as identity: String?) -> Self {
         Self(action: "upload", identity: identity, selector: selector, file: file)
     }
+
+    /// Clicks the link `selector` and waits for its download: the result's `file` is the name the
+    /// browser would save it under, `bytes` its size, `text` its first 64 KiB.
+    static func download(_ selector: String, as identity: String?) -> Self {
+        Self(action: "download", identity: identity, selector: selector)
+    }
 }

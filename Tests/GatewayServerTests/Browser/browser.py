@@ -33,6 +33,7 @@ pages), made on first use; every action works on that identity's current page.
   count       {"selector": "table tr"}             -> count
   screenshot  {"file": "/tmp/x.png", "full_page": true}  -> file, bytes
   upload      {"selector": "input[type=file]", "file": "/tmp/w.csv"}   (set_input_files)
+  download    {"selector": "a#export-csv"}         -> file (suggested name), bytes, text (first 64 KiB)
   post        {"path": "/console/x", "form": {"name": "value"}}
               a cross-site form post: a form built in about:blank (another origin, so the
               browser sends Origin: null and Sec-Fetch-Site: cross-site) posted to the gateway
@@ -186,6 +187,19 @@ class Session:
         """Chooses `file` for the file input `selector`, as a user picking it would."""
         self.page.set_input_files(selector, file)
 
+    def download(self, selector):
+        """Clicks the link `selector` and waits for the file it downloads; returns its suggested
+        name, its size and its first 64 KiB as text (an export's first lines)."""
+        with self.page.expect_download(timeout=self.browser.timeout_ms) as info:
+            self.page.click(selector)
+        download = info.value
+        failure = download.failure()
+        if failure:
+            raise PageError(f"the download failed: {failure}")
+        with open(download.path(), "rb") as file:
+            data = file.read()
+        return {"file": download.suggested_filename, "bytes": len(data), "text": data[:65536].decode("utf-8", "replace")}
+
 
 class Browser:
     """Chromium (headless, /usr/bin/chromium) driven by Playwright, one context per identity."""
@@ -261,6 +275,8 @@ class Browser:
                 result.update(session.screenshot(step["file"], step.get("full_page", True)))
             elif action == "upload":
                 session.upload(step["selector"], step["file"])
+            elif action == "download":
+                result.update(session.download(step["selector"]))
             else:
                 raise PageError(f"unknown action {action!r}")
             result["ok"] = expect != "failure"
