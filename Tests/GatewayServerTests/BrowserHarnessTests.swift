@@ -51,8 +51,11 @@ struct BrowserHarnessTests {
             let run = try await BrowserHarness.run([.open("/api/whoami", as: nil).mustFail], against: gateway)
             let load = run.results[0]
             #expect(load.ok && load.text == nil, "the load succeeded: \(load.text ?? "")")
-            // Refused for the missing client certificate, not for an unknown server certificate.
-            #expect(load.error?.contains("ERR_BAD_SSL_CLIENT_AUTH_CERT") == true, "\(load.error ?? "")")
+            // A network error, not a refusal of the server's certificate (chromium names the TLS 1.3
+            // alert ERR_BAD_SSL_CLIENT_AUTH_CERT, or, when it reads the alert after the connection
+            // closed on a loaded machine, a reset); the gateway's side names the reason below.
+            let error = load.error ?? ""
+            #expect(error.contains("net::ERR_") && !error.contains("ERR_CERT_"), "\(error)")
             let failure = try await gateway.handshakes.waitForFailure()
             #expect(failure.code == .noCertificate)
         }
