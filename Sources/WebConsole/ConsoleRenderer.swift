@@ -1,3 +1,4 @@
+import Foundation
 import GatewayCore
 import Mustache
 
@@ -27,18 +28,31 @@ public struct ConsoleRenderer: Sendable {
     }
 
     /// Who the page is for: the member, their role (which decides the navigation), the path
-    /// (for the language switch) and the language.
+    /// and the page's own parameters (which the language switch keeps) and the language.
     public struct Viewer: Sendable {
         public var memberID: String
         public var role: Role
         public var path: String
         public var language: ConsoleLanguage
+        /// The page's parameters other than `lang`, as read (the switch links to the same page).
+        public var parameters: [String: String]
 
-        public init(memberID: String, role: Role, path: String, language: ConsoleLanguage) {
+        public init(memberID: String, role: Role, path: String, language: ConsoleLanguage, parameters: [String: String] = [:]) {
             self.memberID = memberID
             self.role = role
             self.path = path
             self.language = language
+            self.parameters = parameters
+        }
+
+        /// This page in `language`: its path and parameters (percent-encoded, by name) and `lang`.
+        public func link(in language: ConsoleLanguage) -> String {
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~:")
+            let query = parameters.sorted { $0.key < $1.key }.map { name, value in
+                (name.addingPercentEncoding(withAllowedCharacters: allowed) ?? "") + "=" + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+            }
+            return path + "?" + (query + ["lang=\(language.rawValue)"]).joined(separator: "&")
         }
     }
 
@@ -89,7 +103,7 @@ public struct ConsoleRenderer: Sendable {
         values["navigation"] = [["href": "/console" + Self.languageQuery(viewer.language), "label": words["home"] ?? "Home"]]
             + Self.pages(for: viewer.role, language: viewer.language).map { ["href": $0.href, "label": $0.label] }
         values["languages"] = ConsoleLanguage.allCases.filter { $0 != viewer.language }.map {
-            ["href": viewer.path + "?lang=\($0.rawValue)", "code": $0.rawValue, "name": $0.name]
+            ["href": viewer.link(in: $0), "code": $0.rawValue, "name": $0.name]
         }
         guard let html = library.render(values, withTemplate: page.template.rawValue) else {
             throw GatewayError(.internalError, "the console template \(page.template.rawValue) is missing")

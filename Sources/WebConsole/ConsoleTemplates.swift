@@ -36,7 +36,6 @@ enum ConsoleTemplates {
         </dl>
         <h2>{{words.pages}}</h2>
         <ul class="pages">{{#pages}}<li><a href="{{href}}">{{label}}</a></li>{{/pages}}</ul>
-        <p class="note">{{words.underConstruction}}</p>
         {{/content}}{{/layout}}
         """
 

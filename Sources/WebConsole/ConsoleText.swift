@@ -22,7 +22,6 @@ public enum ConsoleText {
         "answer": "Answer", "next": "Next page", "noRecords": "No records match.", "any": "any", "from": "From", "to": "To",
         "approvalFilter": "Approval", "checkpoint": "Signed up to record",
         "forbidden": "Not for your role", "notFound": "No such page", "error": "Refused",
-        "underConstruction": "More pages are being built: the search, the variant pages and the region viewer for researchers; approvals and withdrawals for the secretariat; the audit log for auditors.",
     ]
 
     static let japanese: [String: String] = [
@@ -39,7 +38,6 @@ public enum ConsoleText {
         "answer": "応答", "next": "次のページ", "noRecords": "該当する記録はありません。", "any": "すべて", "from": "開始", "to": "終了",
         "approvalFilter": "承認", "checkpoint": "署名済みの記録",
         "forbidden": "この役割では利用できません", "notFound": "ページがありません", "error": "拒否されました",
-        "underConstruction": "研究者向けの検索・変異ページ・ゲノムビューワー、事務局向けの承認・撤回、監査担当向けの監査ログのページを作成中です。",
     ]
 
     /// The words of `language`.

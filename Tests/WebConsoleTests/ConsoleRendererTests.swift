@@ -59,6 +59,16 @@ struct ConsoleRendererTests {
         #expect(html.contains(#"href="/console/approvals?lang=en""#))
     }
 
+    @Test("the language switch links to the same page with its own parameters, encoded, and the other language")
+    func switchKeepsParameters() throws {
+        var viewer = Self.viewer
+        viewer.path = "/console/variants"
+        viewer.parameters = ["region": "chr17:7660000-7690000", "cancer": "NCIT:C4872", "tissue": "a&b=\"<x>\""]
+        #expect(viewer.link(in: .japanese) == "/console/variants?cancer=NCIT:C4872&region=chr17:7660000-7690000&tissue=a%26b%3D%22%3Cx%3E%22&lang=ja")
+        let html = try ConsoleRenderer().render(ConsoleRenderer.Page(template: .approvals, title: "x", values: ["approvals": [[String: Any]]()]), for: viewer)
+        #expect(html.contains(#"href="/console/variants?cancer=NCIT:C4872&amp;region=chr17:7660000-7690000&amp;tissue=a%26b%3D%22%3Cx%3E%22&amp;lang=ja""#), "\(html)")
+    }
+
     @Test("each role's navigation holds only its own pages")
     func navigation() {
         let researcher = ConsoleRenderer.pages(for: .researcher, language: .english).map(\.href)

@@ -77,7 +77,8 @@ enum ConsoleRoutes {
             }
         }
         let language = ConsoleLanguage.negotiate(acceptLanguage: request.headers[.acceptLanguage], override: override)
-        return (ConsoleRenderer.Viewer(memberID: member.id, role: member.role, path: request.uri.path, language: language), member, policy, parameters)
+        let viewer = ConsoleRenderer.Viewer(memberID: member.id, role: member.role, path: request.uri.path, language: language, parameters: parameters)
+        return (viewer, member, policy, parameters)
     }
 
     /// An HTML page with the console's headers, summarised for the audit record.
