@@ -1,17 +1,13 @@
+import GatewayCore
+
 /// The chromosomes sites are placed on (GRCh38 names and lengths) and a synthetic,
 /// self-consistent reference sequence: the base at a position is a hash of the seed,
 /// chromosome and position, so overlapping records (an SNV inside a deletion) always
 /// agree on the reference, without shipping a genome.
 struct SyntheticGenome: Sendable {
     /// GRCh38 primary autosomes and chrX (no sex is modelled, so chrX is diploid and chrY is left out).
-    static let contigs: [(name: String, length: Int)] = [
-        ("chr1", 248_956_422), ("chr2", 242_193_529), ("chr3", 198_295_559), ("chr4", 190_214_555),
-        ("chr5", 181_538_259), ("chr6", 170_805_979), ("chr7", 159_345_973), ("chr8", 145_138_636),
-        ("chr9", 138_394_717), ("chr10", 133_797_422), ("chr11", 135_086_622), ("chr12", 133_275_309),
-        ("chr13", 114_364_328), ("chr14", 107_043_718), ("chr15", 101_991_189), ("chr16", 90_338_345),
-        ("chr17", 83_257_441), ("chr18", 80_373_285), ("chr19", 58_617_616), ("chr20", 64_444_167),
-        ("chr21", 46_709_983), ("chr22", 50_818_468), ("chrX", 156_040_895),
-    ]
+    static let contigs: [(name: String, length: Int)] = GRCh38Chromosomes.primary
+        .filter { $0.name != "Y" && $0.name != "MT" }.map { ("chr" + $0.name, $0.length) }
 
     /// Bases kept free at each chromosome end, so a deletion's reference never runs off it.
     static let endMargin = 10_000

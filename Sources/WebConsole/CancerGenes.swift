@@ -1,3 +1,4 @@
+import GatewayCore
 /// Well-known cancer genes and where they lie on GRCh38, so that the researcher's search takes a
 /// gene name: GenomeGate holds no gene annotation of its own, and this small table is only a
 /// search aid (a name to a region), not an annotation.
@@ -19,7 +20,7 @@ public enum CancerGenes {
         public let end: Int
 
         /// The gene's span as a region.
-        public var region: GenomicRegion { GenomicRegion(chromosome: chromosome, start: start, end: end) }
+        public var region: GenomicRegion { GenomicRegion(referenceName: chromosome, start: start, end: end) }
     }
 
     /// The table, by symbol.

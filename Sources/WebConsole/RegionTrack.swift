@@ -1,3 +1,4 @@
+import GatewayCore
 import Foundation
 
 /// The region viewer's drawing, computed alone (the page's template only writes these numbers
@@ -71,7 +72,7 @@ public struct RegionTrack: Sendable {
             let band = frequency >= 0.1 ? "common" : frequency >= 0.01 ? "low" : "rare"
             return Mark(variant: variant, x: x(variant.position), top: baseline - height, height: height, band: band)
         }
-        let step = Self.tickStep(width: window.width)
+        let step = Self.tickStep(width: window.length)
         var position = (window.start + step - 1) / step * step
         var ticks: [Tick] = []
         while position <= window.end {

@@ -1,3 +1,4 @@
+import GatewayCore
 /// The region viewer's window and where its zoom and pan links lead: always on its chromosome
 /// (1...its length), never narrower than ``minimumWidth`` nor wider than ``maximumWidth``.
 public struct RegionWindow: Sendable, Hashable {
@@ -18,21 +19,21 @@ public struct RegionWindow: Sendable, Hashable {
     public init(_ region: GenomicRegion, chromosomeLength: Int?) {
         let length = max(1, min(chromosomeLength ?? GenomicRegion.maximumPosition, GenomicRegion.maximumPosition))
         self.chromosomeLength = length
-        let width = min(max(region.width, Self.minimumWidth), Self.maximumWidth)
-        self.region = Self.placed(chromosome: region.chromosome, start: region.start, width: width, length: length)
+        let width = min(max(region.length, Self.minimumWidth), Self.maximumWidth)
+        self.region = Self.placed(chromosome: region.referenceName, start: region.start, width: width, length: length)
     }
 
     /// The middle position.
     public var centre: Int { region.start + (region.end - region.start) / 2 }
 
     /// Half as wide around the same centre (not below ``minimumWidth``).
-    public var zoomedIn: GenomicRegion { around(centre, width: region.width / 2) }
+    public var zoomedIn: GenomicRegion { around(centre, width: region.length / 2) }
     /// Twice as wide around the same centre (not above ``maximumWidth``, nor off the chromosome).
-    public var zoomedOut: GenomicRegion { around(centre, width: region.width * 2) }
+    public var zoomedOut: GenomicRegion { around(centre, width: region.length * 2) }
     /// Half a window to the left (stops at position 1).
-    public var pannedLeft: GenomicRegion { Self.placed(chromosome: region.chromosome, start: region.start - region.width / 2, width: region.width, length: chromosomeLength) }
+    public var pannedLeft: GenomicRegion { Self.placed(chromosome: region.referenceName, start: region.start - region.length / 2, width: region.length, length: chromosomeLength) }
     /// Half a window to the right (stops at the chromosome's end).
-    public var pannedRight: GenomicRegion { Self.placed(chromosome: region.chromosome, start: region.start + region.width / 2, width: region.width, length: chromosomeLength) }
+    public var pannedRight: GenomicRegion { Self.placed(chromosome: region.referenceName, start: region.start + region.length / 2, width: region.length, length: chromosomeLength) }
 
     /// Whether zooming in, out, or panning left or right would change the window.
     public var canZoomIn: Bool { zoomedIn != region }
@@ -42,13 +43,13 @@ public struct RegionWindow: Sendable, Hashable {
 
     func around(_ centre: Int, width: Int) -> GenomicRegion {
         let width = min(max(width, Self.minimumWidth), Self.maximumWidth)
-        return Self.placed(chromosome: region.chromosome, start: centre - (width - 1) / 2, width: width, length: chromosomeLength)
+        return Self.placed(chromosome: region.referenceName, start: centre - (width - 1) / 2, width: width, length: chromosomeLength)
     }
 
     /// `width` bases from `start`, moved to lie within 1...length (cut to the chromosome when it is shorter).
     static func placed(chromosome: String, start: Int, width: Int, length: Int) -> GenomicRegion {
         let width = min(width, length)
         let first = min(max(start, 1), length - width + 1)
-        return GenomicRegion(chromosome: chromosome, start: first, end: first + width - 1)
+        return GenomicRegion(referenceName: chromosome, start: first, end: first + width - 1)
     }
 }

@@ -25,7 +25,7 @@ struct ResearcherChartTests {
 
     @Test("the track: marks at their positions between the plot's edges, heights proportional to frequency, suppressed marks distinct")
     func trackMarks() {
-        let window = GenomicRegion(chromosome: "chr17", start: 1_001, end: 2_001)
+        let window = GenomicRegion(referenceName: "chr17", start: 1_001, end: 2_001)
         let track = RegionTrack(window: window, variants: [
             .init(position: 1_001, frequency: 0.1, label: "a", link: "/a"), .init(position: 1_501, frequency: 0.05, label: "b", link: "/b"),
             .init(position: 2_001, frequency: nil, label: "c", link: "/c"), .init(position: 5_000, frequency: 0.2, label: "outside", link: "/x"),
@@ -43,7 +43,7 @@ struct ResearcherChartTests {
 
     @Test("ticks: round steps, 4 to 10 of them, inside the window, at their positions", arguments: [100, 1_000, 30_001, 123_457, 2_000_000])
     func ticks(width: Int) {
-        let window = GenomicRegion(chromosome: "1", start: 7_660_000, end: 7_660_000 + width - 1)
+        let window = GenomicRegion(referenceName: "1", start: 7_660_000, end: 7_660_000 + width - 1)
         let track = RegionTrack(window: window, variants: [])
         let step = RegionTrack.tickStep(width: width)
         #expect([1, 2, 5].contains(Int("\(step)".prefix(1))!) && "\(step)".dropFirst().allSatisfy { $0 == "0" }, "\(step)")
@@ -58,24 +58,24 @@ struct ResearcherChartTests {
     @Test("the window: zoom halves and doubles around the centre within the widths; pan moves half a window; all clamped to the chromosome")
     func window() {
         let length = 83_257_441
-        let window = RegionWindow(GenomicRegion(chromosome: "chr17", start: 7_660_001, end: 7_690_000), chromosomeLength: length)
-        #expect(window.zoomedIn.width == 15_000 && window.zoomedOut.width == 60_000)
-        #expect(abs(window.zoomedIn.start + window.zoomedIn.width / 2 - window.centre) <= 1)
-        #expect(window.pannedLeft == GenomicRegion(chromosome: "chr17", start: 7_645_001, end: 7_675_000))
-        #expect(window.pannedRight == GenomicRegion(chromosome: "chr17", start: 7_675_001, end: 7_705_000))
-        let start = RegionWindow(GenomicRegion(chromosome: "chr17", start: 1, end: 1_000), chromosomeLength: length)
+        let window = RegionWindow(GenomicRegion(referenceName: "chr17", start: 7_660_001, end: 7_690_000), chromosomeLength: length)
+        #expect(window.zoomedIn.length == 15_000 && window.zoomedOut.length == 60_000)
+        #expect(abs(window.zoomedIn.start + window.zoomedIn.length / 2 - window.centre) <= 1)
+        #expect(window.pannedLeft == GenomicRegion(referenceName: "chr17", start: 7_645_001, end: 7_675_000))
+        #expect(window.pannedRight == GenomicRegion(referenceName: "chr17", start: 7_675_001, end: 7_705_000))
+        let start = RegionWindow(GenomicRegion(referenceName: "chr17", start: 1, end: 1_000), chromosomeLength: length)
         #expect(start.pannedLeft == start.region && !start.canPanLeft, "stops at position 1")
-        let end = RegionWindow(GenomicRegion(chromosome: "chr17", start: length - 999, end: length), chromosomeLength: length)
+        let end = RegionWindow(GenomicRegion(referenceName: "chr17", start: length - 999, end: length), chromosomeLength: length)
         #expect(end.pannedRight == end.region && !end.canPanRight && end.canPanLeft, "stops at the chromosome's end")
-        let off = RegionWindow(GenomicRegion(chromosome: "chr17", start: 90_000_000, end: 90_010_000), chromosomeLength: length)
-        #expect(off.region.end == length && off.region.width == 10_001, "a window past the end is moved onto the chromosome")
-        let narrow = RegionWindow(GenomicRegion(chromosome: "chr17", start: 500, end: 520), chromosomeLength: length)
-        #expect(narrow.region.width == RegionWindow.minimumWidth && !narrow.canZoomIn)
-        let wide = RegionWindow(GenomicRegion(chromosome: "chr17", start: 1, end: RegionWindow.maximumWidth), chromosomeLength: length)
-        #expect(!wide.canZoomOut && wide.zoomedOut.width == RegionWindow.maximumWidth)
-        let mito = RegionWindow(GenomicRegion(chromosome: "chrM", start: 1, end: 16_000), chromosomeLength: GRCh38Chromosomes.length(of: "chrM"))
-        #expect(mito.zoomedOut == GenomicRegion(chromosome: "chrM", start: 1, end: 16_569), "cut to a chromosome shorter than the zoom")
-        let unknown = RegionWindow(GenomicRegion(chromosome: "scaffold_1", start: GenomicRegion.maximumPosition - 10, end: GenomicRegion.maximumPosition),
+        let off = RegionWindow(GenomicRegion(referenceName: "chr17", start: 90_000_000, end: 90_010_000), chromosomeLength: length)
+        #expect(off.region.end == length && off.region.length == 10_001, "a window past the end is moved onto the chromosome")
+        let narrow = RegionWindow(GenomicRegion(referenceName: "chr17", start: 500, end: 520), chromosomeLength: length)
+        #expect(narrow.region.length == RegionWindow.minimumWidth && !narrow.canZoomIn)
+        let wide = RegionWindow(GenomicRegion(referenceName: "chr17", start: 1, end: RegionWindow.maximumWidth), chromosomeLength: length)
+        #expect(!wide.canZoomOut && wide.zoomedOut.length == RegionWindow.maximumWidth)
+        let mito = RegionWindow(GenomicRegion(referenceName: "chrM", start: 1, end: 16_000), chromosomeLength: GRCh38Chromosomes.length(of: "chrM"))
+        #expect(mito.zoomedOut == GenomicRegion(referenceName: "chrM", start: 1, end: 16_569), "cut to a chromosome shorter than the zoom")
+        let unknown = RegionWindow(GenomicRegion(referenceName: "scaffold_1", start: GenomicRegion.maximumPosition - 10, end: GenomicRegion.maximumPosition),
                                    chromosomeLength: nil)
         #expect(unknown.pannedRight.end == GenomicRegion.maximumPosition && unknown.zoomedOut.end == GenomicRegion.maximumPosition, "no overflow at the last position")
     }
@@ -104,7 +104,7 @@ struct ResearcherChartTests {
 
     @Test("the gene table: known genes by any case, close names for a typo, spans that look right")
     func genes() {
-        #expect(CancerGenes.gene(named: "tp53")?.region == GenomicRegion(chromosome: "chr17", start: 7_661_779, end: 7_687_546))
+        #expect(CancerGenes.gene(named: "tp53")?.region == GenomicRegion(referenceName: "chr17", start: 7_661_779, end: 7_687_546))
         #expect(CancerGenes.gene(named: "KRAS")?.chromosome == "chr12")
         #expect(CancerGenes.closeNames(to: "TP35").contains("TP53"))
         #expect(CancerGenes.closeNames(to: "BRCA").prefix(2) == ["BRCA1", "BRCA2"])
@@ -112,7 +112,7 @@ struct ResearcherChartTests {
         #expect((30...60).contains(CancerGenes.all.count) && Set(CancerGenes.all.map(\.symbol)).count == CancerGenes.all.count)
         for gene in CancerGenes.all {
             let length = GRCh38Chromosomes.length(of: gene.chromosome)
-            #expect(length != nil && gene.start < gene.end && gene.end <= length! && gene.region.width <= RegionWindow.maximumWidth, "\(gene.symbol)")
+            #expect(length != nil && gene.start < gene.end && gene.end <= length! && gene.region.length <= RegionWindow.maximumWidth, "\(gene.symbol)")
         }
     }
 

@@ -46,7 +46,7 @@ extension ConsoleRoutes {
             }
             var next: String?
             if answer.truncated, let resume = answered.resumeAt {
-                let rest = GenomicRegion(chromosome: region.chromosome, start: max(resume, region.start + 1), end: region.end)
+                let rest = GenomicRegion(referenceName: region.referenceName, start: max(resume, region.start + 1), end: region.end)
                 if rest.start <= rest.end { next = filters.link("/console/variants", [("region", rest.description)], language: viewer.language) }
             }
             let values: [String: Any] = [
@@ -70,7 +70,7 @@ extension ConsoleRoutes {
             let words = ConsoleTextLookup(viewer.language)
             let answer = answered.answer
             let catalog = try await service.currentCatalog()
-            let window = RegionWindow(GenomicRegion(chromosome: locus.chromosome, start: max(1, locus.position - 500), end: locus.position + 500),
+            let window = RegionWindow(GenomicRegion(referenceName: locus.chromosome, start: max(1, locus.position - 500), end: locus.position + 500),
                                       chromosomeLength: GRCh38Chromosomes.length(of: locus.chromosome))
             var values: [String: Any] = [
                 "variant": locus.description, "disclosure": answer.disclosure,
@@ -116,7 +116,7 @@ extension ConsoleRoutes {
             let filters = try ConsoleDataFilters(parameters)
             guard let text = parameters["region"] else { return toSearch(viewer, context) }
             let requested = try boundedRegion(text)
-            let window = RegionWindow(requested, chromosomeLength: GRCh38Chromosomes.length(of: requested.chromosome))
+            let window = RegionWindow(requested, chromosomeLength: GRCh38Chromosomes.length(of: requested.referenceName))
             let answered = try await AggregateRoutes.frequencies(filters.beaconRequest(variant: try query(window.region), strata: false), context, service,
                                                                  limit: variantsPerWindow)
             let words = ConsoleTextLookup(viewer.language)
@@ -183,15 +183,15 @@ extension ConsoleRoutes {
     /// A region from the `region` parameter, at most ``RegionWindow/maximumWidth`` bases wide.
     static func boundedRegion(_ text: String) throws(GatewayError) -> GenomicRegion {
         let region = try GenomicRegion.parse(text, parameter: "region")
-        guard region.width <= RegionWindow.maximumWidth else {
-            throw GatewayError(.badRequest, "region \(region) is \(ConsoleFigures.position(region.width)) bases wide; a page covers at most \(ConsoleFigures.position(RegionWindow.maximumWidth)): narrow it")
+        guard region.length <= RegionWindow.maximumWidth else {
+            throw GatewayError(.badRequest, "region \(region) is \(ConsoleFigures.position(region.length)) bases wide; a page covers at most \(ConsoleFigures.position(RegionWindow.maximumWidth)): narrow it")
         }
         return region
     }
 
     /// The API's range query for `region` (0-based start, exclusive end).
     static func query(_ region: GenomicRegion) throws(GatewayError) -> VariantQuery {
-        try VariantQuery(referenceName: region.chromosome, start: [region.beaconStart], end: [region.beaconEnd], referenceBases: nil,
+        try VariantQuery(referenceName: region.referenceName, start: [region.beaconStart], end: [region.beaconEnd], referenceBases: nil,
                          alternateBases: nil, assemblyId: nil, variantType: nil).validated()
     }
 
@@ -215,7 +215,7 @@ extension ConsoleRoutes {
         return [
             "width": c(track.width), "height": c(track.height), "left": c(track.left), "right": c(track.right), "top": c(track.top),
             "baseline": c(track.baseline), "scaleX": c(track.left - 6), "scaleMaximum": String(format: "%g", track.scaleMaximum),
-            "axisLabelY": c(track.baseline + 42), "chromosome": track.window.chromosome, "caption": caption,
+            "axisLabelY": c(track.baseline + 42), "chromosome": track.window.referenceName, "caption": caption,
             "ticks": track.ticks.map { ["x": c($0.x), "position": $0.position, "label": ConsoleFigures.position($0.position),
                                         "baseline": c(track.baseline), "tickEnd": c(track.baseline + 6), "labelY": c(track.baseline + 20)] },
             "marks": track.marks.map { mark -> [String: Any] in

@@ -1,3 +1,4 @@
+import GatewayCore
 /// A region an analysis counts carriers over (a burden unit, a co-occurrence unit), with the
 /// rule that makes a variant count there. Two units that overlap without being the same region
 /// under the same rule must never both be released to one approval or member: each is a ledger
