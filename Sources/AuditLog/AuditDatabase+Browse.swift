@@ -66,10 +66,7 @@ extension AuditDatabase {
             if let value = query.fromTime { conditions.append("time >= ?"); arguments += [value] }
             if let value = query.toTime { conditions.append("time < ?"); arguments += [value] }
         }
-        if let value = query.member { conditions.append("member = ?"); arguments += [value] }
-        if let value = query.organization { conditions.append("organization = ?"); arguments += [value] }
-        if let value = query.approval { conditions.append("approval = ?"); arguments += [value] }
-        if let value = query.decision { conditions.append("decision = ?"); arguments += [value] }
+        query.appendFieldConditions(to: &conditions, &arguments)
         var descending = false
         switch cursor {
         case .start:

@@ -62,10 +62,7 @@ extension AuditDatabase {
         if let value = query.toSequence { conditions.append("sequence <= ?"); arguments += [value] }
         if let value = query.fromTime { conditions.append("time >= ?"); arguments += [value] }
         if let value = query.toTime { conditions.append("time < ?"); arguments += [value] }
-        if let value = query.member { conditions.append("member = ?"); arguments += [value] }
-        if let value = query.organization { conditions.append("organization = ?"); arguments += [value] }
-        if let value = query.approval { conditions.append("approval = ?"); arguments += [value] }
-        if let value = query.decision { conditions.append("decision = ?"); arguments += [value] }
+        query.appendFieldConditions(to: &conditions, &arguments)
         arguments += [limit]
         let sql = "SELECT sequence, record, prev_hash, hash FROM audit_record WHERE \(conditions.joined(separator: " AND ")) ORDER BY sequence LIMIT ?"
         let statementArguments = arguments
@@ -90,6 +87,16 @@ extension AuditDatabase {
             }
         } catch {
             throw GatewayError(.auditUnavailable, "the audit store \(path) cannot be read: \(error)")
+        }
+    }
+}
+
+extension AuditQuery {
+    /// The member, organization, approval and decision filters as SQL conditions (each an
+    /// indexed equality) and their arguments.
+    func appendFieldConditions(to conditions: inout [String], _ arguments: inout StatementArguments) {
+        for (column, value) in [("member", member), ("organization", organization), ("approval", approval), ("decision", decision)] {
+            if let value { conditions.append("\(column) = ?"); arguments += [value] }
         }
     }
 }
