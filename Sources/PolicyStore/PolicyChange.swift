@@ -90,6 +90,16 @@ extension PolicyChange {
     /// The committee's status decisions on an approval.
     public enum StatusAction: String, Sendable, CaseIterable {
         case suspend, reinstate, revoke
+
+        /// The decisions open to an approval or member whose status is `status` (`active`:
+        /// suspend or revoke; `suspended`: reinstate or revoke; `revoked` is final).
+        public static func available(from status: String) -> [StatusAction] {
+            switch status {
+            case "active": [.suspend, .revoke]
+            case "suspended": [.reinstate, .revoke]
+            default: []
+            }
+        }
     }
 
     /// Suspends (active -> suspended), reinstates (suspended -> active) or revokes (-> revoked, final).

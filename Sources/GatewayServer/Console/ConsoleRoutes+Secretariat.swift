@@ -19,11 +19,7 @@ extension ConsoleRoutes {
             let (viewer, member, policy) = try viewer(request, context)
             let words = ConsoleTextLookup(viewer.language)
             let approvals: [[String: Any]] = policy.state.approvals.values.sorted { $0.id < $1.id }.map { approval in
-                let actions: [PolicyChange.StatusAction] = switch approval.status {
-                case .active: [.suspend, .revoke]
-                case .suspended: [.reinstate, .revoke]
-                case .revoked: []
-                }
+                let actions = PolicyChange.StatusAction.available(from: approval.status.rawValue)
                 return [
                     "id": approval.id, "link": approvalPath(approval.id) + languageQuery(viewer), "title": approval.title, "organization": approval.organization,
                     "members": approval.members.joined(separator: ", "), "status": approval.status.rawValue,

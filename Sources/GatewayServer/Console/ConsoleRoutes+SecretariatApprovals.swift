@@ -21,11 +21,7 @@ extension ConsoleRoutes {
             let id = try context.parameters.require("id")
             guard let approval = policy.state.approvals[id] else { throw GatewayError(.notFound, "there is no approval '\(id.prefix(64))'") }
             let history = try await admin.policy.history(.init(kind: .approval, id: id, afterVersion: 0, limit: 1000))
-            let actions: [PolicyChange.StatusAction] = switch approval.status {
-            case .active: [.suspend, .revoke]
-            case .suspended: [.reinstate, .revoke]
-            case .revoked: []
-            }
+            let actions = PolicyChange.StatusAction.available(from: approval.status.rawValue)
             var values: [String: Any] = [
                 "facts": facts(approval, policy: policy, admin: admin, at: context.arrival, words: words),
                 "datasets": approval.scope.datasets.map { datasetID -> [String: Any] in

@@ -108,11 +108,7 @@ extension ConsoleRoutes {
         let words = ConsoleTextLookup(viewer.language)
         func form(_ path: String) -> [String: Any] { ["action": path, "token": forms.token(member: member.id, action: path)] }
         let members: [[String: Any]] = policy.state.members.values.sorted { $0.id < $1.id }.map { record in
-            let actions: [PolicyChange.StatusAction] = switch record.status {
-            case .active: [.suspend, .revoke]
-            case .suspended: [.reinstate, .revoke]
-            case .revoked: []
-            }
+            let actions = PolicyChange.StatusAction.available(from: record.status.rawValue)
             return [
                 "id": record.id, "name": record.name, "role": record.role.rawValue, "status": record.status.rawValue,
                 "organization": policy.state.organizations[record.organization].map { "\($0.name) (\($0.id))" } ?? record.organization,
