@@ -433,6 +433,36 @@ struct ConsoleAttackTests {
         }
     }
 
+    /// Finding 2: the audit log page read the last checkpoint with a synchronous SQLite read on
+    /// Swift's cooperative pool (one thread per core). Concurrent loads left those threads
+    /// waiting for a reader held by async reads that needed one of them to finish: every task in
+    /// the process froze, the whole gateway with it. A frozen pool cannot run a test's time limit
+    /// either, so a watchdog on its own thread ends the process, naming the stall.
+    @Test("finding: many concurrent audit log page loads never freeze the gateway")
+    func concurrentAuditPagesDoNotFreeze() async throws {
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            if finished.wait(timeout: .now() + 120) == .timedOut {
+                fatalError("ConsoleAttackTests: concurrent /console/audit loads froze the gateway (no answer in 120 s)")
+            }
+        }.start()
+        defer { finished.signal() }
+        try await TestGateway.with { gateway in
+            let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for index in 0..<32 {
+                    group.addTask {
+                        let client = try await gateway.client("auditor")
+                        return try await offThread {
+                            (0..<8).map { round in (try? client.request("GET", round.isMultiple(of: 2) ? "/console/audit" : "/console/audit?after=\(index)").status) ?? 0 }
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0 += $1 }
+            }
+            #expect(statuses.count == 256 && statuses.allSatisfy { $0 == 200 }, "\(statuses.filter { $0 != 200 })")
+        }
+    }
+
     /// Another post form's action on `html`, if any.
     static func otherAction(_ html: String, than action: String) -> String? {
         html.components(separatedBy: #"<form method="post" action=""#).dropFirst()
