@@ -463,6 +463,40 @@ struct ConsoleAttackTests {
         }
     }
 
+    /// Finding 3: with the console, members' browsers hold their certificates, and the API took a
+    /// body whatever its content type and never asked where a request came from. So another
+    /// site's page could post `{"reason": …}` as text/plain (a simple request: no preflight) to
+    /// `/api/admin/approvals/{id}/suspend` through the secretariat's browser, or load data
+    /// queries through a researcher's. A request a browser marks as made by another site is now
+    /// refused on the API too; clients that send no fetch metadata (curl, scripts) are unchanged.
+    @Test("finding: the API refuses what another site's page sends through a member's browser; curl is unchanged", arguments: [
+        [("Sec-Fetch-Site", "cross-site"), ("Origin", "https://evil.example")],
+        [("Sec-Fetch-Site", "same-site"), ("Origin", "https://console.evil.localhost")],
+        [("Origin", "https://evil.example")],
+        [("Origin", "null")],
+    ])
+    func apiRefusesOtherSites(headers: [(String, String)]) async throws {
+        let data = try BeaconCohort.makeDataFolder()
+        try await TestGateway.with(dataDirectory: data) { gateway in
+            let secretariat = try await gateway.client("secretariat")
+            let before = try await Self.history(gateway)
+            // What a cross-site <form enctype="text/plain"> posts: a field named '{"reason":"forg' with the value 'ed"}' (or a no-cors fetch).
+            let forged = try await offThread {
+                try secretariat.request("POST", "/api/admin/approvals/A-2026-001/suspend", headers: [("Content-Type", "text/plain")] + headers,
+                                        body: Array(#"{"reason":"forg=ed"}"#.utf8) + [13, 10])
+            }
+            #expect(forged.status == 403 && PolicyAPITests.errorCode(forged) == "cross_site_request", "\(forged.status) \(forged.text)")
+            let researcher = try await gateway.client("researcher-jp")
+            let loaded = try await offThread { try researcher.request("GET", PolicyAPITests.everyone, headers: headers) }
+            #expect(loaded.status == 403 && PolicyAPITests.errorCode(loaded) == "cross_site_request", "\(loaded.status) \(loaded.text)")
+            #expect(try await Self.history(gateway) == before, "nothing changed")
+            // The same requests from curl (no fetch metadata), or typed into the browser: answered.
+            #expect(try await PolicyAPITests.send(researcher, "GET", PolicyAPITests.everyone, headers: [("Sec-Fetch-Site", "none")]).status == 200)
+            let suspended = try await PolicyAPITests.send(secretariat, "POST", "/api/admin/approvals/A-2026-001/suspend", json: ["reason": "committee"])
+            #expect(suspended.status == 200, "\(suspended.text)")
+        }
+    }
+
     /// Another post form's action on `html`, if any.
     static func otherAction(_ html: String, than action: String) -> String? {
         html.components(separatedBy: #"<form method="post" action=""#).dropFirst()
