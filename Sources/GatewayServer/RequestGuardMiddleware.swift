@@ -55,6 +55,7 @@ struct RequestGuardMiddleware: RouterMiddleware {
             context.connection = connection
             context.member = member
             context.logger[metadataKey: "member"] = .string(member.id)
+            try BrowserOriginGuard.refuseOtherSites(request)
             response = try await next(request, context)
         } catch {
             var gatewayError = ErrorResponse.gatewayError(from: error)

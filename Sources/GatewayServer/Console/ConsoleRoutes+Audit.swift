@@ -42,6 +42,9 @@ extension ConsoleRoutes {
                         "organization": record.organization ?? "", "method": record.method, "path": record.path, "decision": record.decision,
                         "reasons": record.reasons.joined(separator: " "), "status": record.status, "kind": record.returned?.kind ?? ""]
             }
+            // A synchronous SQLite read, so on the thread pool: on Swift's cooperative pool, page loads
+            // waiting there for a reader (held by async reads that need that pool to finish) froze every task.
+            let checkpoint = (try? await offLoop { try log.database.lastCheckpoint() }).flatMap { $0 }
             let filterQuery = parameters.map { "\($0.name)=\(percentEncoded($0.value))" }.joined(separator: "&")
             func link(_ parts: [String?]) -> String {
                 let joined = parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "&")
@@ -73,7 +76,7 @@ extension ConsoleRoutes {
                 "languageField": viewer.language == .english ? nil as String? as Any : viewer.language.rawValue,
                 "exportJSON": "/api/audit/records" + link([filterQuery]),
                 "exportCSV": "/api/audit/records" + link([filterQuery, "format=csv"]),
-                "checkpoint": (try? log.database.lastCheckpoint()).flatMap { $0 }.map { "\(words["checkpoint"]) \($0.sequence)" } ?? "",
+                "checkpoint": checkpoint.map { "\(words["checkpoint"]) \($0.sequence)" } ?? "",
                 "order": query.fromTime != nil || query.toTime != nil ? words["auditOrderTime"] : words["auditOrderSequence"],
                 "records": records,
                 "next": next as Any,

@@ -25,6 +25,7 @@ extension ConsoleRoutes {
     static func registerResearcherData(on router: Router<GatewayRequestContext>, service: VariantQueryService,
                                        compiled: Result<ConsoleRenderer, GatewayError>) {
         router.get("/console/variants", access: .research, takesQuery: true) { request, context in
+            try ConsoleFetchMetadata.refuseOtherSites(request)
             let (viewer, member, policy, parameters) = try viewer(request, context, taking: ConsoleDataFilters.names.union(["region"]))
             let filters = try ConsoleDataFilters(parameters)
             guard let text = parameters["region"] else { return toSearch(viewer, context) }
@@ -60,6 +61,7 @@ extension ConsoleRoutes {
         }
 
         router.get("/console/variant", access: .research, takesQuery: true) { request, context in
+            try ConsoleFetchMetadata.refuseOtherSites(request)
             let (viewer, member, policy, parameters) = try viewer(request, context, taking: ConsoleDataFilters.names.union(["variant"]))
             let filters = try ConsoleDataFilters(parameters)
             guard let text = parameters["variant"] else { return toSearch(viewer, context) }
@@ -112,6 +114,7 @@ extension ConsoleRoutes {
         }
 
         router.get("/console/region", access: .research, takesQuery: true) { request, context in
+            try ConsoleFetchMetadata.refuseOtherSites(request)
             let (viewer, member, policy, parameters) = try viewer(request, context, taking: ConsoleDataFilters.names.union(["region"]))
             let filters = try ConsoleDataFilters(parameters)
             guard let text = parameters["region"] else { return toSearch(viewer, context) }
@@ -147,6 +150,7 @@ extension ConsoleRoutes {
         }
 
         router.get("/console/cohort", access: .research, takesQuery: true) { request, context in
+            try ConsoleFetchMetadata.refuseOtherSites(request)
             let (viewer, member, policy, parameters) = try viewer(request, context, taking: ConsoleDataFilters.names)
             let filters = try ConsoleDataFilters(parameters)
             let answered = try await AggregateRoutes.summary(filters.beaconRequest(variant: nil), context, service)

@@ -99,6 +99,7 @@ extension ConsoleRoutes {
             return redirect(to: jobPath(job.id) + visitingLanguageQuery(language))
         }
         router.get("/console/analyses/jobs/{id}/result", access: .research, takesQuery: true) { request, context in
+            try ConsoleFetchMetadata.refuseOtherSites(request)
             let (viewer, _, _) = try viewer(request, context)
             let job = try await VisitingRoutes.job(context, environment)
             let words = ConsoleTextLookup(viewer.language)
