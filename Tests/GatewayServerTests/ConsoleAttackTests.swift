@@ -433,6 +433,23 @@ struct ConsoleAttackTests {
         }
     }
 
+    /// The auditors' verification and usage report are seconds of the gateway's work on a GET:
+    /// another site's page cannot start them through an auditor's browser.
+    @Test("the audit verification and usage report, loaded by another site's page, are refused; from the console they answer")
+    func otherSitesCannotStartAuditWork() async throws {
+        try await TestGateway.with { gateway in
+            let auditor = try await gateway.client("auditor")
+            for page in ["/console/audit/verification", "/console/audit/usage"] {
+                for headers in Self.otherSiteLoads {
+                    let refused = try await Routes.get(auditor, page, headers: headers)
+                    #expect(refused.status == 403 && refused.text.contains(#"data-code="cross_site_request""#), "\(page) \(headers): \(refused.status)")
+                }
+                let answered = try await Routes.get(auditor, page, headers: [("Sec-Fetch-Site", "same-origin")])
+                #expect(answered.status == 200, "\(page): \(answered.status) \(answered.text.prefix(300))")
+            }
+        }
+    }
+
     /// Finding 2: the audit log page read the last checkpoint with a synchronous SQLite read on
     /// Swift's cooperative pool (one thread per core). Concurrent loads left those threads
     /// waiting for a reader held by async reads that needed one of them to finish: every task in

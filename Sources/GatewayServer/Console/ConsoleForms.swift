@@ -17,9 +17,19 @@ final class ConsoleForms: Sendable {
         var expires: Date
     }
 
-    private let issued = Mutex<[String: Issued]>([:])
+    /// The live tokens, and each member's in the order issued (oldest first; a used token stays
+    /// in its member's order until it falls out of it).
+    private struct Store {
+        var tokens: [String: Issued] = [:]
+        var issueOrder: [String: [String]] = [:]
+    }
+
+    private let store = Mutex(Store())
     /// The most tokens kept at once (the oldest go first).
     static let capacity = 20_000
+    /// The most one member holds (their oldest go first), so that no member's page loads can
+    /// push out the tokens of another member's open forms.
+    static let capacityPerMember = 2_000
     static let lifetime: TimeInterval = 3600
     static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
     static let origin = HTTPField.Name("Origin")!
@@ -27,14 +37,21 @@ final class ConsoleForms: Sendable {
     /// A fresh token for `member` to perform `action` (a form's path).
     func token(member: String, action: String, now: Date = Date()) -> String {
         let token = FormToken.random()
-        issued.withLock { tokens in
-            if tokens.count >= Self.capacity {
-                tokens = tokens.filter { $0.value.expires > now }
-                if tokens.count >= Self.capacity, let oldest = tokens.min(by: { $0.value.expires < $1.value.expires })?.key {
-                    tokens[oldest] = nil
+        store.withLock { store in
+            var order = store.issueOrder[member, default: []]
+            if order.count >= Self.capacityPerMember {
+                for oldest in order.prefix(order.count - Self.capacityPerMember + 1) { store.tokens[oldest] = nil }
+                order.removeFirst(order.count - Self.capacityPerMember + 1)
+            }
+            if store.tokens.count >= Self.capacity {
+                store.tokens = store.tokens.filter { $0.value.expires > now }
+                if store.tokens.count >= Self.capacity, let oldest = store.tokens.min(by: { $0.value.expires < $1.value.expires })?.key {
+                    store.tokens[oldest] = nil
                 }
             }
-            tokens[token] = Issued(member: member, action: action, expires: now.addingTimeInterval(Self.lifetime))
+            store.tokens[token] = Issued(member: member, action: action, expires: now.addingTimeInterval(Self.lifetime))
+            order.append(token)
+            store.issueOrder[member] = order
         }
         return token
     }
@@ -42,6 +59,21 @@ final class ConsoleForms: Sendable {
     /// Refuses a post from another site, or without a live token issued to `member` for
     /// `action`; the token is used up either way.
     func check(_ request: Request, token: String?, member: String, action: String, now: Date = Date()) throws(GatewayError) {
+        try Self.refuseOtherSites(request)
+        guard let token, redeem(token, member: member, action: action, now: now) else {
+            throw GatewayError(.crossSiteRequest, "this form's token is missing, used or expired; load the page again and resubmit")
+        }
+    }
+
+    /// Uses up `token`: true when it was live and issued to `member` for `action`.
+    func redeem(_ token: String, member: String, action: String, now: Date = Date()) -> Bool {
+        guard let entry = store.withLock({ $0.tokens.removeValue(forKey: token) }) else { return false }
+        return entry.member == member && entry.action == action && entry.expires > now
+    }
+
+    /// Refuses a post the browser says another site made (its headers alone: run before the
+    /// body is read).
+    static func refuseOtherSites(_ request: Request) throws(GatewayError) {
         if let site = request.headers[Self.secFetchSite], site != "same-origin" {
             throw GatewayError(.crossSiteRequest, "this form was posted from another site (Sec-Fetch-Site: \(site.prefix(20))); post it from the console's own page")
         }
@@ -54,10 +86,6 @@ final class ConsoleForms: Sendable {
             guard origin == "https://" + host || vouched else {
                 throw GatewayError(.crossSiteRequest, "this form was posted from another origin (\(origin.prefix(80))); post it from the console's own page")
             }
-        }
-        let entry = token.flatMap { token in issued.withLock { $0.removeValue(forKey: token) } }
-        guard let entry, entry.member == member, entry.action == action, entry.expires > now else {
-            throw GatewayError(.crossSiteRequest, "this form's token is missing, used or expired; load the page again and resubmit")
         }
     }
 }

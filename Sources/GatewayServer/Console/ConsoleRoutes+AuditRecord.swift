@@ -71,6 +71,8 @@ extension ConsoleRoutes {
     /// checked, the first bad record on failure, and links to the next range and to the start.
     static func registerAuditVerification(on router: Router<GatewayRequestContext>, log: AuditLog, compiled: Result<ConsoleRenderer, GatewayError>) {
         router.get("/console/audit/verification", access: .audit, takesQuery: true) { request, context in
+            // Seconds of work on a GET: not for another site to start through an auditor's browser.
+            try ConsoleFetchMetadata.refuseOtherSites(request)
             let (viewer, _, _, taken) = try viewer(request, context, taking: ["from_sequence"])
             let from = try taken["from_sequence"].map { text throws(GatewayError) in try AuditRoutes.verificationStart(text) }
             let started = ContinuousClock.now

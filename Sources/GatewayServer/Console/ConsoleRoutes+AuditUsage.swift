@@ -22,6 +22,8 @@ extension ConsoleRoutes {
     /// one range of the time index (``AuditDatabase/usage(from:to:)``), the period at most a year.
     static func registerAuditUsage(on router: Router<GatewayRequestContext>, log: AuditLog, compiled: Result<ConsoleRenderer, GatewayError>) {
         router.get("/console/audit/usage", access: .audit, takesQuery: true) { request, context in
+            // Seconds of work on a GET: not for another site to start through an auditor's browser.
+            try ConsoleFetchMetadata.refuseOtherSites(request)
             let (viewer, _, policy, taken) = try viewer(request, context, taking: ["from", "to", "format"])
             let csv: Bool
             switch taken["format"] {

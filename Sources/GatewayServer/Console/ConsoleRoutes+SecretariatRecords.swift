@@ -55,6 +55,8 @@ extension ConsoleRoutes {
         }
         router.post("/console/secretariat/withdrawals", access: .administration) { request, context in
             let member = try context.requireMember()
+            // Another site's post is refused on its headers, before its body is read.
+            try ConsoleForms.refuseOtherSites(request)
             let boundary = try MultipartFormData.boundary(contentType: request.headers[.contentType])
             let limit = min(context.maxUploadSize, uploadLimits.maximumBodyBytes)
             var body: [UInt8] = []
