@@ -55,15 +55,7 @@ extension AuditRoutes {
         _ = await log.signHead()
         let key = try AuditSignatureVerifier(publicKeyPEM: log.signer.publicKeyPEM)
         let database = log.database, cap = verificationCap
-        let outcome: Result<AuditVerification, GatewayError>
-        do {
-            outcome = try await NIOThreadPool.singleton.runIfActive { () -> Result<AuditVerification, GatewayError> in
-                Result { () throws(GatewayError) in try database.verify(from: from, cap: cap, publicKey: key) }
-            }
-        } catch {
-            throw GatewayError(.serviceUnavailable, "the gateway is shutting down: \(error)")
-        }
-        return try outcome.get()
+        return try await BlockingWork.run { () throws(GatewayError) in try database.verify(from: from, cap: cap, publicKey: key) }
     }
 
     /// The API's answer.

@@ -44,7 +44,7 @@ extension ConsoleRoutes {
             }
             // A synchronous SQLite read, so on the thread pool: on Swift's cooperative pool, page loads
             // waiting there for a reader (held by async reads that need that pool to finish) froze every task.
-            let checkpoint = (try? await offLoop { try log.database.lastCheckpoint() }).flatMap { $0 }
+            let checkpoint = (try? await BlockingWork.run { () throws(GatewayError) in try log.database.lastCheckpoint() }).flatMap { $0 }
             let filterQuery = parameters.map { "\($0.name)=\(percentEncoded($0.value))" }.joined(separator: "&")
             func link(_ parts: [String?]) -> String {
                 let joined = parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "&")

@@ -32,7 +32,7 @@ extension ConsoleRoutes {
             let (viewer, member, policy, parameters) = try viewer(request, context, taking: ["result", "before"])
             let words = ConsoleTextLookup(viewer.language)
             let before = try pageBound(parameters["before"])
-            let recordings = try await offLoop { try database.versions(before: before, limit: recordingsPageSize, recordingWithdrawals: true) }
+            let recordings = try await BlockingWork.run { () throws(GatewayError) in try database.versions(before: before, limit: recordingsPageSize, recordingWithdrawals: true) }
             var values: [String: Any] = [
                 "withdrawnTotal": policy.withdrawnParticipants.count,
                 "upload": ["action": "/console/secretariat/withdrawals",
@@ -83,10 +83,10 @@ extension ConsoleRoutes {
             let (viewer, _, _, parameters) = try viewer(request, context, taking: ["before"])
             let words = ConsoleTextLookup(viewer.language)
             let before = try pageBound(parameters["before"])
-            let versions = try await offLoop { try database.versions(before: before, limit: historyPageSize) }
+            let versions = try await BlockingWork.run { () throws(GatewayError) in try database.versions(before: before, limit: historyPageSize) }
             var entries: [PolicyDatabase.HistoryEntry] = []
             if let newest = versions.first?.version, let oldest = versions.last?.version {
-                entries = try await offLoop { try database.history(versions: oldest...newest, limit: historyEntryLimit) }
+                entries = try await BlockingWork.run { () throws(GatewayError) in try database.history(versions: oldest...newest, limit: historyEntryLimit) }
             }
             let byVersion = Dictionary(grouping: entries, by: \.version)
             let truncatedAt = entries.count == historyEntryLimit ? entries.last?.version : nil
@@ -120,10 +120,5 @@ extension ConsoleRoutes {
             throw GatewayError(.badRequest, "before must be a policy version number from 1 to \(Int.max), not '\(text.prefix(20))'")
         }
         return number
-    }
-
-    /// `work` on the thread pool, never on the event loop (a SQLite read).
-    static func offLoop<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await NIOThreadPool.singleton.runIfActive { () throws -> T in try work() }
     }
 }

@@ -28,18 +28,9 @@ final class VisitingEnvironment: Service, Sendable {
         }
     }
 
-    /// Runs a job-store call (a SQLite read, or a write synced to disk) on NIO's blocking pool,
-    /// so that no request's task blocks a thread of the cooperative pool on the disk.
+    /// Runs a job-store call (a SQLite read, or a write synced to disk) off the request path.
     func blocking<T: Sendable>(_ body: @escaping @Sendable () throws(GatewayError) -> T) async throws(GatewayError) -> T {
-        let result: Result<T, GatewayError>
-        do {
-            result = try await NIOThreadPool.singleton.runIfActive { () -> Result<T, GatewayError> in
-                do throws(GatewayError) { return .success(try body()) } catch { return .failure(error) }
-            }
-        } catch {
-            throw GatewayError(.serviceUnavailable, "the visiting jobs store cannot be reached: \(error)")
-        }
-        return try result.get()
+        try await BlockingWork.run(body)
     }
 
     func run() async throws {
