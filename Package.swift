@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
     ],
     targets: [
         // System OpenSSL 3 (libssl-dev), found through pkg-config.
@@ -100,12 +102,29 @@ let package = Package(
             dependencies: ["GatewayCore", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // Operations: Prometheus metrics, the health checks, the JSON log format and the
+        // plain-HTTP listener that serves /metrics, /healthz and /readyz.
+        .target(
+            name: "GatewayOperations",
+            dependencies: [
+                "GatewayCore",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // Routes, request context, the request pipeline and the services.
         .target(
             name: "GatewayServer",
             dependencies: [
                 "GatewayCore", "GatewayTLS", "GatewayPolicy", "PolicyStore", "VariantStore", "DisclosureControl", "PrivacyLedger", "AuditLog", "COpenSSL",
-                "VisitingAnalyses", "WebConsole",
+                "VisitingAnalyses", "WebConsole", "GatewayOperations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -122,6 +141,7 @@ let package = Package(
             name: "genomegate",
             dependencies: [
                 "GatewayServer", "GatewayCore", "GatewayPolicy", "PolicyStore", "AuditLog", "DemoCohort", "VariantStore", "PrivacyLedger", "VisitingAnalyses",
+                "GatewayOperations",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -204,11 +224,19 @@ let package = Package(
             name: "GatewayServerTests",
             dependencies: [
                 "GatewayServer", "GatewayTestSupport", "genomegate", "DisclosureControl", "VariantStore", "GatewayPolicy", "PolicyStore", "AuditLog", "VisitingAnalyses",
+                "GatewayOperations",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Browser"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "GatewayOperationsTests",
+            dependencies: [
+                "GatewayOperations", "GatewayTestSupport",
+                .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
     ]
 )

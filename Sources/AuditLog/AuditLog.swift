@@ -27,6 +27,9 @@ public final class AuditLog: Sendable {
         /// elsewhere) is refused with `audit_unavailable` instead of waiting on; its record is
         /// written if the stuck commit completes after all. See ``expireOverdue()``.
         public var commitDeadline: Duration = .seconds(10)
+        /// Told after each commit attempt (metrics): how many records it held, how long it
+        /// took, whether it was written. Called on the writer's task: must be quick.
+        public var commitObserver: (@Sendable (_ records: Int, _ duration: Duration, _ written: Bool) -> Void)?
 
         public init() {}
     }
@@ -121,6 +124,9 @@ public final class AuditLog: Sendable {
 
     /// Whether the last attempt to commit failed.
     public var isFailing: Bool { state.withLock { $0.failing } }
+
+    /// Records waiting for the writer or in the commit under way with a caller waiting.
+    public var waitingCount: Int { state.withLock { $0.pending.count + $0.inFlight.count } }
 
     /// Appends `record` and returns its sequence once it is committed to disk; throws
     /// `audit_unavailable` if it could not be.
@@ -233,9 +239,12 @@ public final class AuditLog: Sendable {
                 value.inFlightSince = .now
             }
             defer { state.withLock { $0.inFlight = []; $0.inFlightSince = nil } }
+            let started = ContinuousClock.now
             do {
                 try await database.write(sealed, checkpoint: signed)
+                settings.commitObserver?(sealed.count, .now - started, true)
             } catch {
+                settings.commitObserver?(sealed.count, .now - started, false)
                 let failure = GatewayError(.auditUnavailable, "the audit store cannot be written: \(error)")
                 state.withLock { value in
                     value.failing = true

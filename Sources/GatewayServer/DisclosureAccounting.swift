@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayOperations
 import GatewayPolicy
 import NIOConcurrencyHelpers
 import PrivacyLedger
@@ -17,6 +18,8 @@ struct DisclosureAccounting: Sendable {
     let settings: GatewayConfiguration.Privacy
     /// How long each charge took (logged when the gateway stops).
     let timings = ChargeTimings()
+    /// Counts the ledger's refusals (`privacy_budget_exhausted`, `differencing_refused`).
+    var metrics: GatewayMetrics?
 
     /// The budgets of `member` and of `approval` under `policy`.
     func budgets(member: String, approval: String?, policy: PolicySnapshot) -> (approval: Double, member: Double) {
@@ -42,8 +45,16 @@ struct DisclosureAccounting: Sendable {
         }
         let budgets = budgets(member: member.id, approval: approval, policy: policy)
         // Durable when this returns (one write to privacy.ledger): the answer may then be built.
-        let charge = try ledger.charge(releases, accounts: [(.approval(approval), budgets.approval), (.member(member.id), budgets.member)],
+        let charge: LedgerCharge
+        do throws(GatewayError) {
+            charge = try ledger.charge(releases, accounts: [(.approval(approval), budgets.approval), (.member(member.id), budgets.member)],
                                        personOfSample: catalog.participantOfSample)
+        } catch {
+            if error.code == .privacyBudgetExhausted || error.code == .differencingRefused {
+                metrics?.recordPrivacyRefusal(reason: error.code.rawValue)
+            }
+            throw error
+        }
         let added = charge.accounts.first?.added ?? 0
         context.record.withLockedValue { $0.privacyChargeMicro = added > 0 ? Int((added * 1_000_000).rounded(.up)) : nil }
     }

@@ -1,5 +1,6 @@
 import DisclosureControl
 import Foundation
+import GatewayOperations
 import GatewayTLS
 import VariantStore
 
@@ -27,6 +28,8 @@ public struct GatewayConfiguration: Sendable {
     public var privacy = Privacy()
     /// The visiting analysis environment's limits (`visiting.*`).
     public var visiting = Visiting()
+    /// The metrics and health listener (`metrics.*`).
+    public var metrics = MetricsSettings()
 
     /// Audit log settings (`audit.*`).
     public struct Audit: Sendable, Hashable {

@@ -21,6 +21,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     public var audit: Audit?
     public var privacy: Privacy?
     public var visiting: Visiting?
+    public var metrics: Metrics?
 
     /// `audit:` the checkpoint signing key and how often checkpoints are signed.
     public struct Audit: Sendable, Decodable, Equatable {
@@ -109,7 +110,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case listen, tls, limits, disclosure, qc, audit, privacy, visiting
+        case listen, tls, limits, disclosure, qc, audit, privacy, visiting, metrics
         case dataDirectory = "data_dir"
     }
 
@@ -140,7 +141,8 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
     }
 
     private static let knownKeys: [String: Set<String>] = [
-        "": ["listen", "tls", "data_dir", "limits", "disclosure", "qc", "audit", "privacy", "visiting"],
+        "": ["listen", "tls", "data_dir", "limits", "disclosure", "qc", "audit", "privacy", "visiting", "metrics"],
+        "metrics": Metrics.keys,
         "privacy": Privacy.keys,
         "visiting": Visiting.keys,
         "audit": ["signing_key", "checkpoint_every_records", "checkpoint_every_seconds"],
@@ -285,6 +287,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         configuration.qcThresholds = try resolvedQC()
         configuration.privacy = try (privacy ?? Privacy()).resolve()
         configuration.visiting = try (visiting ?? Visiting()).resolve()
+        configuration.metrics = try (metrics ?? Metrics()).resolve()
         return configuration
     }
 

@@ -3,6 +3,7 @@ import DisclosureControl
 import PrivacyLedger
 import Foundation
 import GatewayCore
+import GatewayOperations
 import GatewayPolicy
 import GatewayTLS
 import Hummingbird
@@ -40,11 +41,16 @@ public final class GatewayServer: Sendable {
     /// The connection caps (total and per client certificate) and the connections they count.
     let limiter: ConnectionLimiter
     let logger: Logger
+    /// Requests, handshakes, the audit writer, the policy version, privacy refusals
+    /// (README "Metrics and health"); served by the operations listener.
+    public let metrics: GatewayMetrics
 
     /// Loads every file the configuration names; the first bad one is reported.
     public init(configuration: GatewayConfiguration, logger: Logger) throws(GatewayError) {
         self.configuration = configuration
         self.logger = logger
+        let metrics = GatewayMetrics()
+        self.metrics = metrics
         self.dataDirectory = GatewayDataDirectory(path: configuration.dataDirectory)
         try dataDirectory.prepare()
         let database = try PolicyDatabase(folder: configuration.dataDirectory)
@@ -85,7 +91,7 @@ public final class GatewayServer: Sendable {
         }
         self.queries = VariantQueryService(store: store, disclosure: DisclosureControl(policy: configuration.disclosure),
                                            qcThresholds: configuration.qcThresholds, perturbation: perturbation,
-                                           ledger: ledger, privacy: configuration.privacy)
+                                           ledger: ledger, privacy: configuration.privacy, metrics: metrics)
         self.visiting = try VisitingEnvironment(folder: configuration.dataDirectory, queries: queries, policy: policy,
                                                 settings: configuration.visiting, logger: logger)
         let signer = try AuditSigner(privateKeyPath: configuration.audit.signingKeyPath)
@@ -93,6 +99,9 @@ public final class GatewayServer: Sendable {
         auditSettings.checkpointEveryRecords = configuration.audit.checkpointEveryRecords
         auditSettings.checkpointEvery = configuration.audit.checkpointEvery
         auditSettings.groupCommit = configuration.audit.groupCommit
+        auditSettings.commitObserver = { records, duration, written in
+            metrics.recordAuditCommit(records: records, nanoseconds: Self.nanoseconds(duration), succeeded: written)
+        }
         do {
             self.audit = try AuditLog(folder: configuration.dataDirectory, signer: signer, settings: auditSettings)
         } catch {
@@ -112,7 +121,8 @@ public final class GatewayServer: Sendable {
             audit: AuditRecorder(log: audit),
             limits: configuration.limits,
             logger: logger,
-            routeMethods: routeMethods
+            routeMethods: routeMethods,
+            metrics: metrics
         ))
         InfoRoutes.register(on: router, accounting: queries.accounting)
         BeaconRoutes.register(on: router, service: queries)
@@ -127,10 +137,12 @@ public final class GatewayServer: Sendable {
 
     /// The Hummingbird application over OpenSSL, with the SIGHUP reload service.
     /// `onReady` receives the bound address once the listener is up; `handshakeObserver`
-    /// (default: logging) is told about every handshake.
+    /// (default: logging) is told about every handshake; `operations` (see
+    /// ``bindOperationsListener()``), if given, runs in the same service group.
     public func makeApplication(
         router: Router<GatewayRequestContext>,
         handshakeObserver: TLSConnectionObserver? = nil,
+        operations: OperationsListener? = nil,
         onReady: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let limits = configuration.limits
@@ -139,7 +151,7 @@ public final class GatewayServer: Sendable {
         let recorder = AuditRecorder(log: audit)
         let limiter = self.limiter
         let deadline = RequestDeadline.Settings(limits: limits)
-        let observer = (handshakeObserver ?? TLSConnectionObserver.logging(logger)).auditing(recorder)
+        let observer = (handshakeObserver ?? TLSConnectionObserver.logging(logger)).auditing(recorder).counting(metrics)
         // NIO's decoder refuses heads past this with 400; the guard answers 431 below it.
         let decoderLimit = max(limits.maxHeaderBytes * 4, 256 * 1024)
         let idleTimeout = TimeAmount.nanoseconds(
@@ -158,7 +170,7 @@ public final class GatewayServer: Sendable {
             router: router,
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GenomeGate"),
-            services: [AuditService(log: audit, logger: logger), ReloadSignalService(reloader: reloader), visiting],
+            services: [AuditService(log: audit, logger: logger), ReloadSignalService(reloader: reloader), visiting] + (operations.map { [$0] } ?? []),
             onServerRunning: { channel in
                 if let address = channel.localAddress { await onReady(address) }
             },
@@ -175,9 +187,10 @@ extension GatewayServer {
 extension GatewayServer {
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully: in-flight requests get
     /// `limits.shutdown_grace_seconds` to finish, then their connections are closed.
-    /// `onReady` receives the bound address as `https://HOST:PORT`.
-    public func run(onReady: @escaping @Sendable (String) async -> Void) async throws {
-        let application = makeApplication(router: makeRouter()) { address in
+    /// `onReady` receives the bound address as `https://HOST:PORT`; `operations` (the metrics
+    /// and health listener, ``bindOperationsListener()``) runs alongside when given.
+    public func run(operations: OperationsListener? = nil, onReady: @escaping @Sendable (String) async -> Void) async throws {
+        let application = makeApplication(router: makeRouter(), operations: operations) { address in
             await onReady(Self.url(of: address))
         }
         try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])

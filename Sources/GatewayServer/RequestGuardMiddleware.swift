@@ -2,6 +2,7 @@ import AuditLog
 import COpenSSL
 import Foundation
 import GatewayCore
+import GatewayOperations
 import GatewayPolicy
 import GatewayTLS
 import HTTPTypes
@@ -16,7 +17,9 @@ import NIOConcurrencyHelpers
 /// 3. removes headers a client could use to impersonate a TLS identity;
 /// 4. takes the policy snapshot the whole request is decided with (``PolicyService``);
 /// 5. identifies the caller from the TLS layer and that snapshot (``CallerIdentification``);
-/// 6. renders any error as the JSON error body (``ErrorResponse``).
+/// 6. renders any error as the JSON error body (``ErrorResponse``);
+/// 7. once the audit record is committed, counts the request in the metrics and writes the
+///    access log entry (info level; nothing is built when the level filters it out).
 struct RequestGuardMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
 
@@ -27,6 +30,7 @@ struct RequestGuardMiddleware: RouterMiddleware {
     let logger: Logger
     /// The methods each path answers: a known path asked with another method is a 405 with `Allow`.
     let routeMethods: RouteMethods
+    let metrics: GatewayMetrics
 
     /// Headers proxies use to pass a client certificate on; never trusted here.
     static let impersonationHeaders: [HTTPField.Name] = [
@@ -81,13 +85,31 @@ struct RequestGuardMiddleware: RouterMiddleware {
         response.headers[.requestID] = context.requestID
         Self.describeDecision(context, in: &response)
         // No answer without its record (a data answer's disclosure charge was written before it was built).
+        let record = audit.record(of: request, context, response: response, errorCode: failure?.code)
         do {
-            _ = try await audit.log.append(audit.record(of: request, context, response: response, errorCode: failure?.code))
+            _ = try await audit.log.append(record)
         } catch {
             logger.error("audit record not written; the answer is withheld", metadata: ["request.id": "\(context.requestID)", "error": "\(error)"])
-            return ErrorResponse.response(GatewayError(.auditUnavailable, error.message), requestID: context.requestID)
+            let withheld = ErrorResponse.response(GatewayError(.auditUnavailable, error.message), requestID: context.requestID)
+            answered(request, context, status: Int(withheld.status.code), allowed: false)
+            return withheld
         }
+        answered(request, context, status: record.status, allowed: record.decision == "allow")
         return response
+    }
+
+    /// Counts the answered request (by route template, never the raw path) and logs it.
+    private func answered(_ request: Request, _ context: Context, status: Int, allowed: Bool) {
+        let nanoseconds = Int64(max(0, min(Date().timeIntervalSince(context.arrival), 1e9)) * 1e9)
+        let routed = context.endpointPath
+        let route = routed == nil || routed == "NotFound" ? nil : routed
+        metrics.recordRequest(route: route, method: request.method.rawValue, status: status, allowed: allowed, nanoseconds: nanoseconds)
+        logger.info("request", metadata: [
+            "request.id": .string(context.requestID), "member": .string(context.member?.id ?? "-"),
+            "method": .string(request.method.rawValue), "route": .string(route ?? GatewayMetrics.unroutedLabel),
+            "status": .stringConvertible(status), "decision": .string(allowed ? "allow" : "deny"),
+            "duration_ms": .stringConvertible((Double(nanoseconds) / 1000).rounded() / 1000),
+        ])
     }
 
     /// `X-Policy-Version` (and `X-Approval-Id` for a data query) of the decision the request got.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayCore
+import GatewayOperations
 import GatewayServer
 import Logging
 
@@ -16,7 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
             one in DIR/policy.sqlite: bootstrap it with `genomegate policy import`; changes made \
             through the admin API or the CLI count from the next request. Prints one line with \
             the bound address when ready. SIGHUP (or `genomegate reload`) re-reads certificate, \
-            key, CA bundle and CRL.
+            key, CA bundle and CRL. Metrics and health are served over plain HTTP at \
+            metrics.listen (default 127.0.0.1:9464): /metrics, /healthz, /readyz.
             """
     )
 
@@ -34,23 +36,36 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body; larger gets 413.") var maxBodyBytes: Int?
     @Flag(name: .customLong("audit-commit-per-record"), help: .hidden) var auditCommitPerRecord = false
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
+    @Option(name: .customLong("log-format"), help: "text (the default) or json: one JSON object per line on standard error.") var logFormat: String = "text"
+    @Option(name: .customLong("metrics-listen"), help: "Metrics and health listener, HOST:PORT (metrics.listen; default 127.0.0.1:9464).") var metricsListen: String?
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
         }
+        guard logFormat == "text" || logFormat == "json" else {
+            throw ValidationError("--log-format '\(logFormat)' is not one of text, json")
+        }
+        let json = logFormat == "json"
         LoggingSystem.bootstrap { label in
+            if json {
+                var handler = JSONLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "genomegate")
         let gateway: GatewayServer
+        let operations: OperationsListener?
         do {
             var configuration = try mergedFile().resolve()
             // scripts/bench-audit compares group commit with one commit per record.
             if auditCommitPerRecord { configuration.audit.groupCommit = false }
             gateway = try GatewayServer(configuration: configuration, logger: logger)
+            operations = try await gateway.bindOperationsListener()
         } catch let error as GatewayError {
             FileHandle.standardError.write(Data("genomegate: error: \(error.message)\n".utf8))
             throw ExitCode(78)
@@ -58,8 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
         try gateway.dataDirectory.writePID(ProcessInfo.processInfo.processIdentifier)
         defer { gateway.dataDirectory.removePID() }
         let pid = ProcessInfo.processInfo.processIdentifier
-        try await gateway.run { url in
-            FileHandle.standardOutput.write(Data("genomegate: listening on \(url) (pid \(pid))\n".utf8))
+        let health = operations.map { "; metrics and health on \($0.url)" } ?? ""
+        try await gateway.run(operations: operations) { url in
+            FileHandle.standardOutput.write(Data("genomegate: listening on \(url) (pid \(pid))\(health)\n".utf8))
         }
     }
 
@@ -89,6 +105,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let maxHeaderBytes { limits.maxHeaderBytes = maxHeaderBytes }
         if let maxBodyBytes { limits.maxBodyBytes = maxBodyBytes }
         file.limits = limits
+        if let metricsListen {
+            var metrics = file.metrics ?? .init()
+            metrics.listen = metricsListen
+            file.metrics = metrics
+        }
         return file
     }
 }

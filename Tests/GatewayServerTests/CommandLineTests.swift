@@ -13,7 +13,7 @@ struct CommandLineTests {
 
     static func flags(_ pki: String, data: String, listen: String = "127.0.0.1:0") -> [String] {
         ["--listen", listen, "--cert", pki + "/server.pem", "--key", pki + "/server.key", "--client-ca", pki + "/ca.pem",
-         "--crl", pki + "/crl.pem", "--data-dir", data, "--audit-key", pki + "/audit-signing.key"]
+         "--crl", pki + "/crl.pem", "--data-dir", data, "--audit-key", pki + "/audit-signing.key", "--metrics-listen", "127.0.0.1:0"]
     }
 
     /// The first line `process` writes to standard output (the gateway's ready line).
@@ -132,7 +132,8 @@ extension CommandLineTests {
         let data = try Self.dataWithPolicy("example")
         let process = try ChildProcess([Self.binary, "serve", "--config", DevPKI.repositoryRoot + "/policy/gateway.yaml", "--listen", "127.0.0.1:0",
                                         "--cert", pki + "/server.pem", "--key", pki + "/server.key", "--client-ca", pki + "/ca.pem",
-                                        "--crl", pki + "/crl.pem", "--data-dir", data, "--audit-key", pki + "/audit-signing.key"], output: true)
+                                        "--crl", pki + "/crl.pem", "--data-dir", data, "--audit-key", pki + "/audit-signing.key",
+                                        "--metrics-listen", "127.0.0.1:0"], output: true)
         let ready = try await Self.firstLine(process)
         process.terminate()
         try await offThread { process.waitUntilExit() }

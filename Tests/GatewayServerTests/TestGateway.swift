@@ -15,6 +15,8 @@ struct TestGateway: Sendable {
     let pki: String
     let server: GatewayServer
     let handshakes: HandshakeLog
+    /// The metrics and health listener's port, when the gateway was started `withOperations`.
+    var operationsPort: Int?
 
     /// Opens a keep-alive connection as the dev certificate `identity`.
     func client(_ identity: String?, tlsVersion: Int32? = nil) async throws -> TestTLSClient {
@@ -55,6 +57,7 @@ struct TestGateway: Sendable {
         privacy: GatewayConfiguration.Privacy = .off,
         configure: @Sendable (inout GatewayConfiguration) -> Void = { _ in },
         routes: @Sendable (Router<GatewayRequestContext>) -> Void = { _ in },
+        withOperations: Bool = false,
         _ body: @Sendable (TestGateway) async throws -> T
     ) async throws -> T {
         let pki: String = if let pkiFolder { pkiFolder } else { try await DevPKI.shared() }
@@ -71,6 +74,7 @@ struct TestGateway: Sendable {
         )
         configuration.disclosure = disclosure
         configuration.privacy = privacy
+        configuration.metrics.port = 0
         configure(&configuration)
         var logger = Logger(label: "test-gateway")
         logger.logLevel = .warning
@@ -79,7 +83,8 @@ struct TestGateway: Sendable {
         routes(router)
         let handshakes = HandshakeLog()
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let application = server.makeApplication(router: router, handshakeObserver: handshakes.observer) { address in
+        let operations = withOperations ? try await server.bindOperationsListener() : nil
+        let application = server.makeApplication(router: router, handshakeObserver: handshakes.observer, operations: operations) { address in
             portSink.yield(address.port ?? 0)
         }
         let services = ServiceGroup(configuration: .init(services: [application], logger: logger))
@@ -89,7 +94,8 @@ struct TestGateway: Sendable {
             guard let port = await iterator.next() else { throw TestFailure("gateway did not start") }
             let result: Result<T, any Error>
             do {
-                result = .success(try await body(TestGateway(port: port, pki: pki, server: server, handshakes: handshakes)))
+                result = .success(try await body(TestGateway(port: port, pki: pki, server: server, handshakes: handshakes,
+                                                             operationsPort: operations?.localAddress.port)))
             } catch {
                 result = .failure(error)
             }

@@ -1,6 +1,7 @@
 import DisclosureControl
 import Foundation
 import GatewayCore
+import GatewayOperations
 import GatewayPolicy
 import NIOConcurrencyHelpers
 import PrivacyLedger
@@ -46,8 +47,9 @@ public final class VariantQueryService: Sendable {
     }
 
     public init(store: VariantDatabase, disclosure: DisclosureControl, qcThresholds: QCThresholds = .standard,
-                perturbation: CellKeyPerturbation? = nil, ledger: DisclosureLedger? = nil, privacy: GatewayConfiguration.Privacy = .init()) {
-        self.accounting = DisclosureAccounting(ledger: ledger, settings: privacy)
+                perturbation: CellKeyPerturbation? = nil, ledger: DisclosureLedger? = nil, privacy: GatewayConfiguration.Privacy = .init(),
+                metrics: GatewayMetrics? = nil) {
+        self.accounting = DisclosureAccounting(ledger: ledger, settings: privacy, metrics: metrics)
         self.store = store
         self.disclosure = disclosure
         self.qcThresholds = qcThresholds
