@@ -3,6 +3,7 @@ import Foundation
 import GatewayCore
 import GatewayServer
 import Logging
+import NIOCore
 
 /// `genomegate serve`: runs the gateway until SIGTERM or SIGINT (in-flight requests get `limits.shutdown_grace_seconds` to finish).
 struct ServeCommand: AsyncParsableCommand {
@@ -16,7 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
             one in DIR/policy.sqlite: bootstrap it with `genomegate policy import`; changes made \
             through the admin API or the CLI count from the next request. Prints one line with \
             the bound address when ready. SIGHUP (or `genomegate reload`) re-reads certificate, \
-            key, CA bundle and CRL.
+            key, CA bundle and CRL. Before opening any store it checks key file permissions, \
+            the TLS files, the audit key, the data folder and the listen port, and stops with \
+            one line naming what is wrong and how to fix it (README: Start-up checks).
             """
     )
 
@@ -58,8 +61,15 @@ struct ServeCommand: AsyncParsableCommand {
         try gateway.dataDirectory.writePID(ProcessInfo.processInfo.processIdentifier)
         defer { gateway.dataDirectory.removePID() }
         let pid = ProcessInfo.processInfo.processIdentifier
-        try await gateway.run { url in
-            FileHandle.standardOutput.write(Data("genomegate: listening on \(url) (pid \(pid))\n".utf8))
+        do {
+            try await gateway.run { url in
+                FileHandle.standardOutput.write(Data("genomegate: listening on \(url) (pid \(pid))\n".utf8))
+            }
+        } catch let error as IOError {
+            // The start-up checks probed the address; another process may have taken it since.
+            let failure = StartupFailure.listen(host: gateway.configuration.host, port: gateway.configuration.port, errno: error.errnoCode)
+            FileHandle.standardError.write(Data("genomegate: error: \(failure.line)\n".utf8))
+            throw ExitCode(78)
         }
     }
 
