@@ -43,12 +43,14 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         public var crl: String?
         public var verifyDepth: Int?
         public var handshakeTimeoutSeconds: Double?
+        public var crlWarningMarginHours: Double?
         enum CodingKeys: String, CodingKey {
             case certificate, crl
             case privateKey = "private_key"
             case clientCA = "client_ca"
             case verifyDepth = "verify_depth"
             case handshakeTimeoutSeconds = "handshake_timeout_seconds"
+            case crlWarningMarginHours = "crl_warning_margin_hours"
         }
         public init() {}
     }
@@ -148,7 +150,7 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
         "audit": ["signing_key", "checkpoint_every_records", "checkpoint_every_seconds"],
         "qc": ["minimum_mapping_rate", "maximum_duplicate_rate", "minimum_depth_normal", "minimum_depth_tumour"],
         "disclosure": ["minimum_cell_count", "minimum_allele_number_for_frequency", "minimum_cohort_size"],
-        "tls": ["certificate", "private_key", "client_ca", "crl", "verify_depth", "handshake_timeout_seconds"],
+        "tls": ["certificate", "private_key", "client_ca", "crl", "verify_depth", "handshake_timeout_seconds", "crl_warning_margin_hours"],
         "limits": [
             "max_header_bytes", "max_body_bytes", "idle_timeout_seconds", "request_timeout_seconds", "min_request_bytes_per_second",
             "request_rate_grace_seconds", "max_connections", "max_connections_per_certificate",
@@ -225,6 +227,12 @@ public struct GatewayConfigurationFile: Sendable, Decodable, Equatable {
                 throw GatewayError(.invalidConfiguration, "tls.handshake_timeout_seconds \(seconds) is not in (0, 300]")
             }
             tlsConfiguration.handshakeTimeout = .milliseconds(Int64(seconds * 1000))
+        }
+        if let hours = tls?.crlWarningMarginHours {
+            guard hours >= 0, hours <= 8760 else {
+                throw GatewayError(.invalidConfiguration, "tls.crl_warning_margin_hours \(hours) is not between 0 and 8760")
+            }
+            tlsConfiguration.crlWarningMargin = .seconds(Int64(hours * 3600))
         }
         var resolvedLimits = GatewayConfiguration.Limits()
         if let value = limits?.maxHeaderBytes {

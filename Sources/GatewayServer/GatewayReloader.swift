@@ -39,6 +39,7 @@ public final class GatewayReloader: Sendable {
                 throw GatewayError(.invalidConfiguration, error.message)
             }
             outcome = nil
+            if let warning = contexts.current.crlExpiryWarning() { logger.warning("\(warning)") }
             logger.notice("configuration reloaded", metadata: ["tls.generation": "\(contexts.current.generation)", "policy.version": "\(snapshot.version)"])
         } catch let error as GatewayError {
             outcome = error

@@ -46,18 +46,19 @@ public final class GatewayServer: Sendable {
     public let metrics: GatewayMetrics
 
     /// Loads every file the configuration names; the first bad one is reported.
+    ///
+    /// ``StartupChecks/standard`` runs first: key file permissions, TLS material, the audit
+    /// signing key, the data folder, the policy store's presence and the listen address are
+    /// checked before any store is opened, and the first failure is thrown as one line
+    /// (what is wrong — how to fix it).
     public init(configuration: GatewayConfiguration, logger: Logger) throws(GatewayError) {
         self.configuration = configuration
         self.logger = logger
+        if let failure = StartupChecks.standard.firstFailure(for: configuration) { throw failure.gatewayError }
         let metrics = GatewayMetrics()
         self.metrics = metrics
         self.dataDirectory = GatewayDataDirectory(path: configuration.dataDirectory)
         try dataDirectory.prepare()
-        let database = try PolicyDatabase(folder: configuration.dataDirectory)
-        guard !database.snapshot.state.members.isEmpty else {
-            throw GatewayError(.invalidConfiguration, "the policy store \(database.path) has no members yet; bootstrap it with `genomegate policy import DIR --data-dir \(configuration.dataDirectory)` (example files: policy/)")
-        }
-        self.policy = PolicyService(database: database)
         do {
             self.contexts = try TLSContextProvider(configuration: configuration.tls)
         } catch let error as TLSError {
@@ -65,6 +66,14 @@ public final class GatewayServer: Sendable {
         } catch {
             throw GatewayError(.invalidConfiguration, "\(error)")
         }
+        if let warning = contexts.current.crlExpiryWarning() { logger.warning("\(warning)") }
+        let signer = try AuditSigner(privateKeyPath: configuration.audit.signingKeyPath)
+        self.limiter = try ConnectionLimiter(limits: configuration.limits, logger: logger)
+        let database = try PolicyDatabase(folder: configuration.dataDirectory)
+        guard !database.snapshot.state.members.isEmpty else {
+            throw GatewayError(.invalidConfiguration, "the policy store \(database.path) has no members yet; bootstrap it with `genomegate policy import DIR --data-dir \(configuration.dataDirectory)` (example files: policy/)")
+        }
+        self.policy = PolicyService(database: database)
         let store: VariantDatabase
         do {
             store = try VariantDatabase(folder: configuration.dataDirectory)
@@ -94,7 +103,6 @@ public final class GatewayServer: Sendable {
                                            ledger: ledger, privacy: configuration.privacy, metrics: metrics)
         self.visiting = try VisitingEnvironment(folder: configuration.dataDirectory, queries: queries, policy: policy,
                                                 settings: configuration.visiting, logger: logger)
-        let signer = try AuditSigner(privateKeyPath: configuration.audit.signingKeyPath)
         var auditSettings = AuditLog.Settings()
         auditSettings.checkpointEveryRecords = configuration.audit.checkpointEveryRecords
         auditSettings.checkpointEvery = configuration.audit.checkpointEvery
@@ -107,7 +115,6 @@ public final class GatewayServer: Sendable {
         } catch {
             throw GatewayError(.invalidConfiguration, error.message)
         }
-        self.limiter = try ConnectionLimiter(limits: configuration.limits, logger: logger)
         self.reloader = GatewayReloader(configuration: configuration, contexts: contexts, policy: policy, logger: logger)
     }
 

@@ -21,6 +21,10 @@ public final class TLSContextProvider: Sendable {
 
     public var current: TLSServerContext { state.withLockedValue { $0.context } }
 
+    /// The earliest nextUpdate of the CRLs in force (nil without CRLs): after it every client is
+    /// refused until a fresh CRL is loaded. For a gauge such as `genomegate_tls_crl_next_update_seconds`.
+    public var crlNextUpdate: Date? { current.crlNextUpdate }
+
     /// Builds a new context from `configuration` and swaps it in.
     /// On failure the old context stays in service and the error is thrown.
     @discardableResult

@@ -15,6 +15,9 @@ public struct TLSServerConfiguration: Sendable, Hashable {
     public var verifyDepth: Int
     /// A connection that has not completed its handshake by then is closed.
     public var handshakeTimeout: Duration
+    /// A CRL whose nextUpdate is closer than this is warned about at start and at each reload
+    /// (`tls.crl_warning_margin_hours`, default 72 hours).
+    public var crlWarningMargin: Duration = .seconds(72 * 3600)
 
     public init(
         certificatePath: String,

@@ -21,6 +21,9 @@ public final class TLSServerContext: @unchecked Sendable {
     public let configuration: TLSServerConfiguration
     /// Counts contexts built by one provider; a connection records the generation it was verified under.
     public let generation: Int
+    /// The earliest nextUpdate of the configured CRLs, or nil (no CRL file, or none with a nextUpdate).
+    /// After it OpenSSL refuses every client certificate (`CRL has expired`) until a fresh CRL is loaded.
+    public private(set) var crlNextUpdate: Date?
 
     static let tls12Ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"
     static let tls13Suites = "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256"
@@ -85,11 +88,17 @@ public final class TLSServerContext: @unchecked Sendable {
         guard SSL_CTX_use_certificate_chain_file(pointer, certificate) == 1 else {
             throw TLSError.fromQueue(.certificateFile, "server certificate \(certificate) is not a PEM certificate chain")
         }
-        guard SSL_CTX_use_PrivateKey_file(pointer, key, SSL_FILETYPE_PEM) == 1 else {
-            throw TLSError.fromQueue(.privateKeyFile, "server private key \(key) is not a PEM private key")
+        let privateKey = try Self.readPrivateKey(key)
+        defer { EVP_PKEY_free(privateKey) }
+        // Compared before SSL_CTX_use_PrivateKey, whose own refusal of a mismatch reads as a parse error.
+        guard let leaf = SSL_CTX_get0_certificate(pointer), X509_check_private_key(leaf, privateKey) == 1 else {
+            OpenSSLErrorQueue.clear()
+            throw TLSError(.privateKeyFile, "server private key \(key) does not match the certificate \(certificate) — "
+                + "give the key the certificate was issued for (`openssl x509 -noout -pubkey -in CERT` and "
+                + "`openssl pkey -pubout -in KEY` must print the same key)")
         }
-        guard SSL_CTX_check_private_key(pointer) == 1 else {
-            throw TLSError.fromQueue(.privateKeyFile, "server private key \(key) does not match certificate \(certificate)")
+        guard SSL_CTX_use_PrivateKey(pointer, privateKey) == 1, SSL_CTX_check_private_key(pointer) == 1 else {
+            throw TLSError.fromQueue(.privateKeyFile, "server private key \(key) cannot be used with certificate \(certificate)")
         }
     }
 
@@ -127,14 +136,49 @@ public final class TLSServerContext: @unchecked Sendable {
                 throw TLSError.fromQueue(.crlFile, "\(which) has a signature that does not verify against its issuer")
             }
             var now = now
-            if let next = X509_CRL_get0_nextUpdate(crl), X509_cmp_time(next, &now) < 0 {
-                throw TLSError(.crlFile, "\(which) has expired (nextUpdate is in the past); issue a fresh CRL")
+            if let next = X509_CRL_get0_nextUpdate(crl) {
+                let nextUpdate = Self.date(of: next)
+                if X509_cmp_time(next, &now) < 0 {
+                    let when = nextUpdate.map { Self.timestamp($0) } ?? "a past time"
+                    throw TLSError(.crlFile, "\(which) expired at \(when) (its nextUpdate): with it every client certificate "
+                        + "would be refused — publish or fetch a fresh CRL from the CA (e.g. `openssl ca -gencrl`), "
+                        + "write it to \(path), then start again (a running gateway takes it on SIGHUP)")
+                }
+                if let nextUpdate, crlNextUpdate.map({ nextUpdate < $0 }) ?? true { crlNextUpdate = nextUpdate }
             }
             guard X509_STORE_add_crl(store, crl) == 1 else {
                 throw TLSError.fromQueue(.crlFile, "\(which) cannot be added to the certificate store")
             }
         }
         X509_STORE_set_flags(store, UInt(X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL))
+    }
+
+    /// The private key in the PEM file at `path` (the caller frees it).
+    static func readPrivateKey(_ path: String) throws -> OpaquePointer {
+        OpenSSLErrorQueue.clear()
+        guard let bio = BIO_new_file(path, "r") else {
+            throw TLSError.fromQueue(.privateKeyFile, "server private key \(path) cannot be opened")
+        }
+        defer { BIO_free(bio) }
+        guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
+            throw TLSError.fromQueue(.privateKeyFile, "server private key \(path) is not a PEM private key (an unencrypted "
+                + "`-----BEGIN PRIVATE KEY-----` file is expected)")
+        }
+        return key
+    }
+
+    /// An ASN.1 time as a date (nil if OpenSSL cannot convert it).
+    static func date(of time: UnsafePointer<ASN1_TIME>) -> Date? {
+        var parts = tm()
+        guard ASN1_TIME_to_tm(time, &parts) == 1 else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
+    }
+
+    /// `2026-01-31T12:00:00Z`.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
     }
 
     static func requireReadable(_ path: String, _ code: TLSError.Code, _ what: String) throws {

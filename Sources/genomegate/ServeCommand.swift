@@ -4,6 +4,7 @@ import GatewayCore
 import GatewayOperations
 import GatewayServer
 import Logging
+import NIOCore
 
 /// `genomegate serve`: runs the gateway until SIGTERM or SIGINT (in-flight requests get `limits.shutdown_grace_seconds` to finish).
 struct ServeCommand: AsyncParsableCommand {
@@ -17,8 +18,11 @@ struct ServeCommand: AsyncParsableCommand {
             one in DIR/policy.sqlite: bootstrap it with `genomegate policy import`; changes made \
             through the admin API or the CLI count from the next request. Prints one line with \
             the bound address when ready. SIGHUP (or `genomegate reload`) re-reads certificate, \
-            key, CA bundle and CRL. Metrics and health are served over plain HTTP at \
-            metrics.listen (default 127.0.0.1:9464): /metrics, /healthz, /readyz.
+            key, CA bundle and CRL. Before opening any store it checks key file permissions, \
+            the TLS files, the audit key, the data folder and the listen port, and stops with \
+            one line naming what is wrong and how to fix it (README: Start-up checks). Metrics \
+            and health are served over plain HTTP at metrics.listen (default 127.0.0.1:9464): \
+            /metrics, /healthz, /readyz.
             """
     )
 
@@ -74,8 +78,15 @@ struct ServeCommand: AsyncParsableCommand {
         defer { gateway.dataDirectory.removePID() }
         let pid = ProcessInfo.processInfo.processIdentifier
         let health = operations.map { "; metrics and health on \($0.url)" } ?? ""
-        try await gateway.run(operations: operations) { url in
-            FileHandle.standardOutput.write(Data("genomegate: listening on \(url) (pid \(pid))\(health)\n".utf8))
+        do {
+            try await gateway.run(operations: operations) { url in
+                FileHandle.standardOutput.write(Data("genomegate: listening on \(url) (pid \(pid))\(health)\n".utf8))
+            }
+        } catch let error as IOError {
+            // The start-up checks probed the address; another process may have taken it since.
+            let failure = StartupFailure.listen(host: gateway.configuration.host, port: gateway.configuration.port, errno: error.errnoCode)
+            FileHandle.standardError.write(Data("genomegate: error: \(failure.line)\n".utf8))
+            throw ExitCode(78)
         }
     }
 

@@ -33,7 +33,7 @@ struct TLSServerContextTests {
         cases.append((configuration, .certificateFile, "garbage.pem"))
         configuration = Self.configuration(pki)
         configuration.privateKeyPath = pki + "/researcher-jp.key"
-        cases.append((configuration, .privateKeyFile, "key values mismatch"))
+        cases.append((configuration, .privateKeyFile, "does not match the certificate"))
         configuration = Self.configuration(pki)
         configuration.clientCAPath = garbage
         cases.append((configuration, .clientCAFile, "garbage.pem"))
