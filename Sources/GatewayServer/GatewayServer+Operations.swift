@@ -1,7 +1,9 @@
 import AuditLog
+import Foundation
 import GatewayCore
 import GatewayOperations
 import GatewayPolicy
+import GatewayTLS
 import Logging
 import NIOCore
 import PolicyStore
@@ -29,10 +31,12 @@ extension GatewayServer {
 
     /// `/metrics`, `/healthz` and `/readyz` for this gateway.
     public var operationsEndpoints: OperationsEndpoints {
-        let audit = self.audit, policy = self.policy, metrics = self.metrics
+        let audit = self.audit, policy = self.policy, metrics = self.metrics, contexts = self.contexts
         return OperationsEndpoints(metrics: metrics, checks: readinessChecks) {
             metrics.setAuditQueueDepth(audit.waitingCount)
             metrics.setPolicyVersion(policy.database.snapshot.version)
+            // The CRL in force now (a reload may have replaced it), counted down at each scrape.
+            if let nextUpdate = contexts.crlNextUpdate { metrics.setCRLSecondsUntilNextUpdate(nextUpdate.timeIntervalSinceNow) }
         }
     }
 

@@ -57,6 +57,10 @@ struct OperationsTests {
             #expect(Self.value("genomegate_audit_queue_depth", in: text) != nil)
             #expect(Self.value("genomegate_policy_version", in: text) == Double(gateway.server.policy.database.snapshot.version))
             #expect(Self.value("genomegate_policy_version", in: text) ?? 0 >= 1)
+            // The dev CRL's nextUpdate, counted down at the scrape: positive, and no further off than the CRL says.
+            let crlNextUpdate = try #require(gateway.server.contexts.crlNextUpdate)
+            let crlSeconds = try #require(Self.value("genomegate_tls_crl_next_update_seconds", in: text), "\(text)")
+            #expect(crlSeconds > 0 && abs(crlSeconds - crlNextUpdate.timeIntervalSinceNow) < 60, "\(crlSeconds)")
             // Nothing names a member, an organization or a person, nor a certificate subject.
             for name in ["researcher-jp", "researcher-de", "kyoto-u", "heidelberg-u", "Hanako", "Sato", "Kyoto", "CN=", "O=", "\"revoked\"", "Revoked Example"] {
                 #expect(!text.contains(name), "\(name) appears in the metrics")

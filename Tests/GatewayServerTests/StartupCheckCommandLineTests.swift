@@ -88,6 +88,19 @@ struct StartupCheckCommandLineTests {
                            mentions: ["listen 127.0.0.1:\(port)", "port \(port) is already in use", "--listen"])
     }
 
+    @Test("the metrics port held by another process: one line naming metrics.listen, no store touched")
+    func busyMetricsPort() async throws {
+        let pki = try await DevPKI.shared()
+        let data = try CommandLineTests.dataWithPolicy("busy-metrics-port")
+        let (descriptor, port) = try Self.listener()
+        defer { close(descriptor) }
+        let before = Self.snapshot(data)
+        // The last --metrics-listen wins over flags()' port 0.
+        let result = try await Self.serve(CommandLineTests.flags(pki, data: data) + ["--metrics-listen", "127.0.0.1:\(port)"])
+        Self.expectRefusal(result, data: data, before: before,
+                           mentions: ["metrics.listen 127.0.0.1:\(port)", "port \(port) is already in use", "--metrics-listen"])
+    }
+
     @Test("a port below 1024 without CAP_NET_BIND_SERVICE: one line naming the port and the capability")
     func privilegedPort() async throws {
         let unprivilegedStart = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_unprivileged_port_start", encoding: .utf8))

@@ -103,7 +103,8 @@ class Lab:
             config = self.write_config(with_privacy)
             error_path = os.path.join(self.folder, "serve.err")
             self.stderr = open(error_path, "w")
-            self.process = subprocess.Popen([self.binary, "serve", "--config", config, "--log-level", "warning"],
+            self.process = subprocess.Popen([self.binary, "serve", "--config", config, "--log-level", "warning",
+                                             "--metrics-listen", "127.0.0.1:0"],
                                             stdout=subprocess.PIPE, stderr=self.stderr, text=True)
             line = self.process.stdout.readline()
             match = re.search(r"listening on https://[^:]+:(\d+)", line)

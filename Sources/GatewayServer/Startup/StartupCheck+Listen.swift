@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import GatewayOperations
 import NIOCore
 
 extension StartupCheck {
