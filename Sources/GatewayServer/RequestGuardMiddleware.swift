@@ -54,7 +54,9 @@ struct RequestGuardMiddleware: RouterMiddleware {
             let (connection, member) = try identification.identify(context.channel, in: snapshot.directory)
             context.connection = connection
             context.member = member
-            context.logger[metadataKey: "member"] = .string(member.id)
+            // Only Hummingbird's debug lines read the request's logger; setting metadata re-renders
+            // the handler's metadata text, so it is skipped unless those lines can be written.
+            if context.logger.logLevel <= .debug { context.logger[metadataKey: "member"] = .string(member.id) }
             try BrowserOriginGuard.refuseOtherSites(request)
             response = try await next(request, context)
         } catch {
