@@ -194,6 +194,31 @@ public enum AuditTime {
         var seconds = time_t(milliseconds / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
+        let year = Int(parts.tm_year) + 1900
+        if (0...9999).contains(year), milliseconds >= 0 {
+            // Once per request: written digit by digit into the string's own storage.
+            let millisecond = Int(milliseconds % 1000)
+            return String(unsafeUninitializedCapacity: 24) { text in
+                var position = 0
+                func put(_ value: Int, _ width: Int, _ separator: UInt8) {
+                    var rest = value
+                    for digit in stride(from: width - 1, through: 0, by: -1) {
+                        text[position + digit] = UInt8(ascii: "0") + UInt8(rest % 10)
+                        rest /= 10
+                    }
+                    text[position + width] = separator
+                    position += width + 1
+                }
+                put(year, 4, UInt8(ascii: "-"))
+                put(Int(parts.tm_mon) + 1, 2, UInt8(ascii: "-"))
+                put(Int(parts.tm_mday), 2, UInt8(ascii: "T"))
+                put(Int(parts.tm_hour), 2, UInt8(ascii: ":"))
+                put(Int(parts.tm_min), 2, UInt8(ascii: ":"))
+                put(Int(parts.tm_sec), 2, UInt8(ascii: "."))
+                put(millisecond, 3, UInt8(ascii: "Z"))
+                return position
+            }
+        }
         func pad(_ value: Int32, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
