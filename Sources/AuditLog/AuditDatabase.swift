@@ -135,7 +135,7 @@ public struct AuditDatabase: Sendable {
 
     /// Writes `records` (and a checkpoint, if given) in one transaction; committed (fsync) when it returns.
     func write(_ records: [Sealed], checkpoint: (sequence: Int, text: String, signature: String)?) async throws {
-        try await pool.write { db in
+        try await pool.writeWithoutTransaction { db in try Self.inTransaction(db) {
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO audit_record (sequence, time, member, organization, approval, decision, record, prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -168,6 +168,20 @@ public struct AuditDatabase: Sendable {
                 try db.execute(sql: "INSERT INTO audit_checkpoint (sequence, checkpoint, signature) VALUES (?, ?, ?)",
                                arguments: [checkpoint.sequence, checkpoint.text, checkpoint.signature])
             }
+        } }
+    }
+
+    /// `body` in one transaction (BEGIN IMMEDIATE ... COMMIT), rolled back if anything throws,
+    /// the commit included. The two statements are prepared once (GRDB's own transaction
+    /// prepares both again on every commit).
+    private static func inTransaction(_ db: Database, _ body: () throws -> Void) throws {
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+        do {
+            try body()
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+        } catch {
+            if sqlite3_get_autocommit(db.sqliteConnection) == 0 { try? db.execute(sql: "ROLLBACK TRANSACTION") }
+            throw error
         }
     }
 }
