@@ -29,6 +29,8 @@ public struct AuditDatabase: Sendable {
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            let checkpointer = AuditWALCheckpointer(path: path)
+            pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
         } catch {
             throw GatewayError(.auditUnavailable, "the audit store \(path) cannot be opened: \(error)")
         }
