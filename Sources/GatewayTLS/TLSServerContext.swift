@@ -21,6 +21,8 @@ public final class TLSServerContext: @unchecked Sendable {
     public let configuration: TLSServerConfiguration
     /// Counts contexts built by one provider; a connection records the generation it was verified under.
     public let generation: Int
+    /// Identities of the client certificates this context has verified, by DER.
+    let peerIdentities = PeerIdentityCache()
 
     static let tls12Ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"
     static let tls13Suites = "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256"
