@@ -28,6 +28,10 @@ public struct AuditDatabase: Sendable {
                 if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
             }
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets `synchronous = NORMAL` on the writer when it turns WAL on, after
+            // prepareDatabase: NORMAL syncs the log only at checkpoints, so a commit (and the
+            // answer waiting for it) could be lost to a power cut. FULL syncs it at every commit.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
             let checkpointer = AuditWALCheckpointer(path: path)
             pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
@@ -71,6 +75,11 @@ public struct AuditDatabase: Sendable {
                 """)
         }
         return migrator
+    }
+
+    /// The writer connection's `PRAGMA synchronous` (2 = FULL: every commit synced to disk).
+    public func writerSynchronous() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// The last record's sequence and hash (0 and the genesis hash when empty), after checking

@@ -45,3 +45,20 @@ struct AuditWALCheckpointTests {
         try AuditLogWriterTests.expectValidChain(entries)
     }
 }
+
+/// The audit store's commits are synced to disk (issue 13): GRDB turns WAL on with
+/// `synchronous = NORMAL` after the store's own `FULL`, which synced the log only at checkpoints.
+@Suite("Audit store durability")
+struct AuditDurabilityTests {
+    @Test("the writer connection commits with synchronous = FULL, on a new store and on a reopened one")
+    func writerIsFull() async throws {
+        let folder = DevPKI.temporaryFolder("audit-sync")
+        #expect(try AuditDatabase(folder: folder).writerSynchronous() == 2)
+        let signer = try await AuditFixture.makeSigner()
+        _ = try await AuditFixture.withDrivenLog(folder: folder, signer: signer) { log in
+            #expect(try log.database.writerSynchronous() == 2)
+            return try await log.append(AuditFixture.record(1))
+        }
+        #expect(try AuditDatabase(folder: folder).writerSynchronous() == 2)
+    }
+}
