@@ -16,15 +16,21 @@ public enum AuditChain {
         return sha256(input)
     }
 
+    /// OpenSSL's SHA-256, fetched from its provider once: `EVP_sha256()` would look it up again
+    /// on every digest (a provider search behind locks), once per record on the writer's path.
+    nonisolated(unsafe) private static let sha256Algorithm: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil)
+
     /// SHA-256 through OpenSSL's EVP interface.
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
-        let ok = bytes.withUnsafeBytes { input in
-            EVP_Digest(input.baseAddress, input.count, &digest, &length, EVP_sha256(), nil)
+        let ok = digest.withUnsafeMutableBufferPointer { output in
+            bytes.withUnsafeBytes { input in
+                EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, sha256Algorithm ?? EVP_sha256(), nil)
+            }
         }
         precondition(ok == 1 && length == 32, "OpenSSL SHA-256 failed")
-        return Array(digest.prefix(32))
+        return digest
     }
 
     /// Lowercase hex.

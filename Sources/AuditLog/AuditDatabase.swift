@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import GRDB
+import GRDBSQLite
 
 /// The audit store: one SQLite file (``fileName``) in the data folder, WAL with
 /// `synchronous = FULL` (a commit is on disk when it returns), holding the records and the
@@ -27,7 +28,13 @@ public struct AuditDatabase: Sendable {
                 if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
             }
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets `synchronous = NORMAL` on the writer when it turns WAL on, after
+            // prepareDatabase: NORMAL syncs the log only at checkpoints, so a commit (and the
+            // answer waiting for it) could be lost to a power cut. FULL syncs it at every commit.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
+            let checkpointer = AuditWALCheckpointer(path: path)
+            pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
         } catch {
             throw GatewayError(.auditUnavailable, "the audit store \(path) cannot be opened: \(error)")
         }
@@ -68,6 +75,11 @@ public struct AuditDatabase: Sendable {
                 """)
         }
         return migrator
+    }
+
+    /// The writer connection's `PRAGMA synchronous` (2 = FULL: every commit synced to disk).
+    public func writerSynchronous() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// The last record's sequence and hash (0 and the genesis hash when empty), after checking
@@ -112,22 +124,75 @@ public struct AuditDatabase: Sendable {
         var hash: [UInt8]
     }
 
+    /// SQLite copies what is bound (`SQLITE_TRANSIENT`).
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private static func bind(_ text: String?, at index: Int32, of statement: OpaquePointer) {
+        guard var text else { sqlite3_bind_null(statement, index); return }
+        text.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress, !utf8.isEmpty else {
+                _ = sqlite3_bind_text(statement, index, "", 0, transient)
+                return
+            }
+            _ = base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { sqlite3_bind_text(statement, index, $0, Int32(utf8.count), transient) }
+        }
+    }
+
+    private static func bind(_ bytes: [UInt8], at index: Int32, of statement: OpaquePointer) {
+        bytes.withUnsafeBytes { buffer in
+            _ = sqlite3_bind_blob(statement, index, buffer.baseAddress, Int32(buffer.count), transient)
+        }
+    }
+
     /// Writes `records` (and a checkpoint, if given) in one transaction; committed (fsync) when it returns.
     func write(_ records: [Sealed], checkpoint: (sequence: Int, text: String, signature: String)?) async throws {
-        try await pool.write { db in
+        try await pool.writeWithoutTransaction { db in try Self.inTransaction(db) {
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO audit_record (sequence, time, member, organization, approval, decision, record, prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            // Bound and stepped through SQLite's C interface: per record, no argument array of
+            // existentials and no Data copies of the hashes (the writer's hot loop).
+            let handle = insert.sqliteStatement
             for sealed in records {
                 let record = sealed.record
-                try insert.execute(arguments: [record.sequence, record.time, record.member, record.organization, record.approval,
-                                               record.decision, sealed.canonical, Data(sealed.previousHash), Data(sealed.hash)])
+                sqlite3_reset(handle)
+                sqlite3_bind_int64(handle, 1, Int64(record.sequence))
+                Self.bind(record.time, at: 2, of: handle)
+                Self.bind(record.member, at: 3, of: handle)
+                Self.bind(record.organization, at: 4, of: handle)
+                Self.bind(record.approval, at: 5, of: handle)
+                Self.bind(record.decision, at: 6, of: handle)
+                Self.bind(sealed.canonical, at: 7, of: handle)
+                Self.bind(sealed.previousHash, at: 8, of: handle)
+                Self.bind(sealed.hash, at: 9, of: handle)
+                let code = sqlite3_step(handle)
+                guard code == SQLITE_DONE else {
+                    let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+                    sqlite3_reset(handle)
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: insert.sql)
+                }
             }
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
             if let checkpoint {
                 try db.execute(sql: "INSERT INTO audit_checkpoint (sequence, checkpoint, signature) VALUES (?, ?, ?)",
                                arguments: [checkpoint.sequence, checkpoint.text, checkpoint.signature])
             }
+        } }
+    }
+
+    /// `body` in one transaction (BEGIN IMMEDIATE ... COMMIT), rolled back if anything throws,
+    /// the commit included. The two statements are prepared once (GRDB's own transaction
+    /// prepares both again on every commit).
+    private static func inTransaction(_ db: Database, _ body: () throws -> Void) throws {
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+        do {
+            try body()
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+        } catch {
+            if sqlite3_get_autocommit(db.sqliteConnection) == 0 { try? db.execute(sql: "ROLLBACK TRANSACTION") }
+            throw error
         }
     }
 }

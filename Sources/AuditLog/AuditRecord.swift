@@ -145,13 +145,13 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         json.field("remote_address", remoteAddress)
         json.field("request_id", requestID)
         if let returned {
-            var inner = CanonicalJSON()
-            inner.field("airlock", returned.airlock)
-            inner.field("contributing_samples", returned.contributingSamples)
-            inner.field("kind", returned.kind)
-            inner.field("privacy_charge_micro", returned.privacyChargeMicro)
-            inner.field("suppressed_cells", returned.suppressedCells)
-            json.raw("returned", inner.finished())
+            json.openObject("returned")
+            json.field("airlock", returned.airlock)
+            json.field("contributing_samples", returned.contributingSamples)
+            json.field("kind", returned.kind)
+            json.field("privacy_charge_micro", returned.privacyChargeMicro)
+            json.field("suppressed_cells", returned.suppressedCells)
+            json.closeObject()
         }
         json.field("role", role)
         json.field("sequence", sequence)
@@ -194,6 +194,31 @@ public enum AuditTime {
         var seconds = time_t(milliseconds / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
+        let year = Int(parts.tm_year) + 1900
+        if (0...9999).contains(year), milliseconds >= 0 {
+            // Once per request: written digit by digit into the string's own storage.
+            let millisecond = Int(milliseconds % 1000)
+            return String(unsafeUninitializedCapacity: 24) { text in
+                var position = 0
+                func put(_ value: Int, _ width: Int, _ separator: UInt8) {
+                    var rest = value
+                    for digit in stride(from: width - 1, through: 0, by: -1) {
+                        text[position + digit] = UInt8(ascii: "0") + UInt8(rest % 10)
+                        rest /= 10
+                    }
+                    text[position + width] = separator
+                    position += width + 1
+                }
+                put(year, 4, UInt8(ascii: "-"))
+                put(Int(parts.tm_mon) + 1, 2, UInt8(ascii: "-"))
+                put(Int(parts.tm_mday), 2, UInt8(ascii: "T"))
+                put(Int(parts.tm_hour), 2, UInt8(ascii: ":"))
+                put(Int(parts.tm_min), 2, UInt8(ascii: ":"))
+                put(Int(parts.tm_sec), 2, UInt8(ascii: "."))
+                put(millisecond, 3, UInt8(ascii: "Z"))
+                return position
+            }
+        }
         func pad(_ value: Int32, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
@@ -217,48 +242,112 @@ public enum AuditTime {
     }
 }
 
-/// A JSON object written field by field, in the order given (callers give sorted keys).
+/// A JSON object written field by field, in the order given (callers give sorted keys), as
+/// UTF-8 bytes: once per request on the writer's path, so no `String` is grown piece by piece.
+/// Strings are escaped as ``JSONValue/appendString(_:to:)`` escapes them (`"`, `\`, control
+/// characters), so the text is byte for byte what that writer gives.
 struct CanonicalJSON {
-    private var text = "{"
+    private var bytes: [UInt8] = []
     private var first = true
 
-    private mutating func key(_ name: String) {
-        if !first { text += "," }
+    init() {
+        bytes.reserveCapacity(1024)
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    private mutating func key(_ name: StaticString) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
         first = false
-        text += "\"" + name + "\":"
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
     }
 
-    mutating func field(_ name: String, _ value: String?) {
+    mutating func field(_ name: StaticString, _ value: String?) {
         guard let value else { return }
         key(name)
-        Self.appendString(value, to: &text)
+        appendString(value)
     }
 
-    mutating func field(_ name: String, _ value: Int?) {
+    mutating func field(_ name: StaticString, _ value: Int?) {
         guard let value else { return }
         key(name)
-        text += String(value)
+        appendInteger(value)
     }
 
-    mutating func field(_ name: String, _ values: [String]) {
+    mutating func field(_ name: StaticString, _ values: [String]) {
         key(name)
-        text += "["
+        bytes.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
-            if index > 0 { text += "," }
-            Self.appendString(value, to: &text)
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            appendString(value)
         }
-        text += "]"
+        bytes.append(UInt8(ascii: "]"))
     }
 
-    mutating func raw(_ name: String, _ json: String) {
+    /// Opens a nested object under `name`; its fields follow, then ``closeObject()``.
+    mutating func openObject(_ name: StaticString) {
         key(name)
-        text += json
+        bytes.append(UInt8(ascii: "{"))
+        first = true
     }
 
-    func finished() -> String { text + "}" }
+    mutating func closeObject() {
+        bytes.append(UInt8(ascii: "}"))
+        first = false
+    }
 
-    static func appendString(_ value: String, to text: inout String) {
-        JSONValue.appendString(value, to: &text)
+    func finished() -> String {
+        var bytes = self.bytes
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private mutating func appendInteger(_ value: Int) {
+        guard value != 0 else { bytes.append(UInt8(ascii: "0")); return }
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while magnitude > 0 {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
+    }
+
+    private mutating func appendString(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            // Most values need no escape: one copy.
+            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+                case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+                case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+                case 0..<0x20:
+                    bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                              Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0x0f)]])
+                default: bytes.append(byte)
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
     }
 }
 

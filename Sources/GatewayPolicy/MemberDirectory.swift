@@ -55,8 +55,15 @@ public struct MemberDirectory: Sendable {
     /// never acts for two people. Suspended and revoked members are refused with
     /// `member_suspended` / `member_revoked`; a certificate that maps to nobody with
     /// `unknown_member`.
+    /// Lowercase hex without colons. The TLS layer already writes fingerprints so (once per
+    /// request): those are returned as they are, without a walk over their characters.
+    static func normalisedFingerprint(_ fingerprint: String) -> String {
+        if fingerprint.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) { return fingerprint }
+        return fingerprint.lowercased().filter { $0 != ":" }
+    }
+
     public func member(fingerprint: String, subject: String, issuer: String) -> Lookup {
-        let byPrint = byFingerprint[fingerprint.lowercased().filter { $0 != ":" }]
+        let byPrint = byFingerprint[Self.normalisedFingerprint(fingerprint)]
         let byDN = byName[NameKey(subject: subject, issuer: issuer)]
         if let byPrint, let byDN, byPrint != byDN {
             return .denied(GatewayError(.unknownMember, "this certificate is registered to two members; the secretariat must correct the registry"))

@@ -9,6 +9,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
+import Synchronization
 
 /// The first step of every request: request id, limits, identity.
 ///
@@ -58,7 +59,9 @@ struct RequestGuardMiddleware: RouterMiddleware {
             let (connection, member) = try identification.identify(context.channel, in: snapshot.directory)
             context.connection = connection
             context.member = member
-            context.logger[metadataKey: "member"] = .string(member.id)
+            // Only Hummingbird's debug lines read the request's logger; setting metadata re-renders
+            // the handler's metadata text, so it is skipped unless those lines can be written.
+            if context.logger.logLevel <= .debug { context.logger[metadataKey: "member"] = .string(member.id) }
             try BrowserOriginGuard.refuseOtherSites(request)
             response = try await next(request, context)
         } catch {
@@ -144,15 +147,37 @@ struct RequestGuardMiddleware: RouterMiddleware {
     }
 }
 
-/// Request ids: 128 random bits from OpenSSL's DRBG (no system call per id), as 32 hex digits.
-/// Random rather than sequential, so an id says nothing about other members' requests.
+/// Request ids: 128 random bits from OpenSSL's DRBG, as 32 hex digits. Random rather than
+/// sequential, so an id says nothing about other members' requests. The DRBG is asked for 4 KiB
+/// at a time (256 ids) rather than once per request; each byte is handed out once.
 enum RequestIdentifier {
+    private struct Pool {
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        var next = 4096
+    }
+    private static let pool = Mutex(Pool())
+    private static let digits = Array("0123456789abcdef".utf8)
+
     static func make() -> String {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        if RAND_bytes(&bytes, 16) != 1 {
-            var generator = SystemRandomNumberGenerator()
-            for index in bytes.indices { bytes[index] = generator.next() }
+        pool.withLock { pool in
+            if pool.next + 16 > pool.bytes.count {
+                if RAND_bytes(&pool.bytes, Int32(pool.bytes.count)) != 1 {
+                    var generator = SystemRandomNumberGenerator()
+                    for index in pool.bytes.indices { pool.bytes[index] = generator.next() }
+                }
+                pool.next = 0
+            }
+            let start = pool.next
+            pool.next += 16
+            return String(unsafeUninitializedCapacity: 32) { text in
+                for offset in 0..<16 {
+                    let byte = pool.bytes[start + offset]
+                    pool.bytes[start + offset] = 0
+                    text[offset * 2] = digits[Int(byte >> 4)]
+                    text[offset * 2 + 1] = digits[Int(byte & 0x0f)]
+                }
+                return 32
+            }
         }
-        return HexEncoding.string(bytes)
     }
 }

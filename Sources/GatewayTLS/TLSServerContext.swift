@@ -24,6 +24,8 @@ public final class TLSServerContext: @unchecked Sendable {
     /// The earliest nextUpdate of the configured CRLs, or nil (no CRL file, or none with a nextUpdate).
     /// After it OpenSSL refuses every client certificate (`CRL has expired`) until a fresh CRL is loaded.
     public private(set) var crlNextUpdate: Date?
+    /// Identities of the client certificates this context has verified, by DER.
+    let peerIdentities = PeerIdentityCache()
 
     static let tls12Ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"
     static let tls13Suites = "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256"

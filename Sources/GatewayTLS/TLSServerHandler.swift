@@ -185,7 +185,7 @@ public final class TLSServerHandler: ChannelDuplexHandler, RemovableChannelHandl
             }
         }
         let info = TLSConnectionInfo(
-            peer: PeerIdentity.read(leaf: leaf, chainDER: chain),
+            peer: tlsContext.peerIdentities.identity(leaf: leaf, chainDER: chain),
             protocolVersion: String(cString: SSL_get_version(ssl)),
             cipherSuite: String(cString: SSL_CIPHER_get_name(SSL_get_current_cipher(ssl))),
             sessionResumed: SSL_session_reused(ssl) == 1,

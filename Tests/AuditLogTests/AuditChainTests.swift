@@ -1,5 +1,6 @@
 import AuditLog
 import Foundation
+import GatewayCore
 import GatewayTestSupport
 import Testing
 
@@ -134,6 +135,23 @@ struct AuditChainTests {
         #expect(try decoded.canonicalJSON() == text)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(object["certificate_subject"] as? String == value)
+    }
+
+    @Test("the byte writer escapes strings exactly as JSONValue's writer does (the text the chain hashes is unchanged)", arguments: [
+        "", "plain", #"CN=a "quoted" name,O=Org"#, #"back\slash"#, "tab\tnew\nline\rcr", "bell\u{07}nul\u{00}\u{01}\u{1f}\u{7f}",
+        "Zürich – 東京 🧬", "/slashes/", "e\u{301}", "\u{2028}\u{2029}",
+    ])
+    func canonicalEscapingMatchesJSONValue(value: String) throws {
+        var record = AuditFixture.record(2)
+        record.certificateSubject = value
+        record.reasons = [value]
+        record.durationMicroseconds = -42
+        var expected = ""
+        JSONValue.appendString(value, to: &expected)
+        let text = try record.canonicalJSON()
+        #expect(text.contains(#""certificate_subject":"# + expected + #",""#))
+        #expect(text.contains(#""reasons":["# + expected + "],"))
+        #expect(text.contains(#""duration_us":-42,"#))
     }
 
     @Test("the same record always gives the same text; decoding and re-encoding is stable")
