@@ -43,6 +43,10 @@ public final class PolicyDatabase: Sendable {
                 if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
             }
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets `synchronous = NORMAL` on the writer when it turns WAL on, after
+            // prepareDatabase: set FULL again, so a committed change (a withdrawal, a suspension)
+            // is on disk when its commit returns, not at the next checkpoint.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
         } catch {
             throw GatewayError(.policyUnavailable, "the policy store \(path) cannot be opened: \(error)")
@@ -52,6 +56,11 @@ public final class PolicyDatabase: Sendable {
         let reader = pool
         let (version, loaded) = try Self.reading(path) { try reader.read { db in try Self.load(db) } }
         state = Mutex(Current(snapshot: try PolicySnapshot(version: version.version, revision: version.revision, state: loaded), dataVersion: dataVersion))
+    }
+
+    /// The writer connection's `PRAGMA synchronous` (2 = FULL: every commit synced to disk).
+    public func writerSynchronous() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// The policy in force (as of the last load or change in this process).

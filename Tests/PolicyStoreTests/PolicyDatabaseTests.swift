@@ -55,6 +55,12 @@ struct PolicyDatabaseTests {
         #expect(FileManager.default.fileExists(atPath: database.path))
     }
 
+    @Test("commits are synced to disk (synchronous FULL on the writer, which GRDB's WAL set-up lowers to NORMAL)")
+    func commitsAreSynced() throws {
+        let database = try PolicyDatabase(folder: DevPKI.temporaryFolder("policy-synchronous"))
+        #expect(try database.writerSynchronous() == 2)
+    }
+
     @Test("each committed change adds exactly one version, and only its own records to the history")
     func versionsIncreaseByOne() throws {
         let store = try SeededStore("policy-versions")
