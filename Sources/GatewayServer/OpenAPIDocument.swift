@@ -1373,7 +1373,8 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[A-Za-z0-9_.:-]{1,64}$"
             },
-            "description": "Chromosome (1, chr1, X, MT); with start, a variant query."
+            "description": "Chromosome (1, chr1, X, MT); with start, a variant query.",
+            "example": "chr1"
           },
           {
             "name": "start",
@@ -1383,7 +1384,8 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[0-9]{1,10}(,[0-9]{1,10})?$"
             },
-            "description": "One or two 0-based positions (0 to 2147483647), comma-separated."
+            "description": "One or two 0-based positions (0 to 2147483647), comma-separated.",
+            "example": "514984"
           },
           {
             "name": "end",
@@ -1413,7 +1415,8 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[ACGTNacgtn]{1,1000}$"
             },
-            "description": "1 to 1000 of A, C, G, T, N."
+            "description": "1 to 1000 of A, C, G, T, N.",
+            "example": "T"
           },
           {
             "name": "assemblyId",
@@ -1923,7 +1926,8 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[A-Za-z0-9_.:-]{1,64}$"
             },
-            "description": "Chromosome (1, chr1, X, MT); with start, a variant query."
+            "description": "Chromosome (1, chr1, X, MT); with start, a variant query.",
+            "example": "chr1"
           },
           {
             "name": "start",
@@ -1933,7 +1937,8 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[0-9]{1,10}(,[0-9]{1,10})?$"
             },
-            "description": "One or two 0-based positions (0 to 2147483647), comma-separated."
+            "description": "One or two 0-based positions (0 to 2147483647), comma-separated.",
+            "example": "514984"
           },
           {
             "name": "end",
@@ -1963,7 +1968,8 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[ACGTNacgtn]{1,1000}$"
             },
-            "description": "1 to 1000 of A, C, G, T, N."
+            "description": "1 to 1000 of A, C, G, T, N.",
+            "example": "T"
           },
           {
             "name": "assemblyId",
@@ -2473,7 +2479,8 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[A-Za-z0-9_.:-]{1,64}$"
             },
-            "description": "Chromosome (1, chr1, X, MT); with start, a variant query."
+            "description": "Chromosome (1, chr1, X, MT); with start, a variant query.",
+            "example": "chr1"
           },
           {
             "name": "start",
@@ -2483,7 +2490,8 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[0-9]{1,10}(,[0-9]{1,10})?$"
             },
-            "description": "One or two 0-based positions (0 to 2147483647), comma-separated."
+            "description": "One or two 0-based positions (0 to 2147483647), comma-separated.",
+            "example": "514984"
           },
           {
             "name": "end",
@@ -2513,7 +2521,8 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[ACGTNacgtn]{1,1000}$"
             },
-            "description": "1 to 1000 of A, C, G, T, N."
+            "description": "1 to 1000 of A, C, G, T, N.",
+            "example": "T"
           },
           {
             "name": "assemblyId",
@@ -3009,7 +3018,8 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[A-Za-z0-9_.:-]{1,64}$"
             },
-            "description": "Chromosome (1, chr1, X, MT); with start, a variant query."
+            "description": "Chromosome (1, chr1, X, MT); with start, a variant query.",
+            "example": "chr1"
           },
           {
             "name": "start",
@@ -3019,7 +3029,8 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[0-9]{1,10}(,[0-9]{1,10})?$"
             },
-            "description": "One or two 0-based positions (0 to 2147483647), comma-separated."
+            "description": "One or two 0-based positions (0 to 2147483647), comma-separated.",
+            "example": "514984"
           },
           {
             "name": "end",
@@ -3049,7 +3060,8 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[ACGTNacgtn]{1,1000}$"
             },
-            "description": "1 to 1000 of A, C, G, T, N."
+            "description": "1 to 1000 of A, C, G, T, N.",
+            "example": "T"
           },
           {
             "name": "assemblyId",
@@ -5211,6 +5223,30 @@ enum OpenAPIDocument {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/Approval"
+              },
+              "example": {
+                "id": "A-2026-101",
+                "decision_reference": "DURC-2026-101",
+                "decision_date": "2026-03-15",
+                "title": "Somatic drivers of pancreatic adenocarcinoma",
+                "purpose": "causal-gene-research",
+                "organization": "kyoto-u",
+                "members": [
+                  "researcher-jp"
+                ],
+                "scope": {
+                  "datasets": [
+                    "demo-wgs"
+                  ],
+                  "query_kinds": [
+                    "beacon-boolean",
+                    "allele-frequency"
+                  ]
+                },
+                "commercial_use": false,
+                "valid_from": "2026-04-01",
+                "valid_until": "2030-03-31",
+                "legal_basis": "none"
               }
             }
           }
@@ -5359,7 +5395,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "An approval id."
+            "description": "An approval id.",
+            "example": "A-2026-003"
           }
         ]
       },
@@ -5516,7 +5553,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "An approval id."
+            "description": "An approval id.",
+            "example": "A-2026-003"
           }
         ],
         "requestBody": {
@@ -5526,6 +5564,9 @@ enum OpenAPIDocument {
             "application/json": {
               "schema": {
                 "type": "object"
+              },
+              "example": {
+                "title": "Amended title"
               }
             }
           }
@@ -5686,7 +5727,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "An approval id."
+            "description": "An approval id.",
+            "example": "A-2026-003"
           }
         ],
         "requestBody": {
@@ -5856,7 +5898,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "An approval id."
+            "description": "An approval id.",
+            "example": "A-2026-003"
           }
         ],
         "requestBody": {
@@ -6026,7 +6069,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "An approval id."
+            "description": "An approval id.",
+            "example": "A-2026-003"
           }
         ],
         "requestBody": {
@@ -6196,7 +6240,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "An approval id."
+            "description": "An approval id.",
+            "example": "A-2026-003"
           }
         ],
         "requestBody": {
@@ -6220,6 +6265,10 @@ enum OpenAPIDocument {
                   "reason"
                 ],
                 "additionalProperties": false
+              },
+              "example": {
+                "budget": 50,
+                "reason": "committee decision DURC-2026-120"
               }
             }
           }
@@ -6502,6 +6551,18 @@ enum OpenAPIDocument {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/Member"
+              },
+              "example": {
+                "id": "researcher-new",
+                "name": "New Researcher",
+                "organization": "kyoto-u",
+                "role": "researcher",
+                "certificates": [
+                  {
+                    "subject": "CN=researcher-new,O=Kyoto University,C=JP",
+                    "issuer": "CN=GenomeGate Dev Consortium CA,O=GenomeGate Consortium,C=JP"
+                  }
+                ]
               }
             }
           }
@@ -6650,7 +6711,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A member id."
+            "description": "A member id.",
+            "example": "researcher-gb"
           }
         ]
       }
@@ -6809,7 +6871,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A member id."
+            "description": "A member id.",
+            "example": "researcher-gb"
           }
         ],
         "requestBody": {
@@ -6979,7 +7042,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A member id."
+            "description": "A member id.",
+            "example": "researcher-gb"
           }
         ],
         "requestBody": {
@@ -7149,7 +7213,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A member id."
+            "description": "A member id.",
+            "example": "researcher-gb"
           }
         ],
         "requestBody": {
@@ -7319,7 +7384,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A member id."
+            "description": "A member id.",
+            "example": "researcher-gb"
           }
         ],
         "requestBody": {
@@ -7489,7 +7555,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A member id."
+            "description": "A member id.",
+            "example": "researcher-gb"
           }
         ],
         "requestBody": {
@@ -7781,6 +7848,12 @@ enum OpenAPIDocument {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/Organization"
+              },
+              "example": {
+                "id": "osaka-u",
+                "name": "Osaka University",
+                "kind": "academia",
+                "country": "JP"
               }
             }
           }
@@ -8232,6 +8305,11 @@ enum OpenAPIDocument {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/EquivalentJurisdiction"
+              },
+              "example": {
+                "country": "CH",
+                "name": "Switzerland",
+                "effective_from": "2026-01-01"
               }
             }
           }
@@ -8402,6 +8480,9 @@ enum OpenAPIDocument {
             "application/json": {
               "schema": {
                 "type": "object"
+              },
+              "example": {
+                "participant_id": "P000099"
               }
             },
             "text/csv": {
@@ -12186,7 +12267,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "An approval id."
+            "description": "An approval id.",
+            "example": "A-2026-003"
           },
           {
             "name": "lang",
@@ -12390,7 +12472,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "An approval id."
+            "description": "An approval id.",
+            "example": "A-2026-003"
           },
           {
             "name": "lang",
@@ -12612,7 +12695,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "An approval id."
+            "description": "An approval id.",
+            "example": "A-2026-003"
           }
         ],
         "requestBody": {
@@ -12843,7 +12927,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "An approval id."
+            "description": "An approval id.",
+            "example": "A-2026-003"
           },
           {
             "name": "action",
@@ -13877,7 +13962,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A member id."
+            "description": "A member id.",
+            "example": "researcher-gb"
           },
           {
             "name": "action",
@@ -14117,7 +14203,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A member id."
+            "description": "A member id.",
+            "example": "researcher-gb"
           }
         ],
         "requestBody": {
@@ -14348,7 +14435,8 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A member id."
+            "description": "A member id.",
+            "example": "researcher-gb"
           }
         ],
         "requestBody": {
@@ -16284,7 +16372,7 @@ enum OpenAPIDocument {
     "/console/audit/usage": {
       "get": {
         "operationId": "get_console_audit_usage",
-        "summary": "Usage report",
+        "summary": "Usage report (format=csv: the same as a CSV download)",
         "description": "Roles: auditor. Error codes: no_peer_identity, certificate_revoked, certificate_expired, certificate_rejected, unknown_member, member_suspended, member_revoked, organization_suspended, role_forbidden, bad_request, cross_site_request, headers_too_large, body_too_large, request_timeout, policy_unavailable, audit_unavailable, too_many_connections, internal_error.",
         "tags": [
           "console"
@@ -16317,6 +16405,11 @@ enum OpenAPIDocument {
             "description": "OK",
             "content": {
               "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "text/csv": {
                 "schema": {
                   "type": "string"
                 }
