@@ -1363,6 +1363,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[A-Za-z0-9._-]{1,64}$"
             },
+            "example": "A-2026-001",
             "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
           },
           {
@@ -1730,6 +1731,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[A-Za-z0-9._-]{1,64}$"
             },
+            "example": "A-2026-001",
             "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
           }
         ],
@@ -1916,6 +1918,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[A-Za-z0-9._-]{1,64}$"
             },
+            "example": "A-2026-001",
             "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
           },
           {
@@ -2283,6 +2286,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[A-Za-z0-9._-]{1,64}$"
             },
+            "example": "A-2026-001",
             "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
           }
         ],
@@ -2469,6 +2473,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[A-Za-z0-9._-]{1,64}$"
             },
+            "example": "A-2026-001",
             "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
           },
           {
@@ -2836,6 +2841,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[A-Za-z0-9._-]{1,64}$"
             },
+            "example": "A-2026-001",
             "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
           }
         ],
@@ -3008,6 +3014,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[A-Za-z0-9._-]{1,64}$"
             },
+            "example": "A-2026-001",
             "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
           },
           {
@@ -3372,6 +3379,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[A-Za-z0-9._-]{1,64}$"
             },
+            "example": "A-2026-001",
             "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
           },
           {
@@ -3572,6 +3580,26 @@ enum OpenAPIDocument {
                   "type": "string"
                 }
               }
+            },
+            "links": {
+              "status": {
+                "operationId": "get_api_visiting_jobs_id",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "cancel": {
+                "operationId": "delete_api_visiting_jobs_id",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "result": {
+                "operationId": "get_api_visiting_jobs_id_result",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              }
             }
           },
           "400": {
@@ -3674,6 +3702,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[A-Za-z0-9._-]{1,64}$"
             },
+            "example": "A-2026-001",
             "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
           }
         ],
@@ -3684,6 +3713,21 @@ enum OpenAPIDocument {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/VisitingSubmission"
+              },
+              "example": {
+                "analysis": "allelic-association",
+                "approval": "A-2026-001",
+                "parameters": {
+                  "cases": [
+                    "NCIT:C8294",
+                    "NCIT:C4872"
+                  ],
+                  "region": {
+                    "referenceName": "chr1",
+                    "start": 1,
+                    "end": 2000000
+                  }
+                }
               }
             }
           }
@@ -9499,7 +9543,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A cancer type term."
+            "description": "A cancer type term. Empty: not given."
           },
           {
             "name": "tissue",
@@ -9508,10 +9552,11 @@ enum OpenAPIDocument {
             "schema": {
               "enum": [
                 "tumour",
-                "normal"
+                "normal",
+                ""
               ]
             },
-            "description": "Tissue."
+            "description": "Tissue. Empty: not given."
           },
           {
             "name": "qc",
@@ -9520,7 +9565,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "QC filter."
+            "description": "QC filter. Empty: not given."
           },
           {
             "name": "approval",
@@ -9528,9 +9573,9 @@ enum OpenAPIDocument {
             "required": false,
             "schema": {
               "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
+              "pattern": "^([A-Za-z0-9._-]{1,64})?$"
             },
-            "description": "The approval."
+            "description": "The approval. Empty: not given."
           },
           {
             "name": "q",
@@ -9539,7 +9584,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A gene, variant or region."
+            "description": "A gene, variant or region. Empty: not given."
           },
           {
             "name": "lang",
@@ -9756,7 +9801,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A cancer type term."
+            "description": "A cancer type term. Empty: not given."
           },
           {
             "name": "tissue",
@@ -9765,10 +9810,11 @@ enum OpenAPIDocument {
             "schema": {
               "enum": [
                 "tumour",
-                "normal"
+                "normal",
+                ""
               ]
             },
-            "description": "Tissue."
+            "description": "Tissue. Empty: not given."
           },
           {
             "name": "qc",
@@ -9777,7 +9823,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "QC filter."
+            "description": "QC filter. Empty: not given."
           },
           {
             "name": "approval",
@@ -9785,9 +9831,9 @@ enum OpenAPIDocument {
             "required": false,
             "schema": {
               "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
+              "pattern": "^([A-Za-z0-9._-]{1,64})?$"
             },
-            "description": "The approval."
+            "description": "The approval. Empty: not given."
           },
           {
             "name": "region",
@@ -9796,7 +9842,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A region (chr:start-end)."
+            "description": "A region (chr:start-end). Empty: not given."
           },
           {
             "name": "lang",
@@ -10013,7 +10059,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A cancer type term."
+            "description": "A cancer type term. Empty: not given."
           },
           {
             "name": "tissue",
@@ -10022,10 +10068,11 @@ enum OpenAPIDocument {
             "schema": {
               "enum": [
                 "tumour",
-                "normal"
+                "normal",
+                ""
               ]
             },
-            "description": "Tissue."
+            "description": "Tissue. Empty: not given."
           },
           {
             "name": "qc",
@@ -10034,7 +10081,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "QC filter."
+            "description": "QC filter. Empty: not given."
           },
           {
             "name": "approval",
@@ -10042,9 +10089,9 @@ enum OpenAPIDocument {
             "required": false,
             "schema": {
               "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
+              "pattern": "^([A-Za-z0-9._-]{1,64})?$"
             },
-            "description": "The approval."
+            "description": "The approval. Empty: not given."
           },
           {
             "name": "variant",
@@ -10053,7 +10100,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A variant (chr:pos:ref>alt)."
+            "description": "A variant (chr:pos:ref>alt). Empty: not given."
           },
           {
             "name": "lang",
@@ -10270,7 +10317,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A cancer type term."
+            "description": "A cancer type term. Empty: not given."
           },
           {
             "name": "tissue",
@@ -10279,10 +10326,11 @@ enum OpenAPIDocument {
             "schema": {
               "enum": [
                 "tumour",
-                "normal"
+                "normal",
+                ""
               ]
             },
-            "description": "Tissue."
+            "description": "Tissue. Empty: not given."
           },
           {
             "name": "qc",
@@ -10291,7 +10339,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "QC filter."
+            "description": "QC filter. Empty: not given."
           },
           {
             "name": "approval",
@@ -10299,9 +10347,9 @@ enum OpenAPIDocument {
             "required": false,
             "schema": {
               "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
+              "pattern": "^([A-Za-z0-9._-]{1,64})?$"
             },
-            "description": "The approval."
+            "description": "The approval. Empty: not given."
           },
           {
             "name": "region",
@@ -10310,7 +10358,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A region (chr:start-end)."
+            "description": "A region (chr:start-end). Empty: not given."
           },
           {
             "name": "lang",
@@ -10527,7 +10575,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A cancer type term."
+            "description": "A cancer type term. Empty: not given."
           },
           {
             "name": "tissue",
@@ -10536,10 +10584,11 @@ enum OpenAPIDocument {
             "schema": {
               "enum": [
                 "tumour",
-                "normal"
+                "normal",
+                ""
               ]
             },
-            "description": "Tissue."
+            "description": "Tissue. Empty: not given."
           },
           {
             "name": "qc",
@@ -10548,7 +10597,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "QC filter."
+            "description": "QC filter. Empty: not given."
           },
           {
             "name": "approval",
@@ -10556,9 +10605,9 @@ enum OpenAPIDocument {
             "required": false,
             "schema": {
               "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
+              "pattern": "^([A-Za-z0-9._-]{1,64})?$"
             },
-            "description": "The approval."
+            "description": "The approval. Empty: not given."
           },
           {
             "name": "lang",
@@ -14631,7 +14680,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "An organization to edit."
+            "description": "An organization to edit. Empty: not given."
           },
           {
             "name": "country",
@@ -14640,7 +14689,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "A jurisdiction to edit."
+            "description": "A jurisdiction to edit. Empty: not given."
           },
           {
             "name": "lang",
@@ -15266,7 +15315,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "The outcome of the last upload."
+            "description": "The outcome of the last upload. Empty: not given."
           },
           {
             "name": "before",
@@ -15275,7 +15324,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "Paging."
+            "description": "Paging. Empty: not given."
           },
           {
             "name": "lang",
@@ -15674,7 +15723,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "Paging."
+            "description": "Paging. Empty: not given."
           },
           {
             "name": "lang",
@@ -15862,7 +15911,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "Audit filter (as GET /api/audit/records)."
+            "description": "Audit filter (as GET /api/audit/records). Empty: not given."
           },
           {
             "name": "organization",
@@ -15871,7 +15920,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "Audit filter (as GET /api/audit/records)."
+            "description": "Audit filter (as GET /api/audit/records). Empty: not given."
           },
           {
             "name": "approval",
@@ -15880,7 +15929,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "Audit filter (as GET /api/audit/records)."
+            "description": "Audit filter (as GET /api/audit/records). Empty: not given."
           },
           {
             "name": "decision",
@@ -15889,7 +15938,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "Audit filter (as GET /api/audit/records)."
+            "description": "Audit filter (as GET /api/audit/records). Empty: not given."
           },
           {
             "name": "from_time",
@@ -15898,7 +15947,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "Audit filter (as GET /api/audit/records)."
+            "description": "Audit filter (as GET /api/audit/records). Empty: not given."
           },
           {
             "name": "to_time",
@@ -15907,7 +15956,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "Audit filter (as GET /api/audit/records)."
+            "description": "Audit filter (as GET /api/audit/records). Empty: not given."
           },
           {
             "name": "from_sequence",
@@ -15916,7 +15965,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "Audit filter (as GET /api/audit/records)."
+            "description": "Audit filter (as GET /api/audit/records). Empty: not given."
           },
           {
             "name": "to_sequence",
@@ -15925,7 +15974,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "Audit filter (as GET /api/audit/records)."
+            "description": "Audit filter (as GET /api/audit/records). Empty: not given."
           },
           {
             "name": "after",
@@ -15934,7 +15983,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "Paging."
+            "description": "Paging. Empty: not given."
           },
           {
             "name": "before",
@@ -15943,7 +15992,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "Paging."
+            "description": "Paging. Empty: not given."
           },
           {
             "name": "lang",
@@ -16145,9 +16194,11 @@ enum OpenAPIDocument {
             "in": "path",
             "required": true,
             "schema": {
-              "type": "string"
+              "type": "integer",
+              "minimum": 1
             },
-            "description": "A record's sequence (1 or more)."
+            "description": "A record's sequence (1 or more).",
+            "example": 1
           },
           {
             "name": "lang",
@@ -16349,10 +16400,17 @@ enum OpenAPIDocument {
             "in": "query",
             "required": false,
             "schema": {
-              "type": "integer",
-              "minimum": 1
+              "anyOf": [
+                {
+                  "type": "integer",
+                  "minimum": 1
+                },
+                {
+                  "const": ""
+                }
+              ]
             },
-            "description": "First record to verify."
+            "description": "First record to verify. Empty: not given."
           },
           {
             "name": "lang",
@@ -16545,7 +16603,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "First day."
+            "description": "First day. Empty: not given."
           },
           {
             "name": "to",
@@ -16554,7 +16612,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             },
-            "description": "Last day."
+            "description": "Last day. Empty: not given."
           },
           {
             "name": "format",
@@ -16562,10 +16620,11 @@ enum OpenAPIDocument {
             "required": false,
             "schema": {
               "enum": [
-                "csv"
+                "csv",
+                ""
               ]
             },
-            "description": "csv: a download."
+            "description": "csv: a download. Empty: not given."
           },
           {
             "name": "lang",
@@ -17483,7 +17542,14 @@ enum OpenAPIDocument {
             ]
           },
           "commercial_use": {
-            "type": "boolean"
+            "anyOf": [
+              {
+                "type": "boolean"
+              },
+              {
+                "type": "null"
+              }
+            ]
           },
           "valid_from": {
             "type": "string"
@@ -17492,22 +17558,43 @@ enum OpenAPIDocument {
             "type": "string"
           },
           "legal_basis": {
-            "enum": [
-              "none",
-              "consent",
-              "academic-research",
-              "public-health"
+            "anyOf": [
+              {
+                "enum": [
+                  "none",
+                  "consent",
+                  "academic-research",
+                  "public-health"
+                ]
+              },
+              {
+                "type": "null"
+              }
             ]
           },
           "status": {
-            "enum": [
-              "active",
-              "suspended",
-              "revoked"
+            "anyOf": [
+              {
+                "enum": [
+                  "active",
+                  "suspended",
+                  "revoked"
+                ]
+              },
+              {
+                "type": "null"
+              }
             ]
           },
           "privacy_budget": {
-            "type": "number"
+            "anyOf": [
+              {
+                "type": "number"
+              },
+              {
+                "type": "null"
+              }
+            ]
           }
         },
         "required": [
@@ -17551,10 +17638,17 @@ enum OpenAPIDocument {
             }
           },
           "status": {
-            "enum": [
-              "active",
-              "suspended",
-              "revoked"
+            "anyOf": [
+              {
+                "enum": [
+                  "active",
+                  "suspended",
+                  "revoked"
+                ]
+              },
+              {
+                "type": "null"
+              }
             ]
           }
         },
@@ -17571,13 +17665,34 @@ enum OpenAPIDocument {
         "type": "object",
         "properties": {
           "fingerprint_sha256": {
-            "type": "string"
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
           },
           "subject": {
-            "type": "string"
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
           },
           "issuer": {
-            "type": "string"
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
           }
         }
       },
@@ -17603,10 +17718,17 @@ enum OpenAPIDocument {
             "pattern": "^[A-Z]{2}$"
           },
           "consortium_status": {
-            "enum": [
-              "active",
-              "suspended",
-              "withdrawn"
+            "anyOf": [
+              {
+                "enum": [
+                  "active",
+                  "suspended",
+                  "withdrawn"
+                ]
+              },
+              {
+                "type": "null"
+              }
             ]
           }
         },
@@ -17625,18 +17747,31 @@ enum OpenAPIDocument {
             "pattern": "^[A-Z]{2}$"
           },
           "name": {
-            "type": "string"
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
           },
           "effective_from": {
             "type": "string"
           },
           "effective_until": {
-            "type": "string"
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
           }
         },
         "required": [
           "country",
-          "name",
           "effective_from"
         ]
       },
