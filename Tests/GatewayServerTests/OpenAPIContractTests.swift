@@ -106,6 +106,12 @@ struct OpenAPIContractTests {
         }
     }
 
+    @Test("the document and its compiled-in copy are what scripts/openapi-generate writes")
+    func documentIsGenerated() async throws {
+        let result = try await Subprocess.run(["python3", DevPKI.repositoryRoot + "/scripts/openapi-generate", "--check"])
+        #expect(result.status == 0, "\(result.output)")
+    }
+
     @Test("GET /api/openapi.json serves the file, as JSON, OpenAPI 3.1, to every role")
     func servedDocumentIsTheFile() async throws {
         let file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.documentPath)))
