@@ -1483,7 +1483,8 @@ enum OpenAPIDocument {
                 "boolean",
                 "count",
                 "record"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Default boolean; record is answered at count."
           },
@@ -1496,7 +1497,8 @@ enum OpenAPIDocument {
                 "boolean",
                 "count",
                 "record"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Same as requestedGranularity (not both)."
           },
@@ -1532,7 +1534,8 @@ enum OpenAPIDocument {
                 "HIT",
                 "MISS",
                 "NONE"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Accepted and ignored."
           },
@@ -1543,7 +1546,8 @@ enum OpenAPIDocument {
             "schema": {
               "enum": [
                 false
-              ]
+              ],
+              "type": "boolean"
             },
             "description": "Only false: answers come from real data only."
           },
@@ -1556,7 +1560,8 @@ enum OpenAPIDocument {
                 "beacon-g_variant-v2.0.0",
                 "beacon-individual-v2.0.0",
                 "beacon-biosample-v2.0.0"
-              ]
+              ],
+              "type": "string"
             },
             "description": "A served schema."
           }
@@ -2038,7 +2043,8 @@ enum OpenAPIDocument {
                 "boolean",
                 "count",
                 "record"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Default boolean; record is answered at count."
           },
@@ -2051,7 +2057,8 @@ enum OpenAPIDocument {
                 "boolean",
                 "count",
                 "record"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Same as requestedGranularity (not both)."
           },
@@ -2087,7 +2094,8 @@ enum OpenAPIDocument {
                 "HIT",
                 "MISS",
                 "NONE"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Accepted and ignored."
           },
@@ -2098,7 +2106,8 @@ enum OpenAPIDocument {
             "schema": {
               "enum": [
                 false
-              ]
+              ],
+              "type": "boolean"
             },
             "description": "Only false: answers come from real data only."
           },
@@ -2111,7 +2120,8 @@ enum OpenAPIDocument {
                 "beacon-g_variant-v2.0.0",
                 "beacon-individual-v2.0.0",
                 "beacon-biosample-v2.0.0"
-              ]
+              ],
+              "type": "string"
             },
             "description": "A served schema."
           }
@@ -2593,7 +2603,8 @@ enum OpenAPIDocument {
                 "boolean",
                 "count",
                 "record"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Default boolean; record is answered at count."
           },
@@ -2606,7 +2617,8 @@ enum OpenAPIDocument {
                 "boolean",
                 "count",
                 "record"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Same as requestedGranularity (not both)."
           },
@@ -2642,7 +2654,8 @@ enum OpenAPIDocument {
                 "HIT",
                 "MISS",
                 "NONE"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Accepted and ignored."
           },
@@ -2653,7 +2666,8 @@ enum OpenAPIDocument {
             "schema": {
               "enum": [
                 false
-              ]
+              ],
+              "type": "boolean"
             },
             "description": "Only false: answers come from real data only."
           },
@@ -2666,7 +2680,8 @@ enum OpenAPIDocument {
                 "beacon-g_variant-v2.0.0",
                 "beacon-individual-v2.0.0",
                 "beacon-biosample-v2.0.0"
-              ]
+              ],
+              "type": "string"
             },
             "description": "A served schema."
           }
@@ -3134,7 +3149,8 @@ enum OpenAPIDocument {
                 "boolean",
                 "count",
                 "record"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Default boolean; record is answered at count."
           },
@@ -3147,7 +3163,8 @@ enum OpenAPIDocument {
                 "boolean",
                 "count",
                 "record"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Same as requestedGranularity (not both)."
           },
@@ -3183,7 +3200,8 @@ enum OpenAPIDocument {
                 "HIT",
                 "MISS",
                 "NONE"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Accepted and ignored."
           },
@@ -3194,7 +3212,8 @@ enum OpenAPIDocument {
             "schema": {
               "enum": [
                 false
-              ]
+              ],
+              "type": "boolean"
             },
             "description": "Only false: answers come from real data only."
           },
@@ -3207,7 +3226,8 @@ enum OpenAPIDocument {
                 "beacon-g_variant-v2.0.0",
                 "beacon-individual-v2.0.0",
                 "beacon-biosample-v2.0.0"
-              ]
+              ],
+              "type": "string"
             },
             "description": "A served schema."
           },
@@ -3428,7 +3448,8 @@ enum OpenAPIDocument {
                 "boolean",
                 "count",
                 "record"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Default boolean; record is answered at count."
           },
@@ -3441,7 +3462,8 @@ enum OpenAPIDocument {
                 "boolean",
                 "count",
                 "record"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Same as requestedGranularity (not both)."
           },
@@ -3477,7 +3499,8 @@ enum OpenAPIDocument {
                 "HIT",
                 "MISS",
                 "NONE"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Accepted and ignored."
           },
@@ -3488,7 +3511,8 @@ enum OpenAPIDocument {
             "schema": {
               "enum": [
                 false
-              ]
+              ],
+              "type": "boolean"
             },
             "description": "Only false: answers come from real data only."
           },
@@ -3501,7 +3525,8 @@ enum OpenAPIDocument {
                 "beacon-g_variant-v2.0.0",
                 "beacon-individual-v2.0.0",
                 "beacon-biosample-v2.0.0"
-              ]
+              ],
+              "type": "string"
             },
             "description": "A served schema."
           },
@@ -4574,7 +4599,8 @@ enum OpenAPIDocument {
               "enum": [
                 "allow",
                 "deny"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Only allowed or only denied requests."
           },
@@ -4586,7 +4612,8 @@ enum OpenAPIDocument {
               "enum": [
                 "jsonl",
                 "csv"
-              ]
+              ],
+              "type": "string"
             },
             "description": "jsonl (default) or csv."
           }
@@ -8808,7 +8835,8 @@ enum OpenAPIDocument {
                 "dataset",
                 "jurisdiction",
                 "withdrawal"
-              ]
+              ],
+              "type": "string"
             },
             "description": "Only changes to this kind of record."
           },
@@ -9019,7 +9047,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -9365,7 +9394,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -9554,7 +9584,8 @@ enum OpenAPIDocument {
                 "tumour",
                 "normal",
                 ""
-              ]
+              ],
+              "type": "string"
             },
             "description": "Tissue. Empty: not given."
           },
@@ -9594,7 +9625,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -9812,7 +9844,8 @@ enum OpenAPIDocument {
                 "tumour",
                 "normal",
                 ""
-              ]
+              ],
+              "type": "string"
             },
             "description": "Tissue. Empty: not given."
           },
@@ -9852,7 +9885,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -10070,7 +10104,8 @@ enum OpenAPIDocument {
                 "tumour",
                 "normal",
                 ""
-              ]
+              ],
+              "type": "string"
             },
             "description": "Tissue. Empty: not given."
           },
@@ -10110,7 +10145,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -10328,7 +10364,8 @@ enum OpenAPIDocument {
                 "tumour",
                 "normal",
                 ""
-              ]
+              ],
+              "type": "string"
             },
             "description": "Tissue. Empty: not given."
           },
@@ -10368,7 +10405,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -10586,7 +10624,8 @@ enum OpenAPIDocument {
                 "tumour",
                 "normal",
                 ""
-              ]
+              ],
+              "type": "string"
             },
             "description": "Tissue. Empty: not given."
           },
@@ -10617,7 +10656,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -10796,7 +10836,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -11000,7 +11041,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -11463,7 +11505,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -11943,7 +11986,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -12122,7 +12166,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -12327,7 +12372,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -12532,7 +12578,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -13182,7 +13229,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -13579,7 +13627,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -14699,7 +14748,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -15334,7 +15384,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -15733,7 +15784,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -16002,7 +16054,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -16208,7 +16261,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -16420,7 +16474,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
@@ -16622,7 +16677,8 @@ enum OpenAPIDocument {
               "enum": [
                 "csv",
                 ""
-              ]
+              ],
+              "type": "string"
             },
             "description": "csv: a download. Empty: not given."
           },
@@ -16634,7 +16690,8 @@ enum OpenAPIDocument {
               "enum": [
                 "en",
                 "ja"
-              ]
+              ],
+              "type": "string"
             },
             "description": "The page's language (default from Accept-Language)."
           }
