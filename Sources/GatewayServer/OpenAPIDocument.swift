@@ -92,84 +92,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         }
       }
@@ -219,84 +163,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         }
       }
@@ -346,84 +234,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         }
       }
@@ -476,84 +308,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         }
       }
@@ -603,84 +379,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         }
       }
@@ -730,84 +450,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         }
       }
@@ -857,84 +521,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         }
       }
@@ -984,84 +592,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         }
       }
@@ -1111,84 +663,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         }
       }
@@ -1250,320 +746,90 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. `bad_request` and `cohort_too_small` come as a Beacon error response.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "anyOf": [
-                    {
-                      "$ref": "#/components/schemas/ErrorResponse"
-                    },
-                    {
-                      "$ref": "#/components/schemas/BeaconErrorResponse"
-                    }
-                  ]
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-2"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`. `bad_request` and `cohort_too_small` come as a Beacon error response.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "anyOf": [
-                    {
-                      "$ref": "#/components/schemas/ErrorResponse"
-                    },
-                    {
-                      "$ref": "#/components/schemas/BeaconErrorResponse"
-                    }
-                  ]
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-2"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         },
         "parameters": [
           {
-            "name": "X-Approval-Id",
-            "in": "header",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
-            },
-            "example": "A-2026-001",
-            "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
+            "$ref": "#/components/parameters/header.X-Approval-Id"
           },
           {
-            "name": "referenceName",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9_.:-]{1,64}$"
-            },
-            "description": "Chromosome (1, chr1, X, MT); with start, a variant query.",
-            "example": "chr1"
+            "$ref": "#/components/parameters/query.referenceName"
           },
           {
-            "name": "start",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[0-9]{1,10}(,[0-9]{1,10})?$"
-            },
-            "description": "One or two 0-based positions (0 to 2147483647), comma-separated.",
-            "example": "514984"
+            "$ref": "#/components/parameters/query.start"
           },
           {
-            "name": "end",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[0-9]{1,10}(,[0-9]{1,10})?$"
-            },
-            "description": "One or two 0-based exclusive ends (1 to 2147483647); a range is at most 10,000,000 bases."
+            "$ref": "#/components/parameters/query.end"
           },
           {
-            "name": "referenceBases",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[ACGTNacgtn]{1,1000}$"
-            },
-            "description": "1 to 1000 of A, C, G, T, N."
+            "$ref": "#/components/parameters/query.referenceBases"
           },
           {
-            "name": "alternateBases",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[ACGTNacgtn]{1,1000}$"
-            },
-            "description": "1 to 1000 of A, C, G, T, N.",
-            "example": "T"
+            "$ref": "#/components/parameters/query.alternateBases"
           },
           {
-            "name": "assemblyId",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Assembly name (echoed)."
+            "$ref": "#/components/parameters/query.assemblyId"
           },
           {
-            "name": "variantType",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A variant type this beacon knows (SNP, INDEL, DEL, INS, ...)."
+            "$ref": "#/components/parameters/query.variantType"
           },
           {
-            "name": "filters",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Comma-separated filter term ids (at most 50): NCIt cancer types, tissue and QC terms (GET /api/filtering_terms)."
+            "$ref": "#/components/parameters/query.filters"
           },
           {
-            "name": "datasets",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Comma-separated dataset ids (at most 50); default every dataset the approval covers."
+            "$ref": "#/components/parameters/query.datasets"
           },
           {
-            "name": "datasetIds",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Same as datasets."
+            "$ref": "#/components/parameters/query.datasetIds"
           },
           {
-            "name": "approval",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
-            },
-            "description": "The approval to query under (or X-Approval-Id)."
+            "$ref": "#/components/parameters/query.approval"
           },
           {
-            "name": "requestedGranularity",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "boolean",
-                "count",
-                "record"
-              ],
-              "type": "string"
-            },
-            "description": "Default boolean; record is answered at count."
+            "$ref": "#/components/parameters/query.requestedGranularity"
           },
           {
-            "name": "granularity",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "boolean",
-                "count",
-                "record"
-              ],
-              "type": "string"
-            },
-            "description": "Same as requestedGranularity (not both)."
+            "$ref": "#/components/parameters/query.granularity"
           },
           {
-            "name": "skip",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 1000000
-            },
-            "description": "Checked and echoed; 0 to 1,000,000."
+            "$ref": "#/components/parameters/query.skip"
           },
           {
-            "name": "limit",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 1000000
-            },
-            "description": "Checked and echoed; 0 to 1,000,000."
+            "$ref": "#/components/parameters/query.limit"
           },
           {
-            "name": "includeResultsetResponses",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "ALL",
-                "HIT",
-                "MISS",
-                "NONE"
-              ],
-              "type": "string"
-            },
-            "description": "Accepted and ignored."
+            "$ref": "#/components/parameters/query.includeResultsetResponses"
           },
           {
-            "name": "testMode",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                false
-              ],
-              "type": "boolean"
-            },
-            "description": "Only false: answers come from real data only."
+            "$ref": "#/components/parameters/query.testMode"
           },
           {
-            "name": "requestedSchema",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "beacon-g_variant-v2.0.0",
-                "beacon-individual-v2.0.0",
-                "beacon-biosample-v2.0.0"
-              ],
-              "type": "string"
-            },
-            "description": "A served schema."
+            "$ref": "#/components/parameters/query.requestedSchema"
           }
         ]
       },
@@ -1623,121 +889,36 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. `bad_request` and `cohort_too_small` come as a Beacon error response.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "anyOf": [
-                    {
-                      "$ref": "#/components/schemas/ErrorResponse"
-                    },
-                    {
-                      "$ref": "#/components/schemas/BeaconErrorResponse"
-                    }
-                  ]
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-2"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`. `bad_request` and `cohort_too_small` come as a Beacon error response.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "anyOf": [
-                    {
-                      "$ref": "#/components/schemas/ErrorResponse"
-                    },
-                    {
-                      "$ref": "#/components/schemas/BeaconErrorResponse"
-                    }
-                  ]
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-2"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         },
         "parameters": [
           {
-            "name": "X-Approval-Id",
-            "in": "header",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
-            },
-            "example": "A-2026-001",
-            "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
+            "$ref": "#/components/parameters/header.X-Approval-Id"
           }
         ],
         "requestBody": {
@@ -1810,320 +991,90 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. `bad_request` and `cohort_too_small` come as a Beacon error response.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "anyOf": [
-                    {
-                      "$ref": "#/components/schemas/ErrorResponse"
-                    },
-                    {
-                      "$ref": "#/components/schemas/BeaconErrorResponse"
-                    }
-                  ]
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-2"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`. `bad_request` and `cohort_too_small` come as a Beacon error response.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "anyOf": [
-                    {
-                      "$ref": "#/components/schemas/ErrorResponse"
-                    },
-                    {
-                      "$ref": "#/components/schemas/BeaconErrorResponse"
-                    }
-                  ]
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-2"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         },
         "parameters": [
           {
-            "name": "X-Approval-Id",
-            "in": "header",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
-            },
-            "example": "A-2026-001",
-            "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
+            "$ref": "#/components/parameters/header.X-Approval-Id"
           },
           {
-            "name": "referenceName",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9_.:-]{1,64}$"
-            },
-            "description": "Chromosome (1, chr1, X, MT); with start, a variant query.",
-            "example": "chr1"
+            "$ref": "#/components/parameters/query.referenceName"
           },
           {
-            "name": "start",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[0-9]{1,10}(,[0-9]{1,10})?$"
-            },
-            "description": "One or two 0-based positions (0 to 2147483647), comma-separated.",
-            "example": "514984"
+            "$ref": "#/components/parameters/query.start"
           },
           {
-            "name": "end",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[0-9]{1,10}(,[0-9]{1,10})?$"
-            },
-            "description": "One or two 0-based exclusive ends (1 to 2147483647); a range is at most 10,000,000 bases."
+            "$ref": "#/components/parameters/query.end"
           },
           {
-            "name": "referenceBases",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[ACGTNacgtn]{1,1000}$"
-            },
-            "description": "1 to 1000 of A, C, G, T, N."
+            "$ref": "#/components/parameters/query.referenceBases"
           },
           {
-            "name": "alternateBases",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[ACGTNacgtn]{1,1000}$"
-            },
-            "description": "1 to 1000 of A, C, G, T, N.",
-            "example": "T"
+            "$ref": "#/components/parameters/query.alternateBases"
           },
           {
-            "name": "assemblyId",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Assembly name (echoed)."
+            "$ref": "#/components/parameters/query.assemblyId"
           },
           {
-            "name": "variantType",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A variant type this beacon knows (SNP, INDEL, DEL, INS, ...)."
+            "$ref": "#/components/parameters/query.variantType"
           },
           {
-            "name": "filters",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Comma-separated filter term ids (at most 50): NCIt cancer types, tissue and QC terms (GET /api/filtering_terms)."
+            "$ref": "#/components/parameters/query.filters"
           },
           {
-            "name": "datasets",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Comma-separated dataset ids (at most 50); default every dataset the approval covers."
+            "$ref": "#/components/parameters/query.datasets"
           },
           {
-            "name": "datasetIds",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Same as datasets."
+            "$ref": "#/components/parameters/query.datasetIds"
           },
           {
-            "name": "approval",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
-            },
-            "description": "The approval to query under (or X-Approval-Id)."
+            "$ref": "#/components/parameters/query.approval"
           },
           {
-            "name": "requestedGranularity",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "boolean",
-                "count",
-                "record"
-              ],
-              "type": "string"
-            },
-            "description": "Default boolean; record is answered at count."
+            "$ref": "#/components/parameters/query.requestedGranularity"
           },
           {
-            "name": "granularity",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "boolean",
-                "count",
-                "record"
-              ],
-              "type": "string"
-            },
-            "description": "Same as requestedGranularity (not both)."
+            "$ref": "#/components/parameters/query.granularity"
           },
           {
-            "name": "skip",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 1000000
-            },
-            "description": "Checked and echoed; 0 to 1,000,000."
+            "$ref": "#/components/parameters/query.skip"
           },
           {
-            "name": "limit",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 1000000
-            },
-            "description": "Checked and echoed; 0 to 1,000,000."
+            "$ref": "#/components/parameters/query.limit"
           },
           {
-            "name": "includeResultsetResponses",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "ALL",
-                "HIT",
-                "MISS",
-                "NONE"
-              ],
-              "type": "string"
-            },
-            "description": "Accepted and ignored."
+            "$ref": "#/components/parameters/query.includeResultsetResponses"
           },
           {
-            "name": "testMode",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                false
-              ],
-              "type": "boolean"
-            },
-            "description": "Only false: answers come from real data only."
+            "$ref": "#/components/parameters/query.testMode"
           },
           {
-            "name": "requestedSchema",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "beacon-g_variant-v2.0.0",
-                "beacon-individual-v2.0.0",
-                "beacon-biosample-v2.0.0"
-              ],
-              "type": "string"
-            },
-            "description": "A served schema."
+            "$ref": "#/components/parameters/query.requestedSchema"
           }
         ]
       },
@@ -2183,121 +1134,36 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. `bad_request` and `cohort_too_small` come as a Beacon error response.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "anyOf": [
-                    {
-                      "$ref": "#/components/schemas/ErrorResponse"
-                    },
-                    {
-                      "$ref": "#/components/schemas/BeaconErrorResponse"
-                    }
-                  ]
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-2"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`. `bad_request` and `cohort_too_small` come as a Beacon error response.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "anyOf": [
-                    {
-                      "$ref": "#/components/schemas/ErrorResponse"
-                    },
-                    {
-                      "$ref": "#/components/schemas/BeaconErrorResponse"
-                    }
-                  ]
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-2"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         },
         "parameters": [
           {
-            "name": "X-Approval-Id",
-            "in": "header",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
-            },
-            "example": "A-2026-001",
-            "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
+            "$ref": "#/components/parameters/header.X-Approval-Id"
           }
         ],
         "requestBody": {
@@ -2370,320 +1236,90 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. `bad_request` and `cohort_too_small` come as a Beacon error response.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "anyOf": [
-                    {
-                      "$ref": "#/components/schemas/ErrorResponse"
-                    },
-                    {
-                      "$ref": "#/components/schemas/BeaconErrorResponse"
-                    }
-                  ]
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-2"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`. `bad_request` and `cohort_too_small` come as a Beacon error response.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "anyOf": [
-                    {
-                      "$ref": "#/components/schemas/ErrorResponse"
-                    },
-                    {
-                      "$ref": "#/components/schemas/BeaconErrorResponse"
-                    }
-                  ]
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-2"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         },
         "parameters": [
           {
-            "name": "X-Approval-Id",
-            "in": "header",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
-            },
-            "example": "A-2026-001",
-            "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
+            "$ref": "#/components/parameters/header.X-Approval-Id"
           },
           {
-            "name": "referenceName",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9_.:-]{1,64}$"
-            },
-            "description": "Chromosome (1, chr1, X, MT); with start, a variant query.",
-            "example": "chr1"
+            "$ref": "#/components/parameters/query.referenceName"
           },
           {
-            "name": "start",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[0-9]{1,10}(,[0-9]{1,10})?$"
-            },
-            "description": "One or two 0-based positions (0 to 2147483647), comma-separated.",
-            "example": "514984"
+            "$ref": "#/components/parameters/query.start"
           },
           {
-            "name": "end",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[0-9]{1,10}(,[0-9]{1,10})?$"
-            },
-            "description": "One or two 0-based exclusive ends (1 to 2147483647); a range is at most 10,000,000 bases."
+            "$ref": "#/components/parameters/query.end"
           },
           {
-            "name": "referenceBases",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[ACGTNacgtn]{1,1000}$"
-            },
-            "description": "1 to 1000 of A, C, G, T, N."
+            "$ref": "#/components/parameters/query.referenceBases"
           },
           {
-            "name": "alternateBases",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[ACGTNacgtn]{1,1000}$"
-            },
-            "description": "1 to 1000 of A, C, G, T, N.",
-            "example": "T"
+            "$ref": "#/components/parameters/query.alternateBases"
           },
           {
-            "name": "assemblyId",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Assembly name (echoed)."
+            "$ref": "#/components/parameters/query.assemblyId"
           },
           {
-            "name": "variantType",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A variant type this beacon knows (SNP, INDEL, DEL, INS, ...)."
+            "$ref": "#/components/parameters/query.variantType"
           },
           {
-            "name": "filters",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Comma-separated filter term ids (at most 50): NCIt cancer types, tissue and QC terms (GET /api/filtering_terms)."
+            "$ref": "#/components/parameters/query.filters"
           },
           {
-            "name": "datasets",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Comma-separated dataset ids (at most 50); default every dataset the approval covers."
+            "$ref": "#/components/parameters/query.datasets"
           },
           {
-            "name": "datasetIds",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Same as datasets."
+            "$ref": "#/components/parameters/query.datasetIds"
           },
           {
-            "name": "approval",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
-            },
-            "description": "The approval to query under (or X-Approval-Id)."
+            "$ref": "#/components/parameters/query.approval"
           },
           {
-            "name": "requestedGranularity",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "boolean",
-                "count",
-                "record"
-              ],
-              "type": "string"
-            },
-            "description": "Default boolean; record is answered at count."
+            "$ref": "#/components/parameters/query.requestedGranularity"
           },
           {
-            "name": "granularity",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "boolean",
-                "count",
-                "record"
-              ],
-              "type": "string"
-            },
-            "description": "Same as requestedGranularity (not both)."
+            "$ref": "#/components/parameters/query.granularity"
           },
           {
-            "name": "skip",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 1000000
-            },
-            "description": "Checked and echoed; 0 to 1,000,000."
+            "$ref": "#/components/parameters/query.skip"
           },
           {
-            "name": "limit",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 1000000
-            },
-            "description": "Checked and echoed; 0 to 1,000,000."
+            "$ref": "#/components/parameters/query.limit"
           },
           {
-            "name": "includeResultsetResponses",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "ALL",
-                "HIT",
-                "MISS",
-                "NONE"
-              ],
-              "type": "string"
-            },
-            "description": "Accepted and ignored."
+            "$ref": "#/components/parameters/query.includeResultsetResponses"
           },
           {
-            "name": "testMode",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                false
-              ],
-              "type": "boolean"
-            },
-            "description": "Only false: answers come from real data only."
+            "$ref": "#/components/parameters/query.testMode"
           },
           {
-            "name": "requestedSchema",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "beacon-g_variant-v2.0.0",
-                "beacon-individual-v2.0.0",
-                "beacon-biosample-v2.0.0"
-              ],
-              "type": "string"
-            },
-            "description": "A served schema."
+            "$ref": "#/components/parameters/query.requestedSchema"
           }
         ]
       },
@@ -2743,121 +1379,36 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. `bad_request` and `cohort_too_small` come as a Beacon error response.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "anyOf": [
-                    {
-                      "$ref": "#/components/schemas/ErrorResponse"
-                    },
-                    {
-                      "$ref": "#/components/schemas/BeaconErrorResponse"
-                    }
-                  ]
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-2"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`. `bad_request` and `cohort_too_small` come as a Beacon error response.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "anyOf": [
-                    {
-                      "$ref": "#/components/schemas/ErrorResponse"
-                    },
-                    {
-                      "$ref": "#/components/schemas/BeaconErrorResponse"
-                    }
-                  ]
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-2"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         },
         "parameters": [
           {
-            "name": "X-Approval-Id",
-            "in": "header",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
-            },
-            "example": "A-2026-001",
-            "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
+            "$ref": "#/components/parameters/header.X-Approval-Id"
           }
         ],
         "requestBody": {
@@ -2930,315 +1481,93 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-3"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         },
         "parameters": [
           {
-            "name": "X-Approval-Id",
-            "in": "header",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
-            },
-            "example": "A-2026-001",
-            "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
+            "$ref": "#/components/parameters/header.X-Approval-Id"
           },
           {
-            "name": "referenceName",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9_.:-]{1,64}$"
-            },
-            "description": "Chromosome (1, chr1, X, MT); with start, a variant query.",
-            "example": "chr1"
+            "$ref": "#/components/parameters/query.referenceName"
           },
           {
-            "name": "start",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[0-9]{1,10}(,[0-9]{1,10})?$"
-            },
-            "description": "One or two 0-based positions (0 to 2147483647), comma-separated.",
-            "example": "514984"
+            "$ref": "#/components/parameters/query.start"
           },
           {
-            "name": "end",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[0-9]{1,10}(,[0-9]{1,10})?$"
-            },
-            "description": "One or two 0-based exclusive ends (1 to 2147483647); a range is at most 10,000,000 bases."
+            "$ref": "#/components/parameters/query.end"
           },
           {
-            "name": "referenceBases",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[ACGTNacgtn]{1,1000}$"
-            },
-            "description": "1 to 1000 of A, C, G, T, N."
+            "$ref": "#/components/parameters/query.referenceBases"
           },
           {
-            "name": "alternateBases",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[ACGTNacgtn]{1,1000}$"
-            },
-            "description": "1 to 1000 of A, C, G, T, N.",
-            "example": "T"
+            "$ref": "#/components/parameters/query.alternateBases"
           },
           {
-            "name": "assemblyId",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Assembly name (echoed)."
+            "$ref": "#/components/parameters/query.assemblyId"
           },
           {
-            "name": "variantType",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A variant type this beacon knows (SNP, INDEL, DEL, INS, ...)."
+            "$ref": "#/components/parameters/query.variantType"
           },
           {
-            "name": "filters",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Comma-separated filter term ids (at most 50): NCIt cancer types, tissue and QC terms (GET /api/filtering_terms)."
+            "$ref": "#/components/parameters/query.filters"
           },
           {
-            "name": "datasets",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Comma-separated dataset ids (at most 50); default every dataset the approval covers."
+            "$ref": "#/components/parameters/query.datasets"
           },
           {
-            "name": "datasetIds",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Same as datasets."
+            "$ref": "#/components/parameters/query.datasetIds"
           },
           {
-            "name": "approval",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
-            },
-            "description": "The approval to query under (or X-Approval-Id)."
+            "$ref": "#/components/parameters/query.approval"
           },
           {
-            "name": "requestedGranularity",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "boolean",
-                "count",
-                "record"
-              ],
-              "type": "string"
-            },
-            "description": "Default boolean; record is answered at count."
+            "$ref": "#/components/parameters/query.requestedGranularity"
           },
           {
-            "name": "granularity",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "boolean",
-                "count",
-                "record"
-              ],
-              "type": "string"
-            },
-            "description": "Same as requestedGranularity (not both)."
+            "$ref": "#/components/parameters/query.granularity"
           },
           {
-            "name": "skip",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 1000000
-            },
-            "description": "Checked and echoed; 0 to 1,000,000."
+            "$ref": "#/components/parameters/query.skip"
           },
           {
-            "name": "limit",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 1000000
-            },
-            "description": "Checked and echoed; 0 to 1,000,000."
+            "$ref": "#/components/parameters/query.limit"
           },
           {
-            "name": "includeResultsetResponses",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "ALL",
-                "HIT",
-                "MISS",
-                "NONE"
-              ],
-              "type": "string"
-            },
-            "description": "Accepted and ignored."
+            "$ref": "#/components/parameters/query.includeResultsetResponses"
           },
           {
-            "name": "testMode",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                false
-              ],
-              "type": "boolean"
-            },
-            "description": "Only false: answers come from real data only."
+            "$ref": "#/components/parameters/query.testMode"
           },
           {
-            "name": "requestedSchema",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "beacon-g_variant-v2.0.0",
-                "beacon-individual-v2.0.0",
-                "beacon-biosample-v2.0.0"
-              ],
-              "type": "string"
-            },
-            "description": "A served schema."
+            "$ref": "#/components/parameters/query.requestedSchema"
           },
           {
-            "name": "strata",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "boolean"
-            },
-            "description": "false: totals only (each stratum shown costs disclosure budget)."
+            "$ref": "#/components/parameters/query.strata"
           }
         ]
       }
@@ -3300,244 +1629,72 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-3"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         },
         "parameters": [
           {
-            "name": "X-Approval-Id",
-            "in": "header",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
-            },
-            "example": "A-2026-001",
-            "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
+            "$ref": "#/components/parameters/header.X-Approval-Id"
           },
           {
-            "name": "filters",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Comma-separated filter term ids (at most 50): NCIt cancer types, tissue and QC terms (GET /api/filtering_terms)."
+            "$ref": "#/components/parameters/query.filters"
           },
           {
-            "name": "datasets",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Comma-separated dataset ids (at most 50); default every dataset the approval covers."
+            "$ref": "#/components/parameters/query.datasets"
           },
           {
-            "name": "datasetIds",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Same as datasets."
+            "$ref": "#/components/parameters/query.datasetIds"
           },
           {
-            "name": "approval",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
-            },
-            "description": "The approval to query under (or X-Approval-Id)."
+            "$ref": "#/components/parameters/query.approval"
           },
           {
-            "name": "requestedGranularity",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "boolean",
-                "count",
-                "record"
-              ],
-              "type": "string"
-            },
-            "description": "Default boolean; record is answered at count."
+            "$ref": "#/components/parameters/query.requestedGranularity"
           },
           {
-            "name": "granularity",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "boolean",
-                "count",
-                "record"
-              ],
-              "type": "string"
-            },
-            "description": "Same as requestedGranularity (not both)."
+            "$ref": "#/components/parameters/query.granularity"
           },
           {
-            "name": "skip",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 1000000
-            },
-            "description": "Checked and echoed; 0 to 1,000,000."
+            "$ref": "#/components/parameters/query.skip"
           },
           {
-            "name": "limit",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 1000000
-            },
-            "description": "Checked and echoed; 0 to 1,000,000."
+            "$ref": "#/components/parameters/query.limit"
           },
           {
-            "name": "includeResultsetResponses",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "ALL",
-                "HIT",
-                "MISS",
-                "NONE"
-              ],
-              "type": "string"
-            },
-            "description": "Accepted and ignored."
+            "$ref": "#/components/parameters/query.includeResultsetResponses"
           },
           {
-            "name": "testMode",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                false
-              ],
-              "type": "boolean"
-            },
-            "description": "Only false: answers come from real data only."
+            "$ref": "#/components/parameters/query.testMode"
           },
           {
-            "name": "requestedSchema",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "beacon-g_variant-v2.0.0",
-                "beacon-individual-v2.0.0",
-                "beacon-biosample-v2.0.0"
-              ],
-              "type": "string"
-            },
-            "description": "A served schema."
+            "$ref": "#/components/parameters/query.requestedSchema"
           },
           {
-            "name": "strata",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "boolean"
-            },
-            "description": "false: totals only (each stratum shown costs disclosure budget)."
+            "$ref": "#/components/parameters/query.strata"
           }
         ]
       }
@@ -3628,107 +1785,36 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-3"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`, `too_many_jobs`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         },
         "parameters": [
           {
-            "name": "X-Approval-Id",
-            "in": "header",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^[A-Za-z0-9._-]{1,64}$"
-            },
-            "example": "A-2026-001",
-            "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
+            "$ref": "#/components/parameters/header.X-Approval-Id"
           }
         ],
         "requestBody": {
@@ -3812,84 +1898,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         }
       }
@@ -3939,105 +1969,36 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A job id: 32 lowercase hex digits (anything else is not_found)."
+            "$ref": "#/components/parameters/path.id"
           },
           {
             "name": "wait",
@@ -4097,115 +2058,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A job id: 32 lowercase hex digits (anything else is not_found)."
+            "$ref": "#/components/parameters/path.id"
           }
         ]
       }
@@ -4269,125 +2154,42 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-3"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A job id: 32 lowercase hex digits (anything else is not_found)."
+            "$ref": "#/components/parameters/path.id"
           }
         ]
       }
@@ -4440,84 +2242,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
@@ -4663,84 +2409,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         }
       }
@@ -4788,84 +2478,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         }
       }
@@ -4914,94 +2548,31 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "429": {
-            "description": "Error: `too_many_jobs`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429-3"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
@@ -5061,84 +2632,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         }
       },
@@ -5187,104 +2702,34 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "requestBody": {
@@ -5368,106 +2813,36 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "An approval id.",
-            "example": "A-2026-003"
+            "$ref": "#/components/parameters/path.id-2"
           }
         ]
       },
@@ -5516,116 +2891,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "An approval id.",
-            "example": "A-2026-003"
+            "$ref": "#/components/parameters/path.id-2"
           }
         ],
         "requestBody": {
@@ -5690,116 +2988,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "An approval id.",
-            "example": "A-2026-003"
+            "$ref": "#/components/parameters/path.id-2"
           }
         ],
         "requestBody": {
@@ -5861,116 +3082,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "An approval id.",
-            "example": "A-2026-003"
+            "$ref": "#/components/parameters/path.id-2"
           }
         ],
         "requestBody": {
@@ -6032,116 +3176,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "An approval id.",
-            "example": "A-2026-003"
+            "$ref": "#/components/parameters/path.id-2"
           }
         ],
         "requestBody": {
@@ -6203,116 +3270,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "An approval id.",
-            "example": "A-2026-003"
+            "$ref": "#/components/parameters/path.id-2"
           }
         ],
         "requestBody": {
@@ -6389,84 +3379,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         }
       },
@@ -6515,104 +3449,34 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "requestBody": {
@@ -6684,106 +3548,36 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A member id.",
-            "example": "researcher-gb"
+            "$ref": "#/components/parameters/path.id-3"
           }
         ]
       }
@@ -6834,116 +3628,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A member id.",
-            "example": "researcher-gb"
+            "$ref": "#/components/parameters/path.id-3"
           }
         ],
         "requestBody": {
@@ -7005,116 +3722,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A member id.",
-            "example": "researcher-gb"
+            "$ref": "#/components/parameters/path.id-3"
           }
         ],
         "requestBody": {
@@ -7176,116 +3816,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A member id.",
-            "example": "researcher-gb"
+            "$ref": "#/components/parameters/path.id-3"
           }
         ],
         "requestBody": {
@@ -7347,116 +3910,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A member id.",
-            "example": "researcher-gb"
+            "$ref": "#/components/parameters/path.id-3"
           }
         ],
         "requestBody": {
@@ -7518,116 +4004,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A member id.",
-            "example": "researcher-gb"
+            "$ref": "#/components/parameters/path.id-3"
           }
         ],
         "requestBody": {
@@ -7686,84 +4095,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         }
       },
@@ -7812,104 +4165,34 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "requestBody": {
@@ -7974,84 +4257,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         }
       },
@@ -8100,104 +4327,34 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "requestBody": {
@@ -8269,104 +4426,34 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "requestBody": {
@@ -8444,104 +4531,34 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-3"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "404": {
-            "description": "Error: `not_found`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "409": {
-            "description": "Error: `conflict`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-2"
           }
         },
         "requestBody": {
@@ -8606,84 +4623,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
@@ -8742,84 +4703,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403"
           },
           "408": {
-            "description": "Error: `request_timeout`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408"
           },
           "413": {
-            "description": "Error: `body_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413"
           },
           "431": {
-            "description": "Error: `headers_too_large`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431"
           },
           "500": {
-            "description": "Error: `internal_error`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503"
           }
         },
         "parameters": [
@@ -8918,139 +4823,33 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -9100,124 +4899,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         }
       }
@@ -9265,139 +4968,33 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -9445,168 +5042,42 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "cancer",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A cancer type term. Empty: not given."
+            "$ref": "#/components/parameters/query.cancer"
           },
           {
-            "name": "tissue",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "tumour",
-                "normal",
-                ""
-              ],
-              "type": "string"
-            },
-            "description": "Tissue. Empty: not given."
+            "$ref": "#/components/parameters/query.tissue"
           },
           {
-            "name": "qc",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "QC filter. Empty: not given."
+            "$ref": "#/components/parameters/query.qc"
           },
           {
-            "name": "approval",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^([A-Za-z0-9._-]{1,64})?$"
-            },
-            "description": "The approval. Empty: not given."
+            "$ref": "#/components/parameters/query.approval-2"
           },
           {
             "name": "q",
@@ -9618,17 +5089,7 @@ enum OpenAPIDocument {
             "description": "A gene, variant or region. Empty: not given."
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -9690,205 +5151,51 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-5"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429-4"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-4"
           }
         },
         "parameters": [
           {
-            "name": "cancer",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A cancer type term. Empty: not given."
+            "$ref": "#/components/parameters/query.cancer"
           },
           {
-            "name": "tissue",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "tumour",
-                "normal",
-                ""
-              ],
-              "type": "string"
-            },
-            "description": "Tissue. Empty: not given."
+            "$ref": "#/components/parameters/query.tissue"
           },
           {
-            "name": "qc",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "QC filter. Empty: not given."
+            "$ref": "#/components/parameters/query.qc"
           },
           {
-            "name": "approval",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^([A-Za-z0-9._-]{1,64})?$"
-            },
-            "description": "The approval. Empty: not given."
+            "$ref": "#/components/parameters/query.approval-2"
           },
           {
-            "name": "region",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A region (chr:start-end). Empty: not given."
+            "$ref": "#/components/parameters/query.region"
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -9950,183 +5257,45 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-5"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429-4"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-4"
           }
         },
         "parameters": [
           {
-            "name": "cancer",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A cancer type term. Empty: not given."
+            "$ref": "#/components/parameters/query.cancer"
           },
           {
-            "name": "tissue",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "tumour",
-                "normal",
-                ""
-              ],
-              "type": "string"
-            },
-            "description": "Tissue. Empty: not given."
+            "$ref": "#/components/parameters/query.tissue"
           },
           {
-            "name": "qc",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "QC filter. Empty: not given."
+            "$ref": "#/components/parameters/query.qc"
           },
           {
-            "name": "approval",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^([A-Za-z0-9._-]{1,64})?$"
-            },
-            "description": "The approval. Empty: not given."
+            "$ref": "#/components/parameters/query.approval-2"
           },
           {
             "name": "variant",
@@ -10138,17 +5307,7 @@ enum OpenAPIDocument {
             "description": "A variant (chr:pos:ref>alt). Empty: not given."
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -10210,205 +5369,51 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-5"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429-4"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-4"
           }
         },
         "parameters": [
           {
-            "name": "cancer",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A cancer type term. Empty: not given."
+            "$ref": "#/components/parameters/query.cancer"
           },
           {
-            "name": "tissue",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "tumour",
-                "normal",
-                ""
-              ],
-              "type": "string"
-            },
-            "description": "Tissue. Empty: not given."
+            "$ref": "#/components/parameters/query.tissue"
           },
           {
-            "name": "qc",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "QC filter. Empty: not given."
+            "$ref": "#/components/parameters/query.qc"
           },
           {
-            "name": "approval",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^([A-Za-z0-9._-]{1,64})?$"
-            },
-            "description": "The approval. Empty: not given."
+            "$ref": "#/components/parameters/query.approval-2"
           },
           {
-            "name": "region",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A region (chr:start-end). Empty: not given."
+            "$ref": "#/components/parameters/query.region"
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -10470,196 +5475,48 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-5"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429-4"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-4"
           }
         },
         "parameters": [
           {
-            "name": "cancer",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A cancer type term. Empty: not given."
+            "$ref": "#/components/parameters/query.cancer"
           },
           {
-            "name": "tissue",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "tumour",
-                "normal",
-                ""
-              ],
-              "type": "string"
-            },
-            "description": "Tissue. Empty: not given."
+            "$ref": "#/components/parameters/query.tissue"
           },
           {
-            "name": "qc",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "QC filter. Empty: not given."
+            "$ref": "#/components/parameters/query.qc"
           },
           {
-            "name": "approval",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string",
-              "pattern": "^([A-Za-z0-9._-]{1,64})?$"
-            },
-            "description": "The approval. Empty: not given."
+            "$ref": "#/components/parameters/query.approval-2"
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -10707,139 +5564,33 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -10888,163 +5639,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "name",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "An analysis name (genomegate analyses list)."
+            "$ref": "#/components/parameters/path.name"
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       },
@@ -11111,180 +5738,42 @@ enum OpenAPIDocument {
             "description": "See other (after a form post)"
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-5"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-5"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "409": {
-            "description": "Error: `conflict`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`, `too_many_jobs`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429-5"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-4"
           }
         },
         "parameters": [
           {
-            "name": "name",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "An analysis name (genomegate analyses list)."
+            "$ref": "#/components/parameters/path.name"
           }
         ],
         "requestBody": {
@@ -11352,163 +5841,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A job id (32 lowercase hex digits)."
+            "$ref": "#/components/parameters/path.id-4"
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -11562,165 +5927,39 @@ enum OpenAPIDocument {
             "description": "See other (after a form post)"
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-5"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "409": {
-            "description": "Error: `conflict`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A job id (32 lowercase hex digits)."
+            "$ref": "#/components/parameters/path.id-4"
           }
         ],
         "requestBody": {
@@ -11803,193 +6042,45 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-5"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "409": {
-            "description": "Error: `conflict`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "429": {
-            "description": "Error: `privacy_budget_exhausted`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429-4"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-4"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A job id (32 lowercase hex digits)."
+            "$ref": "#/components/parameters/path.id-4"
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -12037,139 +6128,33 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -12218,164 +6203,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "An approval id.",
-            "example": "A-2026-003"
+            "$ref": "#/components/parameters/path.id-2"
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -12424,164 +6284,39 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "An approval id.",
-            "example": "A-2026-003"
+            "$ref": "#/components/parameters/path.id-2"
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       },
@@ -12633,166 +6368,39 @@ enum OpenAPIDocument {
             "description": "See other (after a form post)"
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-5"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "409": {
-            "description": "Error: `conflict`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "An approval id.",
-            "example": "A-2026-003"
+            "$ref": "#/components/parameters/path.id-2"
           }
         ],
         "requestBody": {
@@ -12865,166 +6473,39 @@ enum OpenAPIDocument {
             "description": "See other (after a form post)"
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-5"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "409": {
-            "description": "Error: `conflict`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "An approval id.",
-            "example": "A-2026-003"
+            "$ref": "#/components/parameters/path.id-2"
           },
           {
             "name": "action",
@@ -13100,139 +6581,33 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       },
@@ -13284,154 +6659,34 @@ enum OpenAPIDocument {
             "description": "See other (after a form post)"
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-5"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "409": {
-            "description": "Error: `conflict`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "requestBody": {
@@ -13498,139 +6753,33 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       },
@@ -13682,154 +6831,34 @@ enum OpenAPIDocument {
             "description": "See other (after a form post)"
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-5"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "409": {
-            "description": "Error: `conflict`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "requestBody": {
@@ -13902,166 +6931,39 @@ enum OpenAPIDocument {
             "description": "See other (after a form post)"
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-5"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "409": {
-            "description": "Error: `conflict`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A member id.",
-            "example": "researcher-gb"
+            "$ref": "#/components/parameters/path.id-3"
           },
           {
             "name": "action",
@@ -14143,166 +7045,39 @@ enum OpenAPIDocument {
             "description": "See other (after a form post)"
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-5"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "409": {
-            "description": "Error: `conflict`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A member id.",
-            "example": "researcher-gb"
+            "$ref": "#/components/parameters/path.id-3"
           }
         ],
         "requestBody": {
@@ -14375,166 +7150,39 @@ enum OpenAPIDocument {
             "description": "See other (after a form post)"
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-5"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "409": {
-            "description": "Error: `conflict`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "id",
-            "in": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            },
-            "description": "A member id.",
-            "example": "researcher-gb"
+            "$ref": "#/components/parameters/path.id-3"
           }
         ],
         "requestBody": {
@@ -14601,124 +7249,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
@@ -14741,17 +7293,7 @@ enum OpenAPIDocument {
             "description": "A jurisdiction to edit. Empty: not given."
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       },
@@ -14803,154 +7345,34 @@ enum OpenAPIDocument {
             "description": "See other (after a form post)"
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-5"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "409": {
-            "description": "Error: `conflict`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "requestBody": {
@@ -15023,154 +7445,34 @@ enum OpenAPIDocument {
             "description": "See other (after a form post)"
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-5"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "409": {
-            "description": "Error: `conflict`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "requestBody": {
@@ -15237,124 +7539,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
@@ -15368,26 +7574,10 @@ enum OpenAPIDocument {
             "description": "The outcome of the last upload. Empty: not given."
           },
           {
-            "name": "before",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Paging. Empty: not given."
+            "$ref": "#/components/parameters/query.before"
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       },
@@ -15440,154 +7630,34 @@ enum OpenAPIDocument {
             "description": "See other (after a form post)"
           },
           "400": {
-            "description": "Error: `bad_request`, `invalid_policy`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-5"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "409": {
-            "description": "Error: `conflict`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error409-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-4"
           }
         },
         "requestBody": {
@@ -15646,148 +7716,36 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
           {
-            "name": "before",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Paging. Empty: not given."
+            "$ref": "#/components/parameters/query.before"
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -15835,124 +7793,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
@@ -16038,26 +7900,10 @@ enum OpenAPIDocument {
             "description": "Paging. Empty: not given."
           },
           {
-            "name": "before",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            },
-            "description": "Paging. Empty: not given."
+            "$ref": "#/components/parameters/query.before"
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -16106,139 +7952,31 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "404": {
-            "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error404-2"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
@@ -16254,17 +7992,7 @@ enum OpenAPIDocument {
             "example": 1
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -16313,139 +8041,31 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "429": {
-            "description": "Error: `too_many_jobs`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error429-6"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
@@ -16467,17 +8087,7 @@ enum OpenAPIDocument {
             "description": "First record to verify. Empty: not given."
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -16530,124 +8140,28 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error400-4"
           },
           "401": {
-            "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error401-2"
           },
           "403": {
-            "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error403-4"
           },
           "408": {
-            "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error408-2"
           },
           "413": {
-            "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error413-2"
           },
           "431": {
-            "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error431-2"
           },
           "500": {
-            "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error500-2"
           },
           "503": {
-            "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
-            "content": {
-              "text/html": {
-                "schema": {
-                  "type": "string"
-                }
-              },
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/ErrorResponse"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Error503-3"
           }
         },
         "parameters": [
@@ -16683,17 +8197,7 @@ enum OpenAPIDocument {
             "description": "csv: a download. Empty: not given."
           },
           {
-            "name": "lang",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "enum": [
-                "en",
-                "ja"
-              ],
-              "type": "string"
-            },
-            "description": "The page's language (default from Accept-Language)."
+            "$ref": "#/components/parameters/query.lang"
           }
         ]
       }
@@ -17984,6 +9488,783 @@ enum OpenAPIDocument {
       "AuditVerification": {
         "type": "object",
         "properties": {}
+      }
+    },
+    "responses": {
+      "Error400": {
+        "description": "Error: `bad_request`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error401": {
+        "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error403": {
+        "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error408": {
+        "description": "Error: `request_timeout`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error413": {
+        "description": "Error: `body_too_large`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error431": {
+        "description": "Error: `headers_too_large`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error500": {
+        "description": "Error: `internal_error`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error503": {
+        "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error503-2": {
+        "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error400-2": {
+        "description": "Error: `bad_request`. `bad_request` and `cohort_too_small` come as a Beacon error response.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "anyOf": [
+                {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                {
+                  "$ref": "#/components/schemas/BeaconErrorResponse"
+                }
+              ]
+            }
+          }
+        }
+      },
+      "Error403-2": {
+        "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`. `bad_request` and `cohort_too_small` come as a Beacon error response.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "anyOf": [
+                {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                {
+                  "$ref": "#/components/schemas/BeaconErrorResponse"
+                }
+              ]
+            }
+          }
+        }
+      },
+      "Error429": {
+        "description": "Error: `privacy_budget_exhausted`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error403-3": {
+        "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error429-2": {
+        "description": "Error: `privacy_budget_exhausted`, `too_many_jobs`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error404": {
+        "description": "Error: `not_found`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error409": {
+        "description": "Error: `conflict`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error429-3": {
+        "description": "Error: `too_many_jobs`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error400-3": {
+        "description": "Error: `bad_request`, `invalid_policy`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error400-4": {
+        "description": "Error: `bad_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error401-2": {
+        "description": "Error: `no_peer_identity`, `certificate_revoked`, `certificate_expired`, `certificate_rejected`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error403-4": {
+        "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error408-2": {
+        "description": "Error: `request_timeout`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error413-2": {
+        "description": "Error: `body_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error431-2": {
+        "description": "Error: `headers_too_large`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error500-2": {
+        "description": "Error: `internal_error`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error503-3": {
+        "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error403-5": {
+        "description": "Error: `unknown_member`, `member_suspended`, `member_revoked`, `organization_suspended`, `role_forbidden`, `cross_site_request`, `no_approval`, `approval_ambiguous`, `approval_not_yet_valid`, `approval_expired`, `approval_suspended`, `approval_revoked`, `out_of_scope_query`, `out_of_scope_dataset`, `out_of_scope_cancer_type`, `purpose_incompatible_with_consent`, `cohort_too_small`, `differencing_refused`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error429-4": {
+        "description": "Error: `privacy_budget_exhausted`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error503-4": {
+        "description": "Error: `policy_unavailable`, `audit_unavailable`, `too_many_connections`, `service_unavailable`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error404-2": {
+        "description": "Error: `not_found`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error400-5": {
+        "description": "Error: `bad_request`, `invalid_policy`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error409-2": {
+        "description": "Error: `conflict`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error429-5": {
+        "description": "Error: `privacy_budget_exhausted`, `too_many_jobs`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "Error429-6": {
+        "description": "Error: `too_many_jobs`. Console pages answer errors as an HTML page with the same status and code (JSON only for errors written before routing).",
+        "content": {
+          "text/html": {
+            "schema": {
+              "type": "string"
+            }
+          },
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      }
+    },
+    "parameters": {
+      "header.X-Approval-Id": {
+        "name": "X-Approval-Id",
+        "in": "header",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9._-]{1,64}$"
+        },
+        "example": "A-2026-001",
+        "description": "The approval to query under (or the `approval` parameter); without either, the member's only approval in force."
+      },
+      "query.referenceName": {
+        "name": "referenceName",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_.:-]{1,64}$"
+        },
+        "description": "Chromosome (1, chr1, X, MT); with start, a variant query.",
+        "example": "chr1"
+      },
+      "query.start": {
+        "name": "start",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "pattern": "^[0-9]{1,10}(,[0-9]{1,10})?$"
+        },
+        "description": "One or two 0-based positions (0 to 2147483647), comma-separated.",
+        "example": "514984"
+      },
+      "query.end": {
+        "name": "end",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "pattern": "^[0-9]{1,10}(,[0-9]{1,10})?$"
+        },
+        "description": "One or two 0-based exclusive ends (1 to 2147483647); a range is at most 10,000,000 bases."
+      },
+      "query.referenceBases": {
+        "name": "referenceBases",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "pattern": "^[ACGTNacgtn]{1,1000}$"
+        },
+        "description": "1 to 1000 of A, C, G, T, N."
+      },
+      "query.alternateBases": {
+        "name": "alternateBases",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "pattern": "^[ACGTNacgtn]{1,1000}$"
+        },
+        "description": "1 to 1000 of A, C, G, T, N.",
+        "example": "T"
+      },
+      "query.assemblyId": {
+        "name": "assemblyId",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "Assembly name (echoed)."
+      },
+      "query.variantType": {
+        "name": "variantType",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "A variant type this beacon knows (SNP, INDEL, DEL, INS, ...)."
+      },
+      "query.filters": {
+        "name": "filters",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "Comma-separated filter term ids (at most 50): NCIt cancer types, tissue and QC terms (GET /api/filtering_terms)."
+      },
+      "query.datasets": {
+        "name": "datasets",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "Comma-separated dataset ids (at most 50); default every dataset the approval covers."
+      },
+      "query.datasetIds": {
+        "name": "datasetIds",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "Same as datasets."
+      },
+      "query.approval": {
+        "name": "approval",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9._-]{1,64}$"
+        },
+        "description": "The approval to query under (or X-Approval-Id)."
+      },
+      "query.requestedGranularity": {
+        "name": "requestedGranularity",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "enum": [
+            "boolean",
+            "count",
+            "record"
+          ],
+          "type": "string"
+        },
+        "description": "Default boolean; record is answered at count."
+      },
+      "query.granularity": {
+        "name": "granularity",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "enum": [
+            "boolean",
+            "count",
+            "record"
+          ],
+          "type": "string"
+        },
+        "description": "Same as requestedGranularity (not both)."
+      },
+      "query.skip": {
+        "name": "skip",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 1000000
+        },
+        "description": "Checked and echoed; 0 to 1,000,000."
+      },
+      "query.limit": {
+        "name": "limit",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 1000000
+        },
+        "description": "Checked and echoed; 0 to 1,000,000."
+      },
+      "query.includeResultsetResponses": {
+        "name": "includeResultsetResponses",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "enum": [
+            "ALL",
+            "HIT",
+            "MISS",
+            "NONE"
+          ],
+          "type": "string"
+        },
+        "description": "Accepted and ignored."
+      },
+      "query.testMode": {
+        "name": "testMode",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "enum": [
+            false
+          ],
+          "type": "boolean"
+        },
+        "description": "Only false: answers come from real data only."
+      },
+      "query.requestedSchema": {
+        "name": "requestedSchema",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "enum": [
+            "beacon-g_variant-v2.0.0",
+            "beacon-individual-v2.0.0",
+            "beacon-biosample-v2.0.0"
+          ],
+          "type": "string"
+        },
+        "description": "A served schema."
+      },
+      "query.strata": {
+        "name": "strata",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "boolean"
+        },
+        "description": "false: totals only (each stratum shown costs disclosure budget)."
+      },
+      "path.id": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string"
+        },
+        "description": "A job id: 32 lowercase hex digits (anything else is not_found)."
+      },
+      "path.id-2": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string"
+        },
+        "description": "An approval id.",
+        "example": "A-2026-003"
+      },
+      "path.id-3": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string"
+        },
+        "description": "A member id.",
+        "example": "researcher-gb"
+      },
+      "query.lang": {
+        "name": "lang",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "enum": [
+            "en",
+            "ja"
+          ],
+          "type": "string"
+        },
+        "description": "The page's language (default from Accept-Language)."
+      },
+      "query.cancer": {
+        "name": "cancer",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "A cancer type term. Empty: not given."
+      },
+      "query.tissue": {
+        "name": "tissue",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "enum": [
+            "tumour",
+            "normal",
+            ""
+          ],
+          "type": "string"
+        },
+        "description": "Tissue. Empty: not given."
+      },
+      "query.qc": {
+        "name": "qc",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "QC filter. Empty: not given."
+      },
+      "query.approval-2": {
+        "name": "approval",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "pattern": "^([A-Za-z0-9._-]{1,64})?$"
+        },
+        "description": "The approval. Empty: not given."
+      },
+      "query.region": {
+        "name": "region",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "A region (chr:start-end). Empty: not given."
+      },
+      "path.name": {
+        "name": "name",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string"
+        },
+        "description": "An analysis name (genomegate analyses list)."
+      },
+      "path.id-4": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string"
+        },
+        "description": "A job id (32 lowercase hex digits)."
+      },
+      "query.before": {
+        "name": "before",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "Paging. Empty: not given."
       }
     }
   }

@@ -89,9 +89,15 @@ struct OpenAPIContractTests {
 
     @Test("each operation documents the status of every error code it lists, with the ErrorResponse shape")
     func errorCodesHaveTheirStatuses() throws {
+        let shared = try #require((try Self.document()["components"] as? [String: Any])?["responses"] as? [String: [String: Any]])
         for (operation, entry) in try Self.documentedOperations() {
             let codes = try #require(entry["x-error-codes"] as? [String], "\(operation) lists no x-error-codes")
-            let responses = try #require(entry["responses"] as? [String: [String: Any]], "\(operation) has no responses")
+            var responses = try #require(entry["responses"] as? [String: [String: Any]], "\(operation) has no responses")
+            for (status, response) in responses {
+                guard let reference = response["$ref"] as? String else { continue }
+                let name = try #require(reference.split(separator: "/").last.map(String.init))
+                responses[status] = try #require(shared[name], "\(operation): \(reference) is not in components/responses")
+            }
             #expect(codes.contains("role_forbidden") && codes.contains("internal_error"), "\(operation)")
             for code in codes {
                 let status = String(ErrorResponse.status(for: GatewayError.Code(rawValue: code)).code)
