@@ -5,7 +5,8 @@ import GatewayTLS
 import Hummingbird
 import PrivacyLedger
 
-/// `/api/info` (Beacon v2 info), `/api/service-info` (GA4GH service-info), `/api/whoami`.
+/// `/api/info` (Beacon v2 info), `/api/service-info` (GA4GH service-info), `/api/whoami`,
+/// `/api/openapi.json` (the API's OpenAPI 3.1 document).
 enum InfoRoutes {
     static let beaconID = "jp.genomegate.beacon"
     static let apiVersion = "v2.0.0"
@@ -14,6 +15,9 @@ enum InfoRoutes {
         let info = JSONResponse.Prepared(beaconInfo), service = JSONResponse.Prepared(serviceInfo)
         router.get("/api/info", access: .serviceInformation) { _, _ in try info.response() }
         router.get("/api/service-info", access: .serviceInformation) { _, _ in try service.response() }
+        // The OpenAPI document (openapi/genomegate.json), compiled in by scripts/openapi-generate.
+        let openAPI = ByteBuffer(string: OpenAPIDocument.json)
+        router.get("/api/openapi.json", access: .serviceInformation) { _, _ in JSONResponse.response(openAPI, status: .ok) }
         router.get("/api/whoami", access: .serviceInformation) { _, context in
             let member = try context.requireMember()
             guard let connection = context.connection, let policy = context.policy else {

@@ -30,6 +30,27 @@ public enum RouteAccess: Sendable {
         case .research: nil
         }
     }
+
+    /// The roles this access allows, sorted (what the OpenAPI document's `x-roles` must say).
+    public var allowedRoles: [String] {
+        (action?.allowedRoles ?? [.researcher]).map(\.rawValue).sorted()
+    }
+}
+
+/// The access every route was registered with, keyed by method and path template, so the API
+/// contract test can hold each documented operation's `x-roles` to the code. Written only
+/// while routes are registered; never read on the request path.
+public enum RouteAccessRegistry {
+    private static let entries = NIOLockedValueBox<[String: RouteAccess]>([:])
+
+    static func record(_ method: HTTPRequest.Method, _ path: RouterPath, _ access: RouteAccess) {
+        entries.withLockedValue { $0["\(method.rawValue) \(path)"] = access }
+    }
+
+    /// The access `method` on `path` (a route's `RouterPath` description) was registered with.
+    public static func access(method: String, path: String) -> RouteAccess? {
+        entries.withLockedValue { $0["\(method) \(path)"] }
+    }
 }
 
 extension Router where Context == GatewayRequestContext {
@@ -41,6 +62,7 @@ extension Router where Context == GatewayRequestContext {
         _ path: RouterPath, method: HTTPRequest.Method, access: RouteAccess, takesQuery: Bool = false,
         use handler: @escaping @Sendable (Request, GatewayRequestContext) async throws -> Response
     ) -> Self {
+        RouteAccessRegistry.record(method, path, access)
         on(path, method: method) { request, context in
             if let action = access.action {
                 _ = try AccessControl.authorize(action, context)
