@@ -10,7 +10,7 @@ public enum PlainHTTP {
     }
 
     public static func request(port: Int, _ method: String = "GET", _ path: String) throws -> Response {
-        let socket = try TestSocket(port: port, timeout: 10)
+        let socket = try TestSocket(port: port)  // 30 s, as every test client: a loaded test run can hold the cooperative pool for seconds
         defer { socket.close() }
         try socket.send(Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8))
         let text = String(decoding: socket.readUntilClosed().bytes, as: UTF8.self)
