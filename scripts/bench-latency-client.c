@@ -21,9 +21,11 @@
  * requests answered 200 (nearest rank over the sorted latencies). Output, one "key value"
  * per line on stdout:
  *   offered_rate_per_s achieved_rate_per_s requests ok errors connections_lost
- *   mean_us p50_us p90_us p99_us p99_9_us max_us send_delay_p50_us send_delay_p99_us
+ *   mean_us p50_us p90_us p99_us p99_9_us max_us service_p50_us service_p99_us
+ *   send_delay_p50_us send_delay_p99_us
  * ("n/a" for a latency when no measured request was answered 200, or none was sent).
  * achieved rate = measured requests answered / (last answer - first measured schedule);
+ * service = answer - when the request was written (what a closed-loop client would see);
  * send delay = when a request was written - when it was due (waiting for an idle connection,
  * plus this client's own lateness), to tell the server's queueing from the client's.
  *
@@ -92,7 +94,8 @@ static void usage(FILE *out) {
         "  --help               this text\n"
         "\n"
         "Prints \"key value\" lines: offered_rate_per_s achieved_rate_per_s requests ok errors\n"
-        "connections_lost mean_us p50_us p90_us p99_us p99_9_us max_us send_delay_p50_us send_delay_p99_us.\n"
+        "connections_lost mean_us p50_us p90_us p99_us p99_9_us max_us service_p50_us service_p99_us\n"
+        "send_delay_p50_us send_delay_p99_us (latency from the scheduled time; service from the write).\n"
         "rate x duration may not exceed %.0f requests. Exit 0 measured, 1 could not run, 2 bad arguments.\n",
         program, MAX_RATE, MAX_CONNECTIONS, MAX_DURATION, MAX_WARMUP, MAX_TIMEOUT, MAX_MEASURED);
 }
@@ -172,6 +175,7 @@ struct connection {
     int want_write;        /* the last SSL call wanted the socket writable */
     int close_after;       /* the server said Connection: close */
     int64_t request;       /* index of the request in flight */
+    int64_t sent_at;       /* when its writing began */
     size_t written;        /* bytes of the request written so far (SSL_write retries) */
     unsigned char *buffer; /* response bytes so far */
     size_t length, capacity;
@@ -291,7 +295,8 @@ struct run {
     int64_t start, interval_num; /* request i is due at start + i * 1e9 / rate */
     int64_t total, warmup_count, measured;
     int64_t scheduled, sent, finished; /* requests due so far, written (started), finished */
-    int64_t *latency, *send_delay;     /* ns, measured requests answered 200 */
+    int64_t *latency, *service;        /* ns, measured requests answered 200: from due, from sent */
+    int64_t *send_delay;               /* ns, by measured request: sent - due, -1 never sent */
     int64_t ok, errors, lost, answered_measured, last_answer;
     int problems;
 };
@@ -336,6 +341,7 @@ static void finish(struct run *r, struct connection *c, int status, int64_t at) 
     r->finished++;
     if (i >= r->warmup_count) {
         if (status == 200) {
+            r->service[r->ok] = at - c->sent_at;
             r->latency[r->ok++] = at - due_time(r, i);
         } else {
             r->errors++;
@@ -397,6 +403,7 @@ static void try_write(struct run *r, struct connection *c) {
 static void send_request(struct run *r, int index, int64_t now) {
     struct connection *c = &r->connections[index];
     c->request = r->sent++;
+    c->sent_at = now;
     c->state = WRITING;
     c->written = 0;
     c->length = 0;
@@ -590,8 +597,9 @@ int main(int argc, char **argv) {
     r.measured = r.total - r.warmup_count;
     if (r.measured < 1) usage_error("--rate x --duration gives no request to measure");
     r.latency = malloc((size_t)r.measured * sizeof *r.latency);
+    r.service = malloc((size_t)r.measured * sizeof *r.service);
     r.send_delay = malloc((size_t)r.measured * sizeof *r.send_delay);
-    if (r.latency == NULL || r.send_delay == NULL) fatal("out of memory for %lld latencies", (long long)r.measured);
+    if (r.latency == NULL || r.service == NULL || r.send_delay == NULL) fatal("out of memory for %lld latencies", (long long)r.measured);
     for (int64_t k = 0; k < r.measured; k++) r.send_delay[k] = -1;
 
     r.start = now_ns() + 1000000; /* 1 ms from now */
@@ -653,6 +661,7 @@ int main(int argc, char **argv) {
     r.errors += measured_unanswered + queued_measured;
 
     qsort(r.latency, (size_t)r.ok, sizeof *r.latency, compare);
+    qsort(r.service, (size_t)r.ok, sizeof *r.service, compare);
     int64_t delays = 0;
     for (int64_t k = 0; k < r.measured; k++)
         if (r.send_delay[k] >= 0) r.send_delay[delays++] = r.send_delay[k];
@@ -676,8 +685,11 @@ int main(int argc, char **argv) {
         printf("p99_us %.0f\n", percentile_us(r.latency, r.ok, 0.99));
         printf("p99_9_us %.0f\n", percentile_us(r.latency, r.ok, 0.999));
         printf("max_us %.0f\n", (double)r.latency[r.ok - 1] / 1000.0);
+        printf("service_p50_us %.0f\n", percentile_us(r.service, r.ok, 0.50));
+        printf("service_p99_us %.0f\n", percentile_us(r.service, r.ok, 0.99));
     } else { /* no latency to report: every measured request failed */
         printf("mean_us n/a\np50_us n/a\np90_us n/a\np99_us n/a\np99_9_us n/a\nmax_us n/a\n");
+        printf("service_p50_us n/a\nservice_p99_us n/a\n");
     }
     if (delays > 0) {
         printf("send_delay_p50_us %.0f\n", percentile_us(r.send_delay, delays, 0.50));
