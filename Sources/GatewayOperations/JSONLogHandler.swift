@@ -49,32 +49,17 @@ public struct JSONLogHandler: LogHandler {
         JSONValue.appendString(label, to: &text)
         text += #","message":"#
         JSONValue.appendString(message, to: &text)
-        text += #","metadata":"#
-        append(.dictionary(metadata), to: &text)
-        text += "}\n"
+        text += #","metadata":"# + json(.dictionary(metadata)).jsonText + "}\n"
         return text
     }
 
-    private static func append(_ value: Logger.Metadata.Value, to text: inout String) {
+    /// A metadata value as JSON (``JSONValue/jsonText`` writes it: keys sorted, RFC 8259 escapes).
+    static func json(_ value: Logger.Metadata.Value) -> JSONValue {
         switch value {
-        case .string(let string): JSONValue.appendString(string, to: &text)
-        case .stringConvertible(let convertible): JSONValue.appendString(convertible.description, to: &text)
-        case .array(let items):
-            text += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { text += "," }
-                append(item, to: &text)
-            }
-            text += "]"
-        case .dictionary(let members):
-            text += "{"
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { text += "," }
-                JSONValue.appendString(key, to: &text)
-                text += ":"
-                if let member = members[key] { append(member, to: &text) }
-            }
-            text += "}"
+        case .string(let string): .string(string)
+        case .stringConvertible(let convertible): .string(convertible.description)
+        case .array(let items): .array(items.map(json))
+        case .dictionary(let members): .object(members.mapValues(json))
         }
     }
 
