@@ -108,7 +108,7 @@ public final class GatewayServer: Sendable {
         auditSettings.checkpointEvery = configuration.audit.checkpointEvery
         auditSettings.groupCommit = configuration.audit.groupCommit
         auditSettings.commitObserver = { records, duration, written in
-            metrics.recordAuditCommit(records: records, nanoseconds: Self.nanoseconds(duration), succeeded: written)
+            metrics.recordAuditCommit(records: records, nanoseconds: TimeAmount(duration).nanoseconds, succeeded: written)
         }
         do {
             self.audit = try AuditLog(folder: configuration.dataDirectory, signer: signer, settings: auditSettings)
