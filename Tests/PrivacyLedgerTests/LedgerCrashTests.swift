@@ -14,6 +14,10 @@ struct LedgerCrashTests {
     static let prefix = "LEDGER-COMMITTED "
     static let approval = LedgerAccountKey.approval("crash")
     static let member = LedgerAccountKey.member("crash")
+    /// A budget no run exhausts: a parent starved of CPU may kill its child only after many
+    /// thousands of charges (a budget of 100 ran out in CI, and the child stopped with
+    /// `privacy_budget_exhausted` before reporting any charge of the next run).
+    static let budget = 1e12
 
     /// The file through which the parent tells its child what to do: `<ledger path>\n<run>`.
     static func marker(parent: pid_t) -> String { NSTemporaryDirectory() + "genomegate-ledger-crash-child-\(parent)" }
@@ -38,7 +42,7 @@ struct LedgerCrashTests {
                         let subject = "r\(order.run)-t\(task)-\(index)"
                         // Every 8th request over a new pool (everyone but 5 people), so pools are written too.
                         let pool = index % 8 == 0 ? fixture.everyone(except: Set((0..<5).map { (index / 8 * 5 + $0 + task * 250) % 1000 })) : fixture.everyone
-                        _ = try ledger.charge([LedgerFixture.subject(subject, pool)], accounts: [(Self.approval, 100), (Self.member, 100)],
+                        _ = try ledger.charge([LedgerFixture.subject(subject, pool)], accounts: [(Self.approval, Self.budget), (Self.member, Self.budget)],
                                                     personOfSample: people)
                         let line = Array((Self.prefix + subject + "\n").utf8)
                         _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
@@ -58,7 +62,7 @@ struct LedgerCrashTests {
         var reported: Set<String> = []
         for run in 0..<3 {
             try "\(path)\n\(run)".write(toFile: marker, atomically: true, encoding: .utf8)
-            let child = try ChildProcess([executable, "--testing-library", "swift-testing", "--filter", "childChargesUntilKilled"], output: true)
+            let child = try ChildProcess([executable, "--testing-library", "swift-testing", "--filter", "childChargesUntilKilled"], output: true, error: true)
             let lines = Mutex<[String]>([])
             let output = child.standardOutput!
             let reader = Task { try await offThread { () -> Void in
@@ -72,15 +76,30 @@ struct LedgerCrashTests {
                     }
                 }
             } }
+            // The child's own messages (swift-testing's report, an error opening the ledger),
+            // kept to say why if it reports too few charges.
+            let errorOutput = child.standardError!
+            let diagnostics = Task { try await offThread { () -> String in
+                var kept = Data()
+                while let chunk = try errorOutput.read(upToCount: 4096), !chunk.isEmpty {
+                    kept += chunk
+                    if kept.count > 16_384 { kept = Data(kept.suffix(8_192)) }
+                }
+                return String(decoding: kept, as: UTF8.self)
+            } }
             // Wait for the first charges, then kill at a random moment.
-            let deadline = Date().addingTimeInterval(60)
+            let started = Date()
+            let deadline = started.addingTimeInterval(120)
             while lines.withLock({ $0.count }) < 20 && Date() < deadline && child.isRunning { try await Task.sleep(for: .milliseconds(5)) }
+            let exitedByItself = !child.isRunning
             try await Task.sleep(for: .milliseconds(Int.random(in: 0...150)))
             child.send(SIGKILL)
             try await offThread { child.waitUntilExit() }
             try await reader.value
+            let childMessages = try await diagnostics.value
             let committed = lines.withLock { $0 }
-            #expect(committed.count >= 20, "the child reported \(committed.count) charges in run \(run)")
+            #expect(!exitedByItself, "run \(run): the child exited by itself (status \(child.terminationStatus)) after \(Date().timeIntervalSince(started)) s: \(childMessages)")
+            #expect(committed.count >= 20, "the child reported \(committed.count) charges in run \(run) within \(Date().timeIntervalSince(started)) s: \(childMessages)")
             reported.formUnion(committed)
         }
         let ledger = try DisclosureLedger(path: path, settings: PrivacySettings())
