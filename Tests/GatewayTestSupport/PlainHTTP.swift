@@ -13,8 +13,13 @@ public enum PlainHTTP {
         let socket = try TestSocket(port: port)  // 30 s, as every test client: a loaded test run can hold the cooperative pool for seconds
         defer { socket.close() }
         try socket.send(Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8))
-        let text = String(decoding: socket.readUntilClosed().bytes, as: UTF8.self)
-        guard let split = text.range(of: "\r\n\r\n") else { throw TestFailure("no response head: \(text)") }
+        let started = ContinuousClock.now
+        let read = socket.readUntilClosed()
+        let text = String(decoding: read.bytes, as: UTF8.self)
+        guard let split = text.range(of: "\r\n\r\n") else {
+            let how = read.closed ? "the server closed the connection" : "the read timed out"
+            throw TestFailure("no response head after \(ContinuousClock.now - started) (\(how)): \(text)")
+        }
         let lines = text[..<split.lowerBound].split(separator: "\r\n")
         guard let statusLine = lines.first, let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") else {
             throw TestFailure("no status line: \(text)")
